@@ -1,0 +1,88 @@
+//! Errors the library reports: bad input (exit status 2) and failures while writing (exit 1).
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem with the input: where it is, which key, and what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// `file:line:column`, a file name, `--set`, or another source of input.
+    pub location: String,
+    /// The dotted key, where there is one.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+/// Bad input: each problem prints as one `error:` line. Exit status 2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputError {
+    pub problems: Vec<Problem>,
+}
+
+impl InputError {
+    pub fn at(location: &str, key: Option<&str>, message: String) -> Self {
+        InputError {
+            problems: vec![Problem {
+                location: location.to_string(),
+                key: key.map(str::to_string),
+                message,
+            }],
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.location)?;
+        if let Some(key) = &self.key {
+            write!(f, "`{key}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl fmt::Display for InputError {
+    /// The problems, one per line, the first without the `error: ` prefix the caller adds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                write!(f, "\nerror: ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Anything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("{path}: {message}")]
+    Refused { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The process exit status this error maps to (INTERFACE.md: 2 bad input, 1 other failure).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) | Error::Refused { .. } => 2,
+            Error::Io { .. } => 1,
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

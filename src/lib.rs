@@ -1,0 +1,19 @@
+//! lwsim: an agent-based simulation of how social-prescribing link-worker programmes take root
+//! (or don't) in general practice.
+//!
+//! The flow: a scenario file is read and checked ([`scenario::load`]), a [`model::World`] is
+//! built from the scenario and a replicate seed, stepped week by week ([`model::World::step`])
+//! and observed ([`observe`]); [`run`] runs replicates in parallel and [`summary`] reduces them;
+//! [`output`] writes the result files. Only `scenario::load` and `output` do IO.
+
+pub mod error;
+pub mod model;
+pub mod observe;
+pub mod output;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod summary;
+
+pub use error::{Error, InputError};
+pub use scenario::Scenario;

@@ -1,0 +1,222 @@
+//! The `lwsim` command line: argument parsing and printing only; the work is in the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lwsim::error::Error;
+use lwsim::output::{self, RunInfo};
+use lwsim::scenario::{load, params};
+use lwsim::{Scenario, run};
+
+#[derive(Parser)]
+#[command(
+    name = "lwsim",
+    version,
+    about = "Simulate how social-prescribing link-worker programmes take root in general practice"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one or more scenarios and write their results (and a comparison, for two or more).
+    Run {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Output directory: replaces output/<name>/ for one scenario, output/ for several.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Number of replicates (same as --set simulation.replicates=N).
+        #[arg(long)]
+        replicates: Option<u32>,
+        /// Base seed (same as --set simulation.seed=S).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override a scenario key: --set practices.gp_buy_in.mean=0.7 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Overwrite a directory that already holds results.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check scenario files without running them.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the reference of every scenario key (docs/SCENARIOS.md) as Markdown.
+    Keys,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run {
+            scenarios,
+            out,
+            replicates,
+            seed,
+            threads,
+            mut sets,
+            force,
+            quiet,
+        } => {
+            if let Some(n) = replicates {
+                sets.push(format!("simulation.replicates={n}"));
+            }
+            if let Some(s) = seed {
+                sets.push(format!("simulation.seed={s}"));
+            }
+            run_command(&scenarios, out, threads, &sets, force, quiet)
+        }
+        Command::Validate { files } => validate(&files),
+        Command::Keys => print(&params::markdown()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Print to stdout; a closed pipe (`lwsim keys | head`) is not an error.
+fn print(text: &str) -> Result<ExitCode, Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("<stdout>", e)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
+    let mut failed = false;
+    let mut report = String::new();
+    for f in files {
+        match load::load(f, &[]) {
+            Ok(_) => report.push_str(&format!("{}: ok\n", f.display())),
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    print(&report)?;
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_command(
+    files: &[PathBuf],
+    out: Option<PathBuf>,
+    threads: usize,
+    sets: &[String],
+    force: bool,
+    quiet: bool,
+) -> Result<ExitCode, Error> {
+    // Read and check every scenario, and every output directory, before running anything.
+    let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
+    for f in files {
+        let s = load::load(f, sets)?;
+        if let Some((other, _)) = scenarios.iter().find(|(_, o)| o.name == s.name) {
+            return Err(Error::Refused {
+                path: f.clone(),
+                message: format!(
+                    "has the same name `{}` as {}: results would share a directory",
+                    s.name,
+                    other.display()
+                ),
+            });
+        }
+        scenarios.push((f.clone(), s));
+    }
+    let several = scenarios.len() > 1;
+    let root = if several {
+        out.clone().unwrap_or_else(|| "output".into())
+    } else {
+        "output".into()
+    };
+    let dir_of = |s: &Scenario| match (&out, several) {
+        (Some(o), false) => o.clone(),
+        _ => root.join(&s.name),
+    };
+    for (_, s) in &scenarios {
+        output::prepare_dir(&dir_of(s), force)?;
+    }
+    let command: Vec<String> = std::env::args().collect();
+    let mut runs = Vec::new();
+    for (file, scenario) in scenarios {
+        let start = Instant::now();
+        let bar = progress_bar(
+            u64::from(scenario.simulation.replicates),
+            &scenario.name,
+            quiet,
+        );
+        let replicates = run::run_all(&scenario, threads, &|| bar.inc(1));
+        bar.finish_and_clear();
+        let info = RunInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            command: command.clone(),
+            scenario_file: file.display().to_string(),
+            seed: scenario.simulation.seed,
+            replicates: scenario.simulation.replicates,
+            threads: if threads == 0 {
+                rayon::current_num_threads()
+            } else {
+                threads
+            },
+            seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)",
+            generator: "ChaCha8Rng::seed_from_u64(replicate seed) (rand_chacha 0.10)",
+            wall_seconds: start.elapsed().as_secs_f64(),
+        };
+        let dir = dir_of(&scenario);
+        output::write_results(&dir, &scenario, &replicates, &info)?;
+        if !quiet {
+            eprintln!(
+                "{}: {} replicates in {:.2} s -> {}",
+                scenario.name,
+                replicates.len(),
+                info.wall_seconds,
+                dir.display()
+            );
+        }
+        runs.push((scenario, replicates));
+    }
+    if several {
+        output::write_comparison(&root.join("comparison"), &runs)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar(n: u64, name: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} replicates, {per_sec}, {eta} left",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(name.to_string());
+    bar
+}

@@ -1,0 +1,226 @@
+//! Phase 3: link workers' week. Casework comes first (sessions with active cases, then new
+//! patients from the waiting list while under the caseload cap); what is left goes to practice
+//! development and community networking, less where the practices do not engage.
+
+use super::link_worker;
+use super::{Outcome, World};
+use crate::rng;
+
+impl World<'_> {
+    pub(super) fn link_workers_work(&mut self) {
+        for w in 0..self.workers.len() {
+            if self.workers[w].in_post {
+                self.casework(w);
+                self.outreach(w);
+            } else {
+                self.unattended(w);
+            }
+        }
+        self.refer_onward();
+    }
+
+    /// During a vacancy nobody is seen: active cases may drop out; the waiting list waits.
+    fn unattended(&mut self, w: usize) {
+        let p = &self.scenario.patients;
+        let mut caseload = std::mem::take(&mut self.workers[w].caseload);
+        caseload.retain(|pt| {
+            let drop = rng::chance(&mut self.rng, p.dropout_per_week);
+            if drop {
+                self.tally.finish(pt, Outcome::DroppedOut, p);
+            }
+            !drop
+        });
+        self.workers[w].caseload = caseload;
+    }
+
+    /// Sessions with active cases in caseload order, then new patients from the head of the
+    /// waiting list while there are hours and room under the cap.
+    fn casework(&mut self, w: usize) {
+        let sc = self.scenario;
+        let (lw, p) = (&sc.link_workers, &sc.patients);
+        let week = self.week;
+        let worker = &mut self.workers[w];
+        let hours = lw.hours_per_fte * worker.fte;
+        let per_contact = worker.hours_per_contact(lw);
+        let cap = worker.cap(lw);
+        let mut left = hours;
+        let mut demand = 0.0;
+        let mut caseload = std::mem::take(&mut worker.caseload);
+        caseload.retain_mut(|pt| {
+            if rng::chance(&mut self.rng, p.dropout_per_week) {
+                self.tally.finish(pt, Outcome::DroppedOut, p);
+                return false;
+            }
+            demand += per_contact;
+            if left < per_contact {
+                return true; // no time this week
+            }
+            left -= per_contact;
+            if !rng::chance(&mut self.rng, p.attend_prob) {
+                return true;
+            }
+            pt.contacts += 1;
+            self.tally.week.contacts += 1;
+            self.tally.total.contacts += 1;
+            if pt.contacts >= pt.sessions_needed {
+                self.onward.push((w as u32, *pt));
+                return false;
+            }
+            true
+        });
+        // New patients: the first session decides whether they engage at all.
+        while caseload.len() < cap && left >= per_contact {
+            let Some(mut pt) = self.workers[w].waiting.pop_front() else {
+                break;
+            };
+            if pt.give_up_week <= week {
+                continue; // gave up while waiting: already counted as never engaged
+            }
+            if (pt.give_up_week as usize) < self.give_ups.len() {
+                self.give_ups[pt.give_up_week as usize] -= 1;
+            }
+            self.tally.waiting -= 1;
+            left -= per_contact;
+            demand += per_contact;
+            let deprivation = self.practices[pt.practice as usize].deprivation;
+            if !rng::chance(&mut self.rng, pt.engage_prob(week, deprivation, p)) {
+                self.tally.finish(&pt, Outcome::NotEngaged, p);
+                continue;
+            }
+            pt.contacts = 1;
+            self.tally.week.engaged += 1;
+            self.tally.total.engaged += 1;
+            self.tally.week.contacts += 1;
+            self.tally.total.contacts += 1;
+            if pt.contacts >= pt.sessions_needed {
+                self.onward.push((w as u32, pt));
+            } else {
+                caseload.push(pt);
+            }
+        }
+        let worker = &mut self.workers[w];
+        worker.caseload = caseload;
+        worker.week.hours = hours;
+        worker.week.demand_hours = demand;
+        worker.week.casework_hours = hours - left;
+    }
+
+    /// Spare hours: some go back to casework where practices do not engage (Chng 2021); the
+    /// rest split between practice development and networking, towards the larger gap.
+    fn outreach(&mut self, w: usize) {
+        let sc = self.scenario;
+        let (lw, c) = (&sc.link_workers, &sc.community);
+        let practices = self.workers[w].practices.clone();
+        let n = practices.len().max(1) as f64;
+        let engagement = practices
+            .clone()
+            .map(|p| self.practices[p as usize].participation)
+            .sum::<f64>()
+            / n;
+        let coherence = practices
+            .clone()
+            .map(|p| self.practices[p as usize].coherence)
+            .sum::<f64>()
+            / n;
+        let (start, len) = (self.workers[w].tie_start, self.ties_len(w));
+        let mean_tie = if len > 0 {
+            self.ties[start..start + len]
+                .iter()
+                .map(|&t| f64::from(t))
+                .sum::<f64>()
+                / len as f64
+        } else {
+            1.0
+        };
+        let worker = &mut self.workers[w];
+        let spare = worker.week.hours - worker.week.casework_hours;
+        let outreach = spare * (lw.outreach_floor + (1.0 - lw.outreach_floor) * engagement);
+        worker.week.casework_hours += spare - outreach;
+        worker.adapt_split(coherence, mean_tie);
+        let development = outreach * worker.development_share;
+        let networking = outreach - development;
+        worker.week.development_hours = development;
+        worker.week.networking_hours = networking;
+        for p in practices {
+            self.practices[p as usize].development_hours += development / n;
+        }
+        if len == 0 {
+            return;
+        }
+        let visits_f = networking / lw.hours_per_visit;
+        let mut visits = visits_f.floor() as u32;
+        if rng::chance(&mut self.rng, visits_f.fract()) {
+            visits += 1;
+        }
+        let first_org = self.networks[self.workers[w].network as usize].orgs.start as usize;
+        for _ in 0..visits {
+            let k = rng::below(&mut self.rng, len as u32) as usize;
+            if self.orgs[first_org + k].open {
+                self.ties[start + k] = link_worker::tie_after_visit(
+                    self.ties[start + k],
+                    c.tie_initial,
+                    c.tie_gain_visit,
+                );
+            }
+        }
+    }
+
+    /// Onward referrals of this week's completed patients, in the order they completed: to an
+    /// open organisation of the network that serves one of the patient's needs and accepts
+    /// referrals, chosen with weight `(0.1 + tie) * (1 if it has room else 0.25)`. No such
+    /// organisation: the need goes unmet.
+    fn refer_onward(&mut self) {
+        let sc = self.scenario;
+        let (c, p) = (&sc.community, &sc.patients);
+        let onward = std::mem::take(&mut self.onward);
+        for &(w, pt) in &onward {
+            self.tally.week.completed += 1;
+            self.tally.total.completed += 1;
+            self.tally.completed_contacts += u64::from(pt.contacts);
+            let worker = &self.workers[w as usize];
+            let orgs = self.networks[worker.network as usize].orgs.clone();
+            let ties = &self.ties[worker.tie_start..worker.tie_start + orgs.len()];
+            let weight = |k: usize, org: &super::Organisation| -> f64 {
+                if org.needs & pt.needs == 0 || !org.accepting(c.refuse_waiting_ratio) {
+                    return 0.0;
+                }
+                (0.1 + f64::from(ties[k])) * if org.room() > 0 { 1.0 } else { 0.25 }
+            };
+            let first = orgs.start as usize;
+            let candidates = &self.orgs[first..orgs.end as usize];
+            let total: f64 = candidates
+                .iter()
+                .enumerate()
+                .map(|(k, o)| weight(k, o))
+                .sum();
+            if total <= 0.0 {
+                self.tally.finish(&pt, Outcome::UnmetNeed, p);
+                self.workers[w as usize].week.onward_failed += 1;
+                continue;
+            }
+            let mut u = rng::uniform(&mut self.rng) * total;
+            let mut chosen = 0;
+            for (k, o) in candidates.iter().enumerate() {
+                let x = weight(k, o);
+                if x > 0.0 {
+                    chosen = k; // the last candidate, should rounding leave u above every weight
+                    if u < x {
+                        break;
+                    }
+                    u -= x;
+                }
+            }
+            let org = &mut self.orgs[first + chosen];
+            org.waiting.push_back(super::organisation::Referral {
+                patient: pt,
+                worker: w,
+                week: self.week,
+            });
+            org.accepted_this_year += 1;
+            self.tally.org_waiting += 1;
+            self.tally.cost_per_referral += sc.funding.per_referral;
+        }
+        self.onward = onward;
+        self.onward.clear();
+    }
+}

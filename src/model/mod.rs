@@ -1,0 +1,402 @@
+//! The world of one replicate and its weekly step.
+//!
+//! [`World::step`] runs the seven phases of MODEL.md section 3 in order. Agents of each kind live
+//! in a `Vec` and are updated in index order; patients live in the container that holds them.
+//! The model does no IO and cannot fail: the scenario was checked before the world was built.
+
+mod casework;
+mod init;
+pub mod link_worker;
+pub mod organisation;
+pub mod patient;
+pub mod practice;
+
+use std::ops::Range;
+
+use crate::rng::Rng;
+use crate::scenario::Scenario;
+use link_worker::LinkWorker;
+use organisation::Organisation;
+use patient::Patient;
+use practice::{Practice, WeekInputs};
+
+/// A primary care network (or a single practice when `per_network` is 1): the practices, the
+/// link workers they share, and the community organisations their patients are referred to.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub practices: Range<u32>,
+    pub workers: Range<u32>,
+    pub orgs: Range<u32>,
+}
+
+/// Patient flows: this week's, or the run's so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Flows {
+    pub referrals: u64,
+    pub contacts: u64,
+    /// Link-worker support finished (holistic sessions done, or the signposting contact).
+    pub completed: u64,
+    /// Attended a first session.
+    pub engaged: u64,
+    pub not_engaged: u64,
+    pub dropped_out: u64,
+    pub connected: u64,
+    pub unmet_need: u64,
+    pub leavers: u64,
+}
+
+/// How a patient's pathway ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    NotEngaged,
+    DroppedOut,
+    Connected,
+    UnmetNeed,
+}
+
+/// Running totals of one replicate: flows, patients in each open state, costs, outcomes.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub week: Flows,
+    pub total: Flows,
+    /// Patients waiting for a link worker (those who have given up are not counted).
+    pub waiting: u64,
+    /// Patients referred onward and waiting for an organisation's place.
+    pub org_waiting: u64,
+    /// Patients whose pathway has ended, and of them those with 3 or more contacts.
+    pub finished: u64,
+    pub finished_3plus: u64,
+    /// Contacts of patients who completed link-worker support (for sessions per completed case).
+    pub completed_contacts: u64,
+    pub wellbeing_connected: f64,
+    pub wellbeing_rest: f64,
+    pub cost_salaries: f64,
+    pub cost_support: f64,
+    pub cost_development: f64,
+    pub cost_per_referral: f64,
+    pub worker_weeks_in_post: f64,
+}
+
+impl Tally {
+    fn start_week(&mut self) {
+        self.week = Flows::default();
+    }
+
+    /// End a patient's pathway: count the outcome and its wellbeing change.
+    pub fn finish(&mut self, patient: &Patient, outcome: Outcome, p: &crate::scenario::Patients) {
+        let (week, total) = (&mut self.week, &mut self.total);
+        let counter = |f: &mut Flows| match outcome {
+            Outcome::NotEngaged => f.not_engaged += 1,
+            Outcome::DroppedOut => f.dropped_out += 1,
+            Outcome::Connected => f.connected += 1,
+            Outcome::UnmetNeed => f.unmet_need += 1,
+        };
+        counter(week);
+        counter(total);
+        self.finished += 1;
+        if patient.contacts >= 3 {
+            self.finished_3plus += 1;
+        }
+        let from_contacts = p.wellbeing_gain_per_contact * f64::from(patient.contacts);
+        if outcome == Outcome::Connected {
+            self.wellbeing_connected += p.wellbeing_gain_connected + from_contacts;
+        } else {
+            self.wellbeing_rest += from_contacts;
+        }
+    }
+
+    pub fn cost_total(&self) -> f64 {
+        self.cost_salaries + self.cost_support + self.cost_development + self.cost_per_referral
+    }
+}
+
+/// One replicate's world.
+pub struct World<'s> {
+    pub scenario: &'s Scenario,
+    /// Weeks simulated so far (0 before the first step).
+    pub week: u32,
+    pub rng: Rng,
+    pub practices: Vec<Practice>,
+    pub workers: Vec<LinkWorker>,
+    pub orgs: Vec<Organisation>,
+    pub networks: Vec<Network>,
+    /// Tie strengths, `orgs in network` per worker, from `LinkWorker::tie_start`.
+    pub ties: Vec<f32>,
+    pub tally: Tally,
+    /// `give_ups[w]`: waiting patients due to give up in week w (cancelled when seen first).
+    give_ups: Vec<u32>,
+    /// Patients who finished link-worker support this week, awaiting an onward referral.
+    onward: Vec<(u32, Patient)>,
+}
+
+impl<'s> World<'s> {
+    /// One week, in the order of MODEL.md section 3. Observation (phase 7) is the caller's:
+    /// see [`crate::observe::observe`].
+    pub fn step(&mut self) {
+        self.week += 1;
+        self.tally.start_week();
+        if self.week > 1 && (self.week - 1) % 52 == 0 {
+            self.financial_year(); // 1
+        }
+        self.practices_refer(); // 2
+        self.link_workers_work(); // 3
+        self.organisations_admit(); // 4
+        self.practices_update(); // 5
+        self.link_workers_stay_or_leave(); // 6
+    }
+
+    /// Phase 1: each open organisation's funding and places for the financial year; closures.
+    fn financial_year(&mut self) {
+        let year = (self.week - 1) / 52;
+        let (c, f) = (&self.scenario.community, &self.scenario.funding);
+        for i in 0..self.orgs.len() {
+            if !self.orgs[i].open {
+                continue;
+            }
+            let org = &mut self.orgs[i];
+            if year > 0 {
+                if crate::rng::chance(&mut self.rng, c.grant_loss_prob) {
+                    org.grant_factor *= 1.0 - c.grant_loss_share;
+                }
+                if crate::rng::chance(&mut self.rng, c.grant_win_prob) {
+                    org.grant_factor *= 1.0 + c.grant_win_share;
+                }
+            }
+            if !org.set_funding(year, f.community_budget, f.annual_cut, f.per_referral, c) {
+                self.close_org(i);
+            }
+        }
+    }
+
+    /// Close an organisation: its places go, its waiting patients' needs go unmet, and every
+    /// link worker's tie to it is cut.
+    fn close_org(&mut self, i: usize) {
+        let waiting = self.orgs[i].close();
+        self.tally.org_waiting -= waiting.len() as u64;
+        for r in &waiting {
+            self.tally
+                .finish(&r.patient, Outcome::UnmetNeed, &self.scenario.patients);
+        }
+        let net = &self.networks[self.orgs[i].network as usize];
+        let local = i - net.orgs.start as usize;
+        for w in net.workers.clone() {
+            let start = self.workers[w as usize].tie_start;
+            self.ties[start + local] = 0.0;
+        }
+    }
+
+    /// Phase 2: competing innovations come and go; GPs refer patients to the link worker's list.
+    fn practices_refer(&mut self) {
+        let sc = self.scenario;
+        let (pp, lw) = (&sc.practices, &sc.link_workers);
+        let weights = patient::need_weights(&sc.patients);
+        let week = self.week;
+        let horizon = sc.simulation.weeks + 1;
+        for i in 0..self.practices.len() {
+            let pr = &mut self.practices[i];
+            pr.innovations.retain(|&end| end > week);
+            let arrivals =
+                crate::rng::poisson(&mut self.rng, pp.competing_innovations_per_year / 52.0);
+            for _ in 0..arrivals {
+                pr.innovations.push(week + pp.innovation_weeks);
+            }
+            let engaged = (pr.coherence + pr.participation) / 2.0;
+            let lambda = f64::from(pr.list_size) / 1000.0 * pp.referrals_per_1000_per_year / 52.0
+                * (0.5 + pr.deprivation)
+                * engaged;
+            let n = crate::rng::poisson(&mut self.rng, lambda);
+            pr.referrals += u64::from(n);
+            let worker = pr.worker as usize;
+            for _ in 0..n {
+                let p = Patient::referred(
+                    &mut self.rng,
+                    i as u32,
+                    week,
+                    &sc.patients,
+                    &weights,
+                    lw.holistic_share,
+                    horizon,
+                );
+                if (p.give_up_week as usize) < self.give_ups.len() {
+                    self.give_ups[p.give_up_week as usize] += 1;
+                }
+                self.workers[worker].waiting.push_back(p);
+            }
+            self.tally.week.referrals += u64::from(n);
+            self.tally.total.referrals += u64::from(n);
+            self.tally.waiting += u64::from(n);
+        }
+        // Patients due to give up this week leave the waiting lists (never engaged). They are
+        // dropped from the queues lazily, when they reach the head.
+        let giving_up = std::mem::take(&mut self.give_ups[week as usize]);
+        self.tally.waiting -= u64::from(giving_up);
+        self.tally.week.not_engaged += u64::from(giving_up);
+        self.tally.total.not_engaged += u64::from(giving_up);
+        self.tally.finished += u64::from(giving_up);
+    }
+
+    /// Phase 4: organisations free places, admit waiting referrals, and the outcome moves the
+    /// referring worker's tie.
+    fn organisations_admit(&mut self) {
+        let sc = self.scenario;
+        let (c, pat) = (&sc.community, &sc.patients);
+        let week = self.week;
+        for i in 0..self.orgs.len() {
+            if !self.orgs[i].open {
+                continue;
+            }
+            self.orgs[i].release(week);
+            loop {
+                let org = &mut self.orgs[i];
+                let Some(head) = org.waiting.front().copied() else {
+                    break;
+                };
+                let waited = week - head.week;
+                let expired = waited >= c.max_wait_weeks;
+                if org.room() == 0 && !expired {
+                    break;
+                }
+                org.waiting.pop_front();
+                self.tally.org_waiting -= 1;
+                let worker = &self.workers[head.worker as usize];
+                let tie_at = worker.tie_start
+                    + (i - self.networks[org.network as usize].orgs.start as usize);
+                let tie = self.ties[tie_at];
+                let success = !expired
+                    && crate::rng::chance(
+                        &mut self.rng,
+                        head.patient.uptake_prob(f64::from(tie), waited, pat),
+                    );
+                let in_post = worker.in_post;
+                if success {
+                    org.admit(week, c.attend_weeks);
+                    self.practices[head.patient.practice as usize].connected_this_week += 1;
+                    self.tally.finish(&head.patient, Outcome::Connected, pat);
+                } else {
+                    let outcome = if expired {
+                        Outcome::UnmetNeed
+                    } else {
+                        Outcome::DroppedOut
+                    };
+                    self.tally.finish(&head.patient, outcome, pat);
+                }
+                if in_post && tie > 0.0 {
+                    self.ties[tie_at] = if success {
+                        link_worker::tie_after_success(tie, c.tie_gain_success)
+                    } else {
+                        link_worker::tie_after_failure(tie, c.tie_loss_failure)
+                    };
+                }
+                let week_of = &mut self.workers[head.worker as usize].week;
+                if success {
+                    week_of.onward_ok += 1
+                } else {
+                    week_of.onward_failed += 1
+                }
+            }
+        }
+    }
+
+    /// Phase 5: each practice's NPT constructs and stage, from what happened this week.
+    fn practices_update(&mut self) {
+        let sc = self.scenario;
+        let imp = &sc.implementation;
+        let fund =
+            imp.development_floor + (1.0 - imp.development_floor) * sc.funding.practice_development;
+        for pr in &mut self.practices {
+            let worker = &self.workers[pr.worker as usize];
+            let per_year =
+                f64::from(pr.connected_this_week) * 52.0 * 1000.0 / f64::from(pr.list_size);
+            let inputs = WeekInputs {
+                presence: if worker.in_post { 1.0 } else { 0.0 },
+                development: (pr.development_hours / imp.development_hours_full).min(1.0) * fund,
+                support: sc.link_workers.support,
+                effect: (per_year / imp.effect_connections_per_1000_per_year).min(1.0),
+            };
+            pr.update_constructs(&inputs, imp);
+            pr.update_stage(self.week, imp);
+            pr.connected += u64::from(pr.connected_this_week);
+            pr.development_hours = 0.0;
+            pr.connected_this_week = 0;
+        }
+    }
+
+    /// Phase 6: burnout; leaving (the post falls vacant and the ties go with the worker);
+    /// recruitment after the delay (the newcomer knows few organisations). Costs accrue.
+    fn link_workers_stay_or_leave(&mut self) {
+        let sc = self.scenario;
+        let lw = &sc.link_workers;
+        for w in 0..self.workers.len() {
+            let engagement = self.engagement(w);
+            let worker = &mut self.workers[w];
+            if worker.in_post {
+                worker.update_burnout(engagement, lw);
+                worker.experience += 1;
+                self.tally.cost_salaries += worker.fte * lw.annual_cost / 52.0;
+                self.tally.cost_support += lw.support * lw.support_cost_per_year / 52.0;
+                self.tally.worker_weeks_in_post += worker.fte;
+                if crate::rng::chance(&mut self.rng, worker.leave_hazard(lw)) {
+                    worker.in_post = false;
+                    worker.vacant_until = self.week + lw.recruitment_delay_weeks;
+                    let (start, len) = (worker.tie_start, self.ties_len(w));
+                    self.ties[start..start + len].fill(0.0);
+                    self.tally.week.leavers += 1;
+                    self.tally.total.leavers += 1;
+                    for p in self.workers[w].practices.clone() {
+                        self.practices[p as usize].lw_changes += 1;
+                    }
+                }
+            } else if self.week >= worker.vacant_until {
+                worker.in_post = true;
+                worker.experience = 0;
+                worker.burnout = 0.0;
+                self.meet_first_orgs(w);
+            }
+            self.workers[w].week = Default::default();
+        }
+        let dev =
+            sc.funding.practice_development * sc.funding.practice_development_cost_per_year / 52.0;
+        self.tally.cost_development += dev * self.practices.len() as f64;
+    }
+
+    /// How much the worker's practices engage: the mean of their cognitive participation.
+    fn engagement(&self, w: usize) -> f64 {
+        let range = self.workers[w].practices.clone();
+        let n = range.len().max(1) as f64;
+        range
+            .map(|p| self.practices[p as usize].participation)
+            .sum::<f64>()
+            / n
+    }
+
+    fn ties_len(&self, w: usize) -> usize {
+        self.networks[self.workers[w].network as usize].orgs.len()
+    }
+
+    /// A new link worker starts with ties to a few open organisations of the network, at random.
+    fn meet_first_orgs(&mut self, w: usize) {
+        let (start, len) = (self.workers[w].tie_start, self.ties_len(w));
+        let first_org = self.networks[self.workers[w].network as usize].orgs.start as usize;
+        let c = &self.scenario.community;
+        for _ in 0..self
+            .scenario
+            .link_workers
+            .initial_known_orgs
+            .min(len as u32)
+        {
+            let k = crate::rng::below(&mut self.rng, len as u32) as usize;
+            if self.orgs[first_org + k].open {
+                self.ties[start + k] = link_worker::tie_after_visit(
+                    self.ties[start + k],
+                    c.tie_initial,
+                    c.tie_gain_visit,
+                );
+            }
+        }
+    }
+
+    /// Active cases across all link workers.
+    pub fn active_cases(&self) -> u64 {
+        self.workers.iter().map(|w| w.caseload.len() as u64).sum()
+    }
+}

@@ -1,0 +1,187 @@
+//! A community organisation (voluntary, community and social enterprise sector): the needs it
+//! serves, its funding and places, the programme's patients attending and waiting.
+
+use std::collections::VecDeque;
+
+use crate::scenario::Community;
+
+/// Longest attendance, in weeks: the size of the ring that schedules places freeing up.
+pub const RING: usize = 64;
+
+/// A patient referred onward, waiting for a place.
+#[derive(Debug, Clone, Copy)]
+pub struct Referral {
+    pub patient: super::patient::Patient,
+    pub worker: u32,
+    /// The week the referral was made.
+    pub week: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    pub network: u32,
+    /// Bit mask of the needs served.
+    pub needs: u8,
+    /// Baseline annual funding (GBP) at `funding.community_budget = 1`.
+    pub base_funding: f64,
+    /// Grants lost and won so far, as a multiplier.
+    pub grant_factor: f64,
+    pub funding: f64,
+    /// Places at a time, from funding.
+    pub capacity: u32,
+    /// Places taken by people the programme did not refer (fixed at baseline).
+    pub other_users: u32,
+    /// Programme patients attending now.
+    pub occupancy: u32,
+    /// `leaving[w % RING]`: programme patients whose attendance ends in week `w`.
+    pub leaving: [u16; RING],
+    pub waiting: VecDeque<Referral>,
+    /// Referrals accepted since the last financial year (for per-referral funding).
+    pub accepted_this_year: u32,
+    pub open: bool,
+}
+
+impl Organisation {
+    pub fn new(network: u32, needs: u8, base_funding: f64, c: &Community) -> Self {
+        let baseline_places = (base_funding / c.cost_per_place).floor();
+        Organisation {
+            network,
+            needs,
+            base_funding,
+            grant_factor: 1.0,
+            funding: 0.0,
+            capacity: 0,
+            other_users: (c.other_demand_share * baseline_places).round() as u32,
+            occupancy: 0,
+            leaving: [0; RING],
+            waiting: VecDeque::new(),
+            accepted_this_year: 0,
+            open: true,
+        }
+    }
+
+    /// Places free for the programme's patients.
+    pub fn room(&self) -> u32 {
+        self.capacity
+            .saturating_sub(self.other_users + self.occupancy)
+    }
+
+    /// An overwhelmed organisation (waiting list long for its room) stops accepting referrals.
+    pub fn accepting(&self, refuse_waiting_ratio: f64) -> bool {
+        self.open
+            && (self.waiting.len() as f64) < refuse_waiting_ratio * f64::from(self.room().max(1))
+    }
+
+    /// Set the year's funding: baseline times the budget lever, the compounding cut for `year`
+    /// financial years, grants won and lost, plus last year's per-referral payments. Returns
+    /// false when funding falls below viability (the caller closes the organisation).
+    pub fn set_funding(
+        &mut self,
+        year: u32,
+        budget: f64,
+        annual_cut: f64,
+        per_referral: f64,
+        c: &Community,
+    ) -> bool {
+        let cut = (1.0 - annual_cut).powi(year as i32);
+        self.funding = self.base_funding * budget * cut * self.grant_factor
+            + per_referral * f64::from(self.accepted_this_year);
+        self.accepted_this_year = 0;
+        self.capacity = (self.funding / c.cost_per_place).floor() as u32;
+        self.funding >= c.viability_funding
+    }
+
+    /// Free the places of patients whose attendance ends this week.
+    pub fn release(&mut self, week: u32) {
+        let slot = &mut self.leaving[week as usize % RING];
+        self.occupancy -= u32::from(*slot);
+        *slot = 0;
+    }
+
+    /// Give a place to a patient for `weeks` (at most RING - 1).
+    pub fn admit(&mut self, week: u32, weeks: u32) {
+        self.occupancy += 1;
+        self.leaving[(week + weeks) as usize % RING] += 1;
+    }
+
+    /// Close: no places, nobody attending. Returns the referrals that were waiting.
+    pub fn close(&mut self) -> VecDeque<Referral> {
+        self.open = false;
+        self.capacity = 0;
+        self.funding = 0.0;
+        self.occupancy = 0;
+        self.leaving = [0; RING];
+        std::mem::take(&mut self.waiting)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(funding: f64) -> Organisation {
+        Organisation::new(0, 1, funding, &Community::default())
+    }
+
+    #[test]
+    fn austerity_compounds_and_an_org_below_viability_closes() {
+        let c = Community::default();
+        let mut o = org(30_000.0);
+        assert!(o.set_funding(0, 1.0, 0.2, 0.0, &c));
+        assert_eq!(o.capacity, 15);
+        assert!(o.set_funding(1, 1.0, 0.2, 0.0, &c)); // 24,000
+        assert!(!o.set_funding(2, 1.0, 0.2, 0.0, &c)); // 19,200 < 20,000
+        assert!((o.funding - 19_200.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn per_referral_payments_add_funding() {
+        let c = Community::default();
+        let mut o = org(30_000.0);
+        o.accepted_this_year = 10;
+        o.set_funding(1, 1.0, 0.0, 100.0, &c);
+        assert!((o.funding - 31_000.0).abs() < 1e-6);
+        assert_eq!(o.accepted_this_year, 0);
+    }
+
+    #[test]
+    fn room_excludes_other_users_and_places_free_on_schedule() {
+        let c = Community::default();
+        let mut o = org(60_000.0); // 30 places, 26 (0.85 * 30 rounded) taken by others
+        o.set_funding(0, 1.0, 0.0, 0.0, &c);
+        assert_eq!(o.room(), 4);
+        o.admit(5, 12);
+        assert_eq!(o.room(), 3);
+        o.release(16);
+        assert_eq!(o.occupancy, 1);
+        o.release(17);
+        assert_eq!(o.occupancy, 0);
+    }
+
+    #[test]
+    fn an_overwhelmed_org_refuses_referrals() {
+        let c = Community::default();
+        let mut o = org(60_000.0);
+        o.set_funding(0, 1.0, 0.0, 0.0, &c);
+        assert!(o.accepting(1.0));
+        let p = crate::model::patient::Patient {
+            practice: 0,
+            since_week: 0,
+            give_up_week: 0,
+            sessions_needed: 1,
+            contacts: 1,
+            needs: 1,
+            holistic: true,
+            confidence: 0.5,
+        };
+        for _ in 0..4 {
+            o.waiting.push_back(Referral {
+                patient: p,
+                worker: 0,
+                week: 0,
+            });
+        }
+        assert!(!o.accepting(1.0));
+        assert!(o.close().len() == 4 && !o.accepting(1.0));
+    }
+}

@@ -1,0 +1,177 @@
+//! A referred patient. Patients exist only from referral, and live inside the container that
+//! holds them (a link worker's waiting list or caseload, an organisation's waiting list); when
+//! their pathway ends they are folded into the replicate's tallies and dropped.
+
+use crate::rng::{self, Rng};
+use crate::scenario::Patients;
+
+/// Kinds of need; a patient's needs and an organisation's services are bit masks of these.
+pub const NEEDS: [&str; 6] = [
+    "mental_health",
+    "isolation",
+    "welfare",
+    "housing",
+    "physical_activity",
+    "other",
+];
+
+/// A patient on a link worker's list or caseload.
+#[derive(Debug, Clone, Copy)]
+pub struct Patient {
+    pub practice: u32,
+    /// The week the patient joined the current waiting list.
+    pub since_week: u32,
+    /// The week a waiting patient gives up (drawn once at referral).
+    pub give_up_week: u32,
+    /// Contacts a holistic case needs; 1 for signposting.
+    pub sessions_needed: u16,
+    pub contacts: u16,
+    /// Bit mask over [`NEEDS`].
+    pub needs: u8,
+    pub holistic: bool,
+    /// Confidence to take up help elsewhere, in [0, 1].
+    pub confidence: f32,
+}
+
+/// Draw a need from the scenario's weights; returns its bit.
+pub fn draw_need(rng: &mut Rng, weights: &[f64; 6]) -> u8 {
+    let total: f64 = weights.iter().sum();
+    let mut u = rng::uniform(rng) * total;
+    for (i, w) in weights.iter().enumerate() {
+        if u < *w {
+            return 1 << i;
+        }
+        u -= w;
+    }
+    1 << (weights.len() - 1)
+}
+
+pub fn need_weights(p: &Patients) -> [f64; 6] {
+    [
+        p.need_mental_health,
+        p.need_isolation,
+        p.need_welfare,
+        p.need_housing,
+        p.need_physical_activity,
+        p.need_other,
+    ]
+}
+
+impl Patient {
+    /// A new referral at `week` from `practice`: needs, approach, complexity, confidence and the
+    /// week they would give up waiting. `holistic_share` is the scenario's mix of approaches.
+    pub fn referred(
+        rng: &mut Rng,
+        practice: u32,
+        week: u32,
+        p: &Patients,
+        weights: &[f64; 6],
+        holistic_share: f64,
+        horizon: u32,
+    ) -> Patient {
+        let mut needs = draw_need(rng, weights);
+        if rng::chance(rng, p.second_need_prob) {
+            needs |= draw_need(rng, weights);
+        }
+        let holistic = rng::chance(rng, holistic_share);
+        let sessions_needed = if holistic {
+            1 + rng::poisson(rng, p.sessions_mean - 1.0).min(200) as u16
+        } else {
+            1
+        };
+        let confidence = rng::uniform(rng) as f32;
+        let give_up_week = week.saturating_add(1).saturating_add(rng::weeks_until(
+            rng,
+            p.give_up_per_week,
+            horizon,
+        ));
+        Patient {
+            practice,
+            since_week: week,
+            give_up_week,
+            sessions_needed,
+            contacts: 0,
+            needs,
+            holistic,
+            confidence,
+        }
+    }
+
+    /// Chance of attending the first session after waiting since `since_week`.
+    pub fn engage_prob(&self, week: u32, deprivation: f64, p: &Patients) -> f64 {
+        let waited = week.saturating_sub(self.since_week) as i32;
+        p.engage_prob
+            * (1.0 - p.deprivation_engage_penalty * deprivation)
+            * (1.0 - p.wait_engage_decay_per_week).powi(waited)
+    }
+
+    /// Chance of taking up an onward referral: lower with a weak tie (a cold handover), for a
+    /// signposted patient with low confidence, and after a long wait for a place.
+    pub fn uptake_prob(&self, tie: f64, weeks_waited: u32, p: &Patients) -> f64 {
+        let approach = if self.holistic {
+            1.0
+        } else {
+            1.0 - p.signpost_confidence_weight * (1.0 - f64::from(self.confidence))
+        };
+        p.uptake_prob
+            * (0.5 + 0.5 * tie)
+            * approach
+            * (1.0 - p.org_wait_uptake_decay_per_week).powi(weeks_waited as i32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patient(holistic: bool, confidence: f32) -> Patient {
+        Patient {
+            practice: 0,
+            since_week: 0,
+            give_up_week: 100,
+            sessions_needed: 3,
+            contacts: 0,
+            needs: 1,
+            holistic,
+            confidence,
+        }
+    }
+
+    #[test]
+    fn long_waits_and_deprivation_lower_engagement() {
+        let p = Patients::default();
+        let pt = patient(true, 0.5);
+        assert!(pt.engage_prob(10, 0.5, &p) < pt.engage_prob(0, 0.5, &p));
+        assert!(pt.engage_prob(0, 0.9, &p) < pt.engage_prob(0, 0.1, &p));
+    }
+
+    #[test]
+    fn signposting_loses_the_unconfident_and_ties_help() {
+        let p = Patients::default();
+        assert!(
+            patient(false, 0.1).uptake_prob(0.5, 0, &p)
+                < patient(true, 0.1).uptake_prob(0.5, 0, &p)
+        );
+        assert!(
+            patient(false, 0.1).uptake_prob(0.5, 0, &p)
+                < patient(false, 0.9).uptake_prob(0.5, 0, &p)
+        );
+        assert!(
+            patient(true, 0.5).uptake_prob(0.9, 0, &p) > patient(true, 0.5).uptake_prob(0.1, 0, &p)
+        );
+        assert!(
+            patient(true, 0.5).uptake_prob(0.5, 8, &p) < patient(true, 0.5).uptake_prob(0.5, 0, &p)
+        );
+    }
+
+    #[test]
+    fn needs_follow_the_weights() {
+        let mut rng = crate::rng::generator(3);
+        let weights = [1.0, 0.0, 0.0, 0.0, 0.0, 3.0];
+        let n = 10_000;
+        let first = (0..n)
+            .filter(|_| draw_need(&mut rng, &weights) == 1)
+            .count();
+        assert!((first as f64 / n as f64 - 0.25).abs() < 0.02);
+    }
+}

@@ -1,0 +1,290 @@
+//! A GP practice: its drivers, competing innovations, and the four constructs of Normalisation
+//! Process Theory (NPT) that decide its integration stage.
+
+use crate::scenario::Implementation;
+
+/// Tierney et al. (2025)'s continuum of integration. `Belonging` is Chng et al. (2021)'s
+/// "fully integrated".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    BoltedOn,
+    FittingIn,
+    Belonging,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::BoltedOn => "bolted_on",
+            Stage::FittingIn => "fitting_in",
+            Stage::Belonging => "belonging",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Practice {
+    pub network: u32,
+    /// The link worker who takes this practice's referrals.
+    pub worker: u32,
+    pub list_size: u32,
+    pub deprivation: f64,
+    pub training: bool,
+    /// GP buy-in now (moves with the effect seen) and at the start.
+    pub gp_buy_in: f64,
+    pub gp_buy_in_start: f64,
+    pub leadership: f64,
+    pub team: f64,
+    pub coherence: f64,
+    pub participation: f64,
+    pub action: f64,
+    pub monitoring: f64,
+    /// End weeks of the competing innovations now running.
+    pub innovations: Vec<u32>,
+    pub stage: Stage,
+    /// Consecutive weeks with the integration index at or above the belonging threshold.
+    pub weeks_above: u32,
+    pub week_belonging: Option<u32>,
+    pub referrals: u64,
+    pub connected: u64,
+    pub lw_changes: u32,
+    /// This week's inputs, filled by link workers and organisations, cleared after the update.
+    pub development_hours: f64,
+    pub connected_this_week: u32,
+}
+
+/// What the practice experienced this week, as its NPT update sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct WeekInputs {
+    /// 1 if its link worker is in post, 0 during a vacancy.
+    pub presence: f64,
+    /// Development input in [0, 1]: hours relative to full, times what the fund lets them achieve.
+    pub development: f64,
+    /// Link-worker support (the scenario lever) in [0, 1].
+    pub support: f64,
+    /// The effect the practice sees in [0, 1] (connections relative to the reference).
+    pub effect: f64,
+}
+
+impl Practice {
+    /// Staff attention left for the programme: `(1 - training_burden * training) / (1 + innovation_burden * n)`.
+    pub fn attention(&self, p: &Implementation) -> f64 {
+        let training = if self.training {
+            p.training_burden
+        } else {
+            0.0
+        };
+        (1.0 - training) / (1.0 + p.innovation_burden * self.innovations.len() as f64)
+    }
+
+    /// Integration index: the mean of coherence, cognitive participation and collective action
+    /// (the constructs Chng et al. 2021 judged integration on).
+    pub fn integration_index(&self) -> f64 {
+        (self.coherence + self.participation + self.action) / 3.0
+    }
+
+    /// One week of the NPT constructs: each grows towards 1 at a rate set by its drivers and
+    /// decays (faster during a vacancy); reflexive monitoring tracks the effect seen; GP buy-in
+    /// moves towards it. See docs/ODD.md, "Practices".
+    pub fn update_constructs(&mut self, w: &WeekInputs, p: &Implementation) {
+        let drive = w.presence * self.attention(p);
+        let decay = p.decay_per_week + p.vacancy_decay_per_week * (1.0 - w.presence);
+        let (b, l, t) = (self.gp_buy_in, self.leadership, self.team);
+        let g_coherence = 0.4 * w.development + 0.2 * b + 0.2 * l + 0.2 * t;
+        let g_participation =
+            (0.4 * b + 0.2 * l + 0.2 * t + 0.2 * self.monitoring) * (0.5 + 0.5 * self.coherence);
+        let g_action = (0.3 * w.development + 0.2 * l + 0.2 * t + 0.3 * w.support)
+            * (0.5 + 0.5 * self.participation);
+        self.coherence = grow(
+            self.coherence,
+            p.rate_coherence * drive * g_coherence,
+            decay,
+        );
+        self.participation = grow(
+            self.participation,
+            p.rate_participation * drive * g_participation,
+            decay,
+        );
+        self.action = grow(self.action, p.rate_action * drive * g_action, decay);
+        self.monitoring += p.rate_monitoring * (w.effect - self.monitoring);
+        self.gp_buy_in += p.buy_in_rate * (self.monitoring - self.gp_buy_in);
+    }
+
+    /// Stage from the integration index: below `fitting_in_threshold` bolted on; belonging once
+    /// the index has stayed at or above `belonging_threshold` for `belonging_hold_weeks`.
+    pub fn update_stage(&mut self, week: u32, p: &Implementation) {
+        let index = self.integration_index();
+        if index >= p.belonging_threshold {
+            self.weeks_above += 1;
+        } else {
+            self.weeks_above = 0;
+        }
+        self.stage = if self.weeks_above >= p.belonging_hold_weeks {
+            Stage::Belonging
+        } else if index >= p.fitting_in_threshold {
+            Stage::FittingIn
+        } else {
+            Stage::BoltedOn
+        };
+        if self.stage == Stage::Belonging && self.week_belonging.is_none() {
+            self.week_belonging = Some(week);
+        }
+    }
+}
+
+/// `x + rate * (1 - x) - decay * x`, kept in [0, 1].
+fn grow(x: f64, rate: f64, decay: f64) -> f64 {
+    (x + rate * (1.0 - x) - decay * x).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn practice() -> Practice {
+        Practice {
+            network: 0,
+            worker: 0,
+            list_size: 4000,
+            deprivation: 0.6,
+            training: false,
+            gp_buy_in: 0.5,
+            gp_buy_in_start: 0.5,
+            leadership: 0.5,
+            team: 0.5,
+            coherence: 0.2,
+            participation: 0.15,
+            action: 0.05,
+            monitoring: 0.0,
+            innovations: Vec::new(),
+            stage: Stage::BoltedOn,
+            weeks_above: 0,
+            week_belonging: None,
+            referrals: 0,
+            connected: 0,
+            lw_changes: 0,
+            development_hours: 0.0,
+            connected_this_week: 0,
+        }
+    }
+
+    const PRESENT: WeekInputs = WeekInputs {
+        presence: 1.0,
+        development: 0.5,
+        support: 0.5,
+        effect: 0.5,
+    };
+
+    fn after_weeks(mut pr: Practice, w: WeekInputs, weeks: u32) -> Practice {
+        let p = Implementation::default();
+        for _ in 0..weeks {
+            pr.update_constructs(&w, &p);
+        }
+        pr
+    }
+
+    #[test]
+    fn higher_buy_in_raises_participation_faster() {
+        let mut low = practice();
+        low.gp_buy_in = 0.2;
+        let mut high = practice();
+        high.gp_buy_in = 0.8;
+        let (low, high) = (
+            after_weeks(low, PRESENT, 10),
+            after_weeks(high, PRESENT, 10),
+        );
+        assert!(
+            high.participation > low.participation + 0.01,
+            "{} vs {}",
+            high.participation,
+            low.participation
+        );
+    }
+
+    #[test]
+    fn leadership_team_and_support_each_raise_the_index() {
+        let base = after_weeks(practice(), PRESENT, 30).integration_index();
+        let mut lead = practice();
+        lead.leadership = 0.9;
+        assert!(after_weeks(lead, PRESENT, 30).integration_index() > base);
+        let mut team = practice();
+        team.team = 0.9;
+        assert!(after_weeks(team, PRESENT, 30).integration_index() > base);
+        let supported = WeekInputs {
+            support: 1.0,
+            ..PRESENT
+        };
+        assert!(after_weeks(practice(), supported, 30).integration_index() > base);
+        let developed = WeekInputs {
+            development: 1.0,
+            ..PRESENT
+        };
+        assert!(after_weeks(practice(), developed, 30).integration_index() > base);
+    }
+
+    #[test]
+    fn competing_innovations_and_training_slow_integration() {
+        let base = after_weeks(practice(), PRESENT, 30).integration_index();
+        let mut busy = practice();
+        busy.innovations = vec![1000, 1000];
+        assert!(after_weeks(busy, PRESENT, 30).integration_index() < base);
+        let mut training = practice();
+        training.training = true;
+        assert!(after_weeks(training, PRESENT, 30).integration_index() < base);
+    }
+
+    #[test]
+    fn a_vacancy_lets_coherence_decay() {
+        let mut pr = practice();
+        pr.coherence = 0.8;
+        let vacant = WeekInputs {
+            presence: 0.0,
+            ..PRESENT
+        };
+        let after = after_weeks(pr, vacant, 10);
+        assert!(after.coherence < 0.8 * 0.9, "{}", after.coherence);
+    }
+
+    #[test]
+    fn buy_in_follows_the_effect_seen() {
+        let seen = after_weeks(
+            practice(),
+            WeekInputs {
+                effect: 1.0,
+                ..PRESENT
+            },
+            40,
+        );
+        let unseen = after_weeks(
+            practice(),
+            WeekInputs {
+                effect: 0.0,
+                ..PRESENT
+            },
+            40,
+        );
+        assert!(seen.monitoring > 0.8 && unseen.monitoring < 0.01);
+        assert!(seen.gp_buy_in > 0.5 && unseen.gp_buy_in < 0.5);
+    }
+
+    #[test]
+    fn stage_needs_the_index_held_for_the_hold_weeks() {
+        let p = Implementation::default();
+        let mut pr = practice();
+        pr.coherence = 0.9;
+        pr.participation = 0.9;
+        pr.action = 0.9;
+        for week in 1..p.belonging_hold_weeks {
+            pr.update_stage(week, &p);
+            assert_eq!(pr.stage, Stage::FittingIn);
+        }
+        pr.update_stage(p.belonging_hold_weeks, &p);
+        assert_eq!(pr.stage, Stage::Belonging);
+        assert_eq!(pr.week_belonging, Some(p.belonging_hold_weeks));
+        pr.action = 0.0;
+        pr.participation = 0.0;
+        pr.coherence = 0.1;
+        pr.update_stage(p.belonging_hold_weeks + 1, &p);
+        assert_eq!(pr.stage, Stage::BoltedOn);
+    }
+}

@@ -1,0 +1,267 @@
+//! Observation (MODEL.md section 6): the weekly measures of a world, and each practice's final
+//! state. These are the rows of weekly.csv and practices.csv.
+
+use serde::Serialize;
+
+use crate::model::World;
+use crate::model::practice::Stage;
+
+/// Weekly measures of one replicate. Flows (`referrals` .. `lw_leavers`, `hours_*`) count this
+/// week; the rest are the state at the end of the week. The column order is INTERFACE.md's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WeeklyRow {
+    pub replicate: u32,
+    pub seed: u64,
+    pub week: u32,
+    pub month: u32,
+    pub integration_rate: f64,
+    pub bolted_on: u32,
+    pub fitting_in: u32,
+    pub belonging: u32,
+    pub coherence: f64,
+    pub cognitive_participation: f64,
+    pub collective_action: f64,
+    pub reflexive_monitoring: f64,
+    pub gp_buy_in: f64,
+    pub referrals: u64,
+    pub waiting: u64,
+    pub active_cases: u64,
+    pub org_waiting: u64,
+    pub contacts: u64,
+    pub completed: u64,
+    pub not_engaged: u64,
+    pub dropped_out: u64,
+    pub connected: u64,
+    pub unmet_need: u64,
+    pub lw_in_post: u32,
+    pub lw_vacant: u32,
+    pub lw_leavers: u64,
+    pub lw_burnout: f64,
+    pub mean_caseload: f64,
+    pub hours_casework: f64,
+    pub hours_development: f64,
+    pub hours_networking: f64,
+    pub org_open: u32,
+    pub org_closed: u32,
+    pub org_capacity: u64,
+    pub org_room: u64,
+    pub org_occupancy: u64,
+    pub cost: f64,
+}
+
+/// Measures that are this week's flows: monthly.csv sums them over the month's weeks.
+pub const FLOW_MEASURES: &[&str] = &[
+    "referrals",
+    "contacts",
+    "completed",
+    "not_engaged",
+    "dropped_out",
+    "connected",
+    "unmet_need",
+    "lw_leavers",
+    "hours_casework",
+    "hours_development",
+    "hours_networking",
+];
+
+/// The measures of a weekly row, by name, in column order (after replicate, seed, week, month).
+pub fn measures(r: &WeeklyRow) -> [(&'static str, f64); 33] {
+    [
+        ("integration_rate", r.integration_rate),
+        ("bolted_on", f64::from(r.bolted_on)),
+        ("fitting_in", f64::from(r.fitting_in)),
+        ("belonging", f64::from(r.belonging)),
+        ("coherence", r.coherence),
+        ("cognitive_participation", r.cognitive_participation),
+        ("collective_action", r.collective_action),
+        ("reflexive_monitoring", r.reflexive_monitoring),
+        ("gp_buy_in", r.gp_buy_in),
+        ("referrals", r.referrals as f64),
+        ("waiting", r.waiting as f64),
+        ("active_cases", r.active_cases as f64),
+        ("org_waiting", r.org_waiting as f64),
+        ("contacts", r.contacts as f64),
+        ("completed", r.completed as f64),
+        ("not_engaged", r.not_engaged as f64),
+        ("dropped_out", r.dropped_out as f64),
+        ("connected", r.connected as f64),
+        ("unmet_need", r.unmet_need as f64),
+        ("lw_in_post", f64::from(r.lw_in_post)),
+        ("lw_vacant", f64::from(r.lw_vacant)),
+        ("lw_leavers", r.lw_leavers as f64),
+        ("lw_burnout", r.lw_burnout),
+        ("mean_caseload", r.mean_caseload),
+        ("hours_casework", r.hours_casework),
+        ("hours_development", r.hours_development),
+        ("hours_networking", r.hours_networking),
+        ("org_open", f64::from(r.org_open)),
+        ("org_closed", f64::from(r.org_closed)),
+        ("org_capacity", r.org_capacity as f64),
+        ("org_room", r.org_room as f64),
+        ("org_occupancy", r.org_occupancy as f64),
+        ("cost", r.cost),
+    ]
+}
+
+/// The last week of month `m`: `round(m * 52 / 12)`.
+pub fn month_end_week(m: u32) -> u32 {
+    (f64::from(m) * 52.0 / 12.0).round() as u32
+}
+
+/// The month a week falls in: the first month whose last week is at or after it.
+pub fn month_of_week(week: u32) -> u32 {
+    let mut m = (f64::from(week) * 12.0 / 52.0).floor() as u32;
+    while month_end_week(m) < week {
+        m += 1;
+    }
+    m
+}
+
+/// Record this week's measures (phase 7 of the schedule).
+pub fn observe(world: &World, replicate: u32, seed: u64) -> WeeklyRow {
+    let n = world.practices.len() as f64;
+    let mut stages = [0u32; 3];
+    let (mut c, mut p, mut a, mut m, mut b) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for pr in &world.practices {
+        stages[pr.stage as usize] += 1;
+        c += pr.coherence;
+        p += pr.participation;
+        a += pr.action;
+        m += pr.monitoring;
+        b += pr.gp_buy_in;
+    }
+    let (mut in_post, mut burnout, mut caseload) = (0u32, 0.0, 0u64);
+    let (mut casework, mut development, mut networking) = (0.0, 0.0, 0.0);
+    for w in &world.workers {
+        caseload += w.caseload.len() as u64;
+        if w.in_post {
+            in_post += 1;
+            burnout += w.burnout;
+        }
+        casework += w.week.casework_hours;
+        development += w.week.development_hours;
+        networking += w.week.networking_hours;
+    }
+    let (mut open, mut capacity, mut room, mut occupancy) = (0u32, 0u64, 0u64, 0u64);
+    for o in world.orgs.iter().filter(|o| o.open) {
+        open += 1;
+        capacity += u64::from(o.capacity);
+        room += u64::from(o.room());
+        occupancy += u64::from(o.occupancy);
+    }
+    let t = &world.tally;
+    let workers = world.workers.len() as f64;
+    WeeklyRow {
+        replicate,
+        seed,
+        week: world.week,
+        month: month_of_week(world.week),
+        integration_rate: f64::from(stages[Stage::Belonging as usize]) / n,
+        bolted_on: stages[Stage::BoltedOn as usize],
+        fitting_in: stages[Stage::FittingIn as usize],
+        belonging: stages[Stage::Belonging as usize],
+        coherence: c / n,
+        cognitive_participation: p / n,
+        collective_action: a / n,
+        reflexive_monitoring: m / n,
+        gp_buy_in: b / n,
+        referrals: t.week.referrals,
+        waiting: t.waiting,
+        active_cases: caseload,
+        org_waiting: t.org_waiting,
+        contacts: t.week.contacts,
+        completed: t.week.completed,
+        not_engaged: t.week.not_engaged,
+        dropped_out: t.week.dropped_out,
+        connected: t.week.connected,
+        unmet_need: t.week.unmet_need,
+        lw_in_post: in_post,
+        lw_vacant: world.workers.len() as u32 - in_post,
+        lw_leavers: t.week.leavers,
+        lw_burnout: if in_post > 0 {
+            burnout / f64::from(in_post)
+        } else {
+            0.0
+        },
+        mean_caseload: caseload as f64 / workers,
+        hours_casework: casework,
+        hours_development: development,
+        hours_networking: networking,
+        org_open: open,
+        org_closed: world.orgs.len() as u32 - open,
+        org_capacity: capacity,
+        org_room: room,
+        org_occupancy: occupancy,
+        cost: t.cost_total(),
+    }
+}
+
+/// One practice at the end of a replicate: practices.csv.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PracticeRow {
+    pub replicate: u32,
+    pub practice: u32,
+    pub network: u32,
+    pub list_size: u32,
+    pub deprivation: f64,
+    pub gp_buy_in: f64,
+    pub collaborative_leadership: f64,
+    pub team_dynamics: f64,
+    pub training_practice: bool,
+    pub final_stage: &'static str,
+    pub month_belonging: Option<u32>,
+    pub coherence: f64,
+    pub cognitive_participation: f64,
+    pub collective_action: f64,
+    pub reflexive_monitoring: f64,
+    pub gp_buy_in_final: f64,
+    pub referrals: u64,
+    pub connected: u64,
+    pub lw_changes: u32,
+}
+
+pub fn practice_rows(world: &World, replicate: u32) -> Vec<PracticeRow> {
+    world
+        .practices
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PracticeRow {
+            replicate,
+            practice: i as u32,
+            network: p.network,
+            list_size: p.list_size,
+            deprivation: p.deprivation,
+            gp_buy_in: p.gp_buy_in_start,
+            collaborative_leadership: p.leadership,
+            team_dynamics: p.team,
+            training_practice: p.training,
+            final_stage: p.stage.name(),
+            month_belonging: p.week_belonging.map(month_of_week),
+            coherence: p.coherence,
+            cognitive_participation: p.participation,
+            collective_action: p.action,
+            reflexive_monitoring: p.monitoring,
+            gp_buy_in_final: p.gp_buy_in,
+            referrals: p.referrals,
+            connected: p.connected,
+            lw_changes: p.lw_changes,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_end_where_model_md_says() {
+        assert_eq!(month_end_week(0), 0);
+        assert_eq!(month_end_week(1), 4);
+        assert_eq!(month_end_week(12), 52);
+        assert_eq!(month_end_week(24), 104);
+        for m in 0..=24 {
+            assert_eq!(month_of_week(month_end_week(m)), m);
+        }
+        assert_eq!(month_of_week(5), 2);
+    }
+}

@@ -1,0 +1,205 @@
+//! Writing results: the files of INTERFACE.md "Results of `lwsim run`", each written under a
+//! temporary name and renamed into place only once every file is complete, so a run that is
+//! killed leaves either the complete file or none under its final name.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::run::Replicate;
+use crate::scenario::Scenario;
+use crate::summary;
+
+/// The files a run writes; their presence marks a directory as holding results.
+pub const RESULT_FILES: [&str; 6] = [
+    "scenario.resolved.toml",
+    "weekly.csv",
+    "monthly.csv",
+    "practices.csv",
+    "summary.json",
+    "run.json",
+];
+
+/// What `run.json` records about the run itself (not reproducible: it holds the wall time).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub version: &'static str,
+    pub command: Vec<String>,
+    pub scenario_file: String,
+    pub seed: u64,
+    pub replicates: u32,
+    pub threads: usize,
+    pub seed_derivation: &'static str,
+    pub generator: &'static str,
+    pub wall_seconds: f64,
+}
+
+/// Refuse a directory that already holds results unless `force`; create it otherwise.
+pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Refused {
+            path: dir.into(),
+            message: "exists and is not a directory".into(),
+        });
+    }
+    if !force && RESULT_FILES.iter().any(|f| dir.join(f).exists()) {
+        return Err(Error::Refused { path: dir.into(), message: "already holds results; use --force to overwrite, or --out to choose another directory".into() });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Files to be written together: staged under temporary names, then renamed into place.
+#[derive(Default)]
+pub struct Batch {
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Batch {
+    /// Write `bytes` to a temporary file beside `path`.
+    pub fn stage(&mut self, path: PathBuf, bytes: &[u8]) -> Result<(), Error> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let result = std::fs::File::create(&tmp).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            self.abandon();
+            return Err(Error::io(&path, e));
+        }
+        self.staged.push((tmp, path));
+        Ok(())
+    }
+
+    /// Rename every staged file into place.
+    pub fn commit(mut self) -> Result<(), Error> {
+        let staged = std::mem::take(&mut self.staged);
+        for (i, (tmp, path)) in staged.iter().enumerate() {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                for (t, _) in &staged[i..] {
+                    let _ = std::fs::remove_file(t);
+                }
+                return Err(Error::io(path, e));
+            }
+        }
+        Ok(())
+    }
+
+    fn abandon(&mut self) {
+        for (tmp, _) in self.staged.drain(..) {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        self.abandon();
+    }
+}
+
+/// CSV bytes of rows with a header.
+pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).expect("rows serialise to memory");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// The reproducible result files of one scenario (everything but run.json), as (name, bytes).
+pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Vec<(&'static str, Vec<u8>)> {
+    let weekly = csv_bytes(replicates.iter().flat_map(|r| r.weekly.iter()));
+    let practices = csv_bytes(replicates.iter().flat_map(|r| r.practices.iter()));
+    let monthly = csv_bytes(summary::monthly(replicates, scenario.simulation.weeks));
+    let mut summary =
+        serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
+    summary.push(b'\n');
+    vec![
+        ("scenario.resolved.toml", scenario.to_toml().into_bytes()),
+        ("weekly.csv", weekly),
+        ("monthly.csv", monthly),
+        ("practices.csv", practices),
+        ("summary.json", summary),
+    ]
+}
+
+/// Write every result file of one scenario into `dir` (already prepared).
+pub fn write_results(
+    dir: &Path,
+    scenario: &Scenario,
+    replicates: &[Replicate],
+    info: &RunInfo,
+) -> Result<(), Error> {
+    let mut batch = Batch::default();
+    for (name, bytes) in result_files(scenario, replicates) {
+        batch.stage(dir.join(name), &bytes)?;
+    }
+    let mut run = serde_json::to_vec_pretty(info).expect("json");
+    run.push(b'\n');
+    batch.stage(dir.join("run.json"), &run)?;
+    batch.commit()
+}
+
+/// One row of comparison/headline.csv: a scenario's headline figure.
+#[derive(Debug, Serialize)]
+struct ComparisonRow<'a> {
+    scenario: &'a str,
+    measure: &'static str,
+    mean: f64,
+    p05: f64,
+    p95: f64,
+}
+
+/// One row of comparison/integration.csv: a scenario's integration rate in one month.
+#[derive(Debug, Serialize)]
+struct IntegrationRow<'a> {
+    scenario: &'a str,
+    month: u32,
+    mean: f64,
+    p05: f64,
+    p95: f64,
+}
+
+/// comparison/headline.csv and comparison/integration.csv for two or more scenarios.
+pub fn write_comparison(dir: &Path, runs: &[(Scenario, Vec<Replicate>)]) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut headline = Vec::new();
+    let mut integration = Vec::new();
+    for (scenario, reps) in runs {
+        for (i, name) in summary::HEADLINE_NAMES.iter().enumerate() {
+            let values: Vec<f64> = reps.iter().map(|r| r.headline.values()[i]).collect();
+            if let Some(s) = summary::stats(&values) {
+                headline.push(ComparisonRow {
+                    scenario: &scenario.name,
+                    measure: name,
+                    mean: s.mean,
+                    p05: s.p05,
+                    p95: s.p95,
+                });
+            }
+        }
+        for row in summary::monthly(reps, scenario.simulation.weeks)
+            .into_iter()
+            .filter(|r| r.measure == "integration_rate")
+        {
+            integration.push(IntegrationRow {
+                scenario: &scenario.name,
+                month: row.month,
+                mean: row.mean,
+                p05: row.p05,
+                p95: row.p95,
+            });
+        }
+    }
+    let mut batch = Batch::default();
+    batch.stage(dir.join("headline.csv"), &csv_bytes(headline))?;
+    batch.stage(dir.join("integration.csv"), &csv_bytes(integration))?;
+    batch.commit()
+}

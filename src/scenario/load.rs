@@ -1,0 +1,430 @@
+//! Reading scenario files: syntax, unknown keys, types, `extends`, `--set` and ranges.
+//!
+//! Each problem is reported with the file, line and column of the offending key or value, the
+//! dotted key, and what was expected. This is the only place scenario text is read; everything
+//! after it works on a checked [`Scenario`].
+
+use super::Scenario;
+use super::params::{self, children, is_table, spec};
+use crate::error::{InputError, Problem};
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// Most files one `extends` chain may name.
+const MAX_EXTENDS_DEPTH: usize = 32;
+/// Largest scenario file read (bytes); real ones are a few kilobytes.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// One file of an `extends` chain, with its text.
+struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+/// Read a file as UTF-8 text, with errors naming it.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e)))
+    })?;
+    if meta.is_dir() {
+        return Err(InputError::at(
+            &shown,
+            None,
+            "expected a file, found a directory".into(),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(InputError::at(
+            &shown,
+            None,
+            format!(
+                "expected a scenario file of at most {MAX_FILE_BYTES} bytes, found {} bytes",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e)))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
+        InputError::at(
+            &format!("{shown}:{line}:{col}"),
+            None,
+            "expected UTF-8 text (is this a TOML file?)".into(),
+        )
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Load a scenario file, following `extends`, then apply `--set KEY=VALUE` overrides.
+pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, InputError> {
+    let chain = read_chain(path)?;
+    // Merge from the base-most file to the named one.
+    let mut merged = toml::Table::new();
+    for source in chain.iter().rev() {
+        let table: toml::Table = toml::from_str(&source.text).expect("checked in read_chain");
+        merge(&mut merged, table);
+    }
+    merged.remove("extends");
+    let mut set_keys = Vec::new();
+    for set in sets {
+        let (key, value) = parse_set(set)?;
+        insert(&mut merged, &key, value);
+        set_keys.push(key);
+    }
+    let scenario: Scenario = merged
+        .try_into()
+        .map_err(|e: toml::de::Error| InputError::at("--set", None, clean_message(e.message())))?;
+    let problems = params::check(&scenario);
+    if problems.is_empty() {
+        return Ok(scenario);
+    }
+    let problems = problems
+        .into_iter()
+        .map(|(key, message)| {
+            let location = if set_keys.contains(&key) {
+                "--set".to_string()
+            } else {
+                locate(&chain, &key)
+            };
+            Problem {
+                location,
+                key: Some(key),
+                message,
+            }
+        })
+        .collect();
+    Err(InputError { problems })
+}
+
+/// Read the named file and every file its `extends` names, checking each on its own.
+fn read_chain(path: &Path) -> Result<Vec<Source>, InputError> {
+    let mut chain: Vec<Source> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    while let Some(path) = next.take() {
+        let text = read_text(&path)?;
+        let extends = check_text(&path.display().to_string(), &text)?;
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        seen.push(canonical);
+        if let Some((target, span)) = extends {
+            let resolved = path.parent().unwrap_or(Path::new(".")).join(&target);
+            let at = location(&path.display().to_string(), &text, span.start);
+            let canonical = resolved.canonicalize().map_err(|e| {
+                InputError::at(
+                    &at,
+                    Some("extends"),
+                    format!("cannot read {}: {}", resolved.display(), io_reason(&e)),
+                )
+            })?;
+            if seen.contains(&canonical) {
+                return Err(InputError::at(
+                    &at,
+                    Some("extends"),
+                    format!(
+                        "extends {} again: `extends` must not form a cycle",
+                        resolved.display()
+                    ),
+                ));
+            }
+            if seen.len() >= MAX_EXTENDS_DEPTH {
+                return Err(InputError::at(
+                    &at,
+                    Some("extends"),
+                    format!("expected at most {MAX_EXTENDS_DEPTH} files in an extends chain"),
+                ));
+            }
+            next = Some(resolved);
+        }
+        chain.push(Source { path, text });
+    }
+    Ok(chain)
+}
+
+/// Check one file's syntax, keys and types; return its `extends` target and the target's span.
+fn check_text(
+    file: &str,
+    text: &str,
+) -> Result<Option<(String, std::ops::Range<usize>)>, InputError> {
+    let doc = DeTable::parse(text).map_err(|e| {
+        let at = e
+            .span()
+            .map_or(file.to_string(), |s| location(file, text, s.start));
+        InputError::at(
+            &at,
+            None,
+            format!("malformed TOML: {}", first_line(e.message())),
+        )
+    })?;
+    let mut problems = Vec::new();
+    unknown_keys(doc.get_ref(), "", file, text, &mut problems);
+    if let Some(first) = problems.into_iter().min_by_key(|(pos, _)| *pos) {
+        return Err(InputError {
+            problems: vec![first.1],
+        });
+    }
+    // Types: serde reports the first value of the wrong type, with its span and path.
+    let deserializer = toml::Deserializer::parse(text)
+        .map_err(|e| InputError::at(file, None, clean_message(e.message())))?;
+    if let Err(e) = serde_path_to_error::deserialize::<_, Scenario>(deserializer) {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        let at = inner
+            .span()
+            .map_or(file.to_string(), |s| location(file, text, s.start));
+        let key = (!key.is_empty() && key != ".").then_some(key);
+        return Err(InputError::at(
+            &at,
+            key.as_deref(),
+            clean_message(inner.message()),
+        ));
+    }
+    let extends = doc
+        .get_ref()
+        .get("extends")
+        .and_then(|v| match v.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), v.span())),
+            _ => None,
+        });
+    Ok(extends)
+}
+
+/// Collect every key that is not a scenario key, with the nearest valid names.
+fn unknown_keys(
+    table: &DeTable<'_>,
+    prefix: &str,
+    file: &str,
+    text: &str,
+    out: &mut Vec<(usize, Problem)>,
+) {
+    for (key, value) in table.iter() {
+        let name = key.get_ref().as_ref();
+        let dotted = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        if is_table(&dotted) {
+            if let DeValue::Table(inner) = value.get_ref() {
+                unknown_keys(inner, &dotted, file, text, out);
+            }
+            continue; // a non-table here is a type error, reported by serde
+        }
+        if spec(&dotted).is_some() || dotted == "extends" {
+            continue;
+        }
+        let valid = children(prefix);
+        let mut nearest: Vec<(f64, &str)> = valid
+            .iter()
+            .map(|v| (strsim::jaro_winkler(name, v), *v))
+            .collect();
+        nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let suggestions: Vec<String> = nearest
+            .iter()
+            .filter(|(score, _)| *score > 0.7)
+            .take(3)
+            .map(|(_, v)| format!("`{v}`"))
+            .collect();
+        let hint = if suggestions.is_empty() {
+            let all: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
+            format!("valid keys here: {}", all.join(", "))
+        } else {
+            format!("did you mean {}?", suggestions.join(" or "))
+        };
+        let place = if prefix.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in [{prefix}]")
+        };
+        let start = key.span().start;
+        out.push((
+            start,
+            Problem {
+                location: location(file, text, start),
+                key: Some(dotted),
+                message: format!("unknown key {place}; {hint}"),
+            },
+        ));
+    }
+}
+
+/// Where a key was set: the nearest file in the chain that sets it.
+fn locate(chain: &[Source], key: &str) -> String {
+    for source in chain {
+        let file = source.path.display().to_string();
+        let Ok(doc) = DeTable::parse(&source.text) else {
+            continue;
+        };
+        let mut table = doc.get_ref();
+        let mut parts = key.split('.').peekable();
+        while let Some(part) = parts.next() {
+            let Some(value) = table.get(part) else { break };
+            if parts.peek().is_none() {
+                return location(&file, &source.text, value.span().start);
+            }
+            match value.get_ref() {
+                DeValue::Table(inner) => table = inner,
+                _ => break,
+            }
+        }
+    }
+    "(default)".into()
+}
+
+/// Split `KEY=VALUE`, check the key, and parse VALUE as a TOML value (a bare word is a string).
+fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
+    let Some((key, raw)) = set.split_once('=') else {
+        return Err(InputError::at(
+            "--set",
+            None,
+            format!("expected KEY=VALUE, found {set:?}"),
+        ));
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(InputError::at(
+            "--set",
+            None,
+            format!("expected a key before '=', found {set:?}"),
+        ));
+    }
+    if spec(key).is_none() {
+        let mut nearest: Vec<(f64, &str)> = params::SPECS
+            .iter()
+            .map(|s| (strsim::jaro_winkler(key, s.key), s.key))
+            .collect();
+        nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let hint: Vec<String> = nearest
+            .iter()
+            .take(3)
+            .map(|(_, k)| format!("`{k}`"))
+            .collect();
+        return Err(InputError::at(
+            "--set",
+            Some(key),
+            format!("unknown key; did you mean {}?", hint.join(" or ")),
+        ));
+    }
+    let raw = raw.trim();
+    let value = match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t.remove("v").expect("parsed one key"),
+        Err(_) if !raw.contains(['"', '\'', '[', '{', '=']) && !raw.is_empty() => {
+            toml::Value::String(raw.to_string())
+        }
+        Err(_) => {
+            return Err(InputError::at(
+                "--set",
+                Some(key),
+                format!("expected a TOML value, found {raw:?}"),
+            ));
+        }
+    };
+    // Type check this one key alone so that the message names it.
+    let mut alone = toml::Table::new();
+    insert(&mut alone, key, value.clone());
+    if let Err(e) = alone.try_into::<Scenario>() {
+        return Err(InputError::at(
+            "--set",
+            Some(key),
+            clean_message(e.message()),
+        ));
+    }
+    Ok((key.to_string(), value))
+}
+
+fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
+    let (parents, leaf) = key
+        .rsplit_once('.')
+        .map_or((None, key), |(p, l)| (Some(p), l));
+    let mut t = table;
+    for part in parents.into_iter().flat_map(|p| p.split('.')) {
+        let entry = t
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        t = entry.as_table_mut().expect("made a table");
+    }
+    t.insert(leaf.to_string(), value);
+}
+
+/// Deep-merge `over` into `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+fn location(file: &str, text: &str, offset: usize) -> String {
+    let (line, col) = line_col_bytes(text.as_bytes(), offset);
+    format!("{file}:{line}:{col}")
+}
+
+fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message).trim()
+}
+
+/// Serde's type errors in plain words: "expected a whole number, found a decimal number `1.5`".
+fn clean_message(message: &str) -> String {
+    let m = first_line(message);
+    let m = m
+        .strip_prefix("invalid type: ")
+        .map(|rest| match rest.split_once(", expected ") {
+            Some((found, expected)) => format!(
+                "expected {}, found {}",
+                plain_type(expected),
+                found.replace("floating point", "decimal number")
+            ),
+            None => rest.to_string(),
+        });
+    let m = m.unwrap_or_else(|| first_line(message).to_string());
+    if m.starts_with("invalid value: integer") {
+        if let Some((found, expected)) = m
+            .trim_start_matches("invalid value: ")
+            .split_once(", expected ")
+        {
+            return format!("expected {}, found {}", plain_type(expected), found);
+        }
+    }
+    m
+}
+
+fn plain_type(expected: &str) -> String {
+    match expected {
+        "u32" | "u64" | "usize" | "u16" | "u8" => {
+            "a whole number (not negative, no decimal point)".into()
+        }
+        "f64" | "f32" => "a number".into(),
+        "a string" => "a string in quotes".into(),
+        other => other.to_string(),
+    }
+}

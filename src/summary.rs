@@ -1,0 +1,287 @@
+//! Reducing replicates: each replicate's headline figures, monthly statistics across
+//! replicates, and the run's summary (summary.json). All reductions run sequentially in
+//! replicate order, so floating-point sums do not depend on the thread count.
+
+use serde::Serialize;
+
+use crate::model::World;
+use crate::observe::{self, FLOW_MEASURES, WeeklyRow};
+use crate::run::Replicate;
+
+/// One replicate's headline figures (MODEL.md section 6). Shares are of all referred patients
+/// unless named otherwise; NaN where the denominator is zero.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Headline {
+    /// Share of practices belonging at the end of the run (24 months by default).
+    pub integration_rate_24m: f64,
+    pub referrals_per_lw_per_year: f64,
+    /// Patients who attended at least one session, per full-time link worker per year.
+    pub supported_per_lw_per_year: f64,
+    /// Of patients whose pathway ended, the share with 3 or more link-worker contacts.
+    pub share_3plus_contacts: f64,
+    pub share_not_engaged: f64,
+    pub share_dropped_out: f64,
+    pub share_connected: f64,
+    pub share_unmet_need: f64,
+    /// Of patients who engaged, the share who dropped out (Dundee 2015: about 25%).
+    pub dropout_of_engaged: f64,
+    /// Mean contacts of patients who completed link-worker support.
+    pub contacts_per_completed: f64,
+    /// Leavers per link-worker post per year.
+    pub lw_turnover_per_year: f64,
+    pub org_closed: f64,
+    pub wellbeing_connected: f64,
+    pub wellbeing_rest: f64,
+    pub cost_total: f64,
+    pub cost_per_supported: f64,
+    pub cost_per_connected: f64,
+}
+
+/// The names of [`Headline`]'s fields, in order (sweep outcomes and summary.json use them).
+pub const HEADLINE_NAMES: [&str; 17] = [
+    "integration_rate_24m",
+    "referrals_per_lw_per_year",
+    "supported_per_lw_per_year",
+    "share_3plus_contacts",
+    "share_not_engaged",
+    "share_dropped_out",
+    "share_connected",
+    "share_unmet_need",
+    "dropout_of_engaged",
+    "contacts_per_completed",
+    "lw_turnover_per_year",
+    "org_closed",
+    "wellbeing_connected",
+    "wellbeing_rest",
+    "cost_total",
+    "cost_per_supported",
+    "cost_per_connected",
+];
+
+impl Headline {
+    pub fn values(&self) -> [f64; 17] {
+        [
+            self.integration_rate_24m,
+            self.referrals_per_lw_per_year,
+            self.supported_per_lw_per_year,
+            self.share_3plus_contacts,
+            self.share_not_engaged,
+            self.share_dropped_out,
+            self.share_connected,
+            self.share_unmet_need,
+            self.dropout_of_engaged,
+            self.contacts_per_completed,
+            self.lw_turnover_per_year,
+            self.org_closed,
+            self.wellbeing_connected,
+            self.wellbeing_rest,
+            self.cost_total,
+            self.cost_per_supported,
+            self.cost_per_connected,
+        ]
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// Headline figures of a finished replicate.
+pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
+    let t = &world.tally;
+    let f = &t.total;
+    let years = f64::from(world.week) / 52.0;
+    let fte: f64 = world.workers.iter().map(|w| w.fte).sum();
+    let referrals = f.referrals as f64;
+    let last = weekly.last().expect("a run has week 0");
+    let cost = t.cost_total();
+    Headline {
+        integration_rate_24m: last.integration_rate,
+        referrals_per_lw_per_year: ratio(referrals, fte * years),
+        supported_per_lw_per_year: ratio(f.engaged as f64, fte * years),
+        share_3plus_contacts: ratio(t.finished_3plus as f64, t.finished as f64),
+        share_not_engaged: ratio(f.not_engaged as f64, referrals),
+        share_dropped_out: ratio(f.dropped_out as f64, referrals),
+        share_connected: ratio(f.connected as f64, referrals),
+        share_unmet_need: ratio(f.unmet_need as f64, referrals),
+        dropout_of_engaged: ratio(f.dropped_out as f64, f.engaged as f64),
+        contacts_per_completed: ratio(t.completed_contacts as f64, f.completed as f64),
+        lw_turnover_per_year: ratio(f.leavers as f64, world.workers.len() as f64 * years),
+        org_closed: f64::from(last.org_closed),
+        wellbeing_connected: ratio(t.wellbeing_connected, f.connected as f64),
+        wellbeing_rest: ratio(t.wellbeing_rest, (t.finished - f.connected) as f64),
+        cost_total: cost,
+        cost_per_supported: ratio(cost, f.engaged as f64),
+        cost_per_connected: ratio(cost, f.connected as f64),
+    }
+}
+
+/// Mean, standard deviation and percentiles of one measure across replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stats {
+    pub mean: f64,
+    pub sd: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// Statistics of the finite values (NaN are left out); `None` when there are none.
+pub fn stats(values: &[f64]) -> Option<Stats> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = if v.len() > 1 {
+        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    } else {
+        0.0
+    };
+    Some(Stats {
+        mean,
+        sd,
+        p05: quantile(&v, 0.05),
+        p50: quantile(&v, 0.5),
+        p95: quantile(&v, 0.95),
+    })
+}
+
+/// Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
+}
+
+/// One row of monthly.csv.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthlyRow {
+    pub month: u32,
+    pub measure: &'static str,
+    pub mean: f64,
+    pub sd: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// Months reported for a run of `weeks` weeks: 0 up to the last month that ends within the run.
+pub fn months(weeks: u32) -> u32 {
+    let mut m = 0;
+    while observe::month_end_week(m + 1) <= weeks {
+        m += 1;
+    }
+    m
+}
+
+/// Each measure's value in month `m` of one replicate: stocks at the month's last week, flows
+/// summed over its weeks.
+fn month_values(weekly: &[WeeklyRow], m: u32) -> Vec<f64> {
+    let end = observe::month_end_week(m) as usize;
+    let start = if m == 0 {
+        0
+    } else {
+        observe::month_end_week(m - 1) as usize + 1
+    };
+    let mut out: Vec<f64> = observe::measures(&weekly[end])
+        .iter()
+        .map(|(_, v)| *v)
+        .collect();
+    let flows: Vec<usize> = observe::measures(&weekly[end])
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, _))| FLOW_MEASURES.contains(n))
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &flows {
+        out[i] = 0.0;
+    }
+    for row in &weekly[start..=end] {
+        let values = observe::measures(row);
+        for &i in &flows {
+            out[i] += values[i].1;
+        }
+    }
+    out
+}
+
+/// monthly.csv: for each month and measure, statistics across replicates.
+pub fn monthly(replicates: &[Replicate], weeks: u32) -> Vec<MonthlyRow> {
+    let names: Vec<&'static str> = observe::measures(&replicates[0].weekly[0])
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let mut rows = Vec::new();
+    for m in 0..=months(weeks) {
+        let per_replicate: Vec<Vec<f64>> = replicates
+            .iter()
+            .map(|r| month_values(&r.weekly, m))
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            let values: Vec<f64> = per_replicate.iter().map(|v| v[i]).collect();
+            let s = stats(&values).unwrap_or(Stats {
+                mean: f64::NAN,
+                sd: f64::NAN,
+                p05: f64::NAN,
+                p50: f64::NAN,
+                p95: f64::NAN,
+            });
+            rows.push(MonthlyRow {
+                month: m,
+                measure: name,
+                mean: s.mean,
+                sd: s.sd,
+                p05: s.p05,
+                p50: s.p50,
+                p95: s.p95,
+            });
+        }
+    }
+    rows
+}
+
+/// summary.json: what was run, and each headline figure's statistics across replicates
+/// (`null` where no replicate had a value).
+pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    map.insert("scenario".into(), scenario.name.clone().into());
+    map.insert("replicates".into(), replicates.len().into());
+    map.insert("seed".into(), scenario.simulation.seed.into());
+    map.insert("weeks".into(), scenario.simulation.weeks.into());
+    map.insert("months".into(), months(scenario.simulation.weeks).into());
+    for (i, name) in HEADLINE_NAMES.iter().enumerate() {
+        let values: Vec<f64> = replicates.iter().map(|r| r.headline.values()[i]).collect();
+        let value = stats(&values).map_or(serde_json::Value::Null, |s| {
+            serde_json::to_value(s).expect("stats serialise")
+        });
+        map.insert((*name).into(), value);
+    }
+    serde_json::Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_r() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert!((quantile(&v, 0.05) - 1.2).abs() < 1e-12);
+        assert!((quantile(&v, 0.95) - 4.8).abs() < 1e-12);
+        let s = stats(&[2.0, f64::NAN, 4.0]).unwrap();
+        assert_eq!((s.mean, s.p50), (3.0, 3.0));
+        assert!((s.sd - 2f64.sqrt()).abs() < 1e-12);
+        assert!(stats(&[f64::NAN]).is_none());
+    }
+
+    #[test]
+    fn a_two_year_run_reports_months_0_to_24() {
+        assert_eq!(months(104), 24);
+        assert_eq!(months(52), 12);
+        assert_eq!(months(3), 0);
+    }
+}
