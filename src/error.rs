@@ -64,10 +64,7 @@ pub enum Error {
     #[error("{path}: {message}")]
     Refused { path: PathBuf, message: String },
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl Error {

@@ -116,11 +116,7 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
         }
     }
     print(&report)?;
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn run_command(
@@ -164,11 +160,7 @@ fn run_command(
     let mut runs = Vec::new();
     for (file, scenario) in scenarios {
         let start = Instant::now();
-        let bar = progress_bar(
-            u64::from(scenario.simulation.replicates),
-            &scenario.name,
-            quiet,
-        );
+        let bar = progress_bar(u64::from(scenario.simulation.replicates), &scenario.name, quiet);
         let replicates = run::run_all(&scenario, threads, &|| bar.inc(1));
         bar.finish_and_clear();
         let info = RunInfo {
@@ -211,11 +203,9 @@ fn progress_bar(n: u64, name: &str, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:30}] {pos}/{len} replicates, {per_sec}, {eta} left",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} replicates, {per_sec}, {eta} left")
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     bar.set_message(name.to_string());
     bar

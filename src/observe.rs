@@ -178,11 +178,7 @@ pub fn observe(world: &World, replicate: u32, seed: u64) -> WeeklyRow {
         lw_in_post: in_post,
         lw_vacant: world.workers.len() as u32 - in_post,
         lw_leavers: t.week.leavers,
-        lw_burnout: if in_post > 0 {
-            burnout / f64::from(in_post)
-        } else {
-            0.0
-        },
+        lw_burnout: if in_post > 0 { burnout / f64::from(in_post) } else { 0.0 },
         mean_caseload: caseload as f64 / workers,
         hours_casework: casework,
         hours_development: development,

@@ -45,7 +45,10 @@ pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), Error> {
         });
     }
     if !force && RESULT_FILES.iter().any(|f| dir.join(f).exists()) {
-        return Err(Error::Refused { path: dir.into(), message: "already holds results; use --force to overwrite, or --out to choose another directory".into() });
+        return Err(Error::Refused {
+            path: dir.into(),
+            message: "already holds results; use --force to overwrite, or --out to choose another directory".into(),
+        });
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
@@ -118,8 +121,7 @@ pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Vec<(&'sta
     let weekly = csv_bytes(replicates.iter().flat_map(|r| r.weekly.iter()));
     let practices = csv_bytes(replicates.iter().flat_map(|r| r.practices.iter()));
     let monthly = csv_bytes(summary::monthly(replicates, scenario.simulation.weeks));
-    let mut summary =
-        serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
+    let mut summary = serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
     summary.push(b'\n');
     vec![
         ("scenario.resolved.toml", scenario.to_toml().into_bytes()),
@@ -131,12 +133,7 @@ pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Vec<(&'sta
 }
 
 /// Write every result file of one scenario into `dir` (already prepared).
-pub fn write_results(
-    dir: &Path,
-    scenario: &Scenario,
-    replicates: &[Replicate],
-    info: &RunInfo,
-) -> Result<(), Error> {
+pub fn write_results(dir: &Path, scenario: &Scenario, replicates: &[Replicate], info: &RunInfo) -> Result<(), Error> {
     let mut batch = Batch::default();
     for (name, bytes) in result_files(scenario, replicates) {
         batch.stage(dir.join(name), &bytes)?;

@@ -118,9 +118,7 @@ mod tests {
         let mut rng = generator(2);
         let h = 0.1;
         let n = 20_000;
-        let total: u64 = (0..n)
-            .map(|_| u64::from(weeks_until(&mut rng, h, 10_000)))
-            .sum();
+        let total: u64 = (0..n).map(|_| u64::from(weeks_until(&mut rng, h, 10_000))).sum();
         let mean = total as f64 / f64::from(n);
         // Failures before the first success: mean (1 - h) / h = 9.
         assert!((mean - 9.0).abs() < 0.3, "mean {mean}");

@@ -42,11 +42,7 @@ pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
 }
 
 /// Run every replicate on `threads` threads (0: rayon's default), calling `progress` after each.
-pub fn run_all(
-    scenario: &Scenario,
-    threads: usize,
-    progress: &(dyn Fn() + Sync),
-) -> Vec<Replicate> {
+pub fn run_all(scenario: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Vec<Replicate> {
     let n = scenario.simulation.replicates;
     let work = || {
         (0..n)

@@ -23,7 +23,8 @@ pub struct Headline {
     pub share_dropped_out: f64,
     pub share_connected: f64,
     pub share_unmet_need: f64,
-    /// Of patients who engaged, the share who dropped out (Dundee 2015: about 25%).
+    /// Of patients who engaged, the share who dropped out of link-worker support before
+    /// completing it (Dundee 2015: about 25%).
     pub dropout_of_engaged: f64,
     /// Mean contacts of patients who completed link-worker support.
     pub contacts_per_completed: f64,
@@ -104,7 +105,7 @@ pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
         share_dropped_out: ratio(f.dropped_out as f64, referrals),
         share_connected: ratio(f.connected as f64, referrals),
         share_unmet_need: ratio(f.unmet_need as f64, referrals),
-        dropout_of_engaged: ratio(f.dropped_out as f64, f.engaged as f64),
+        dropout_of_engaged: ratio(t.dropped_out_support as f64, f.engaged as f64),
         contacts_per_completed: ratio(t.completed_contacts as f64, f.completed as f64),
         lw_turnover_per_year: ratio(f.leavers as f64, world.workers.len() as f64 * years),
         org_closed: f64::from(last.org_closed),
@@ -186,10 +187,7 @@ fn month_values(weekly: &[WeeklyRow], m: u32) -> Vec<f64> {
     } else {
         observe::month_end_week(m - 1) as usize + 1
     };
-    let mut out: Vec<f64> = observe::measures(&weekly[end])
-        .iter()
-        .map(|(_, v)| *v)
-        .collect();
+    let mut out: Vec<f64> = observe::measures(&weekly[end]).iter().map(|(_, v)| *v).collect();
     let flows: Vec<usize> = observe::measures(&weekly[end])
         .iter()
         .enumerate()
@@ -216,10 +214,7 @@ pub fn monthly(replicates: &[Replicate], weeks: u32) -> Vec<MonthlyRow> {
         .collect();
     let mut rows = Vec::new();
     for m in 0..=months(weeks) {
-        let per_replicate: Vec<Vec<f64>> = replicates
-            .iter()
-            .map(|r| month_values(&r.weekly, m))
-            .collect();
+        let per_replicate: Vec<Vec<f64>> = replicates.iter().map(|r| month_values(&r.weekly, m)).collect();
         for (i, name) in names.iter().enumerate() {
             let values: Vec<f64> = per_replicate.iter().map(|v| v[i]).collect();
             let s = stats(&values).unwrap_or(Stats {

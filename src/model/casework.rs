@@ -9,6 +9,7 @@ use crate::rng;
 impl World<'_> {
     pub(super) fn link_workers_work(&mut self) {
         for w in 0..self.workers.len() {
+            self.workers[w].week = Default::default();
             if self.workers[w].in_post {
                 self.casework(w);
                 self.outreach(w);
@@ -27,6 +28,7 @@ impl World<'_> {
             let drop = rng::chance(&mut self.rng, p.dropout_per_week);
             if drop {
                 self.tally.finish(pt, Outcome::DroppedOut, p);
+                self.tally.dropped_out_support += 1;
             }
             !drop
         });
@@ -43,19 +45,27 @@ impl World<'_> {
         let hours = lw.hours_per_fte * worker.fte;
         let per_contact = worker.hours_per_contact(lw);
         let cap = worker.cap(lw);
-        let mut left = hours;
-        let mut demand = 0.0;
+        let interval = p.contact_interval_weeks;
+        // Follow-up between sessions (calls, advocacy, notes) comes first: every active case, every week.
+        let follow_up = lw.hours_per_case_per_week * worker.caseload.len() as f64;
+        let mut demand = follow_up;
+        let mut left = (hours - follow_up).max(0.0);
         let mut caseload = std::mem::take(&mut worker.caseload);
         caseload.retain_mut(|pt| {
             if rng::chance(&mut self.rng, p.dropout_per_week) {
                 self.tally.finish(pt, Outcome::DroppedOut, p);
+                self.tally.dropped_out_support += 1;
                 return false;
+            }
+            if pt.next_contact > week {
+                return true; // no contact due this week
             }
             demand += per_contact;
             if left < per_contact {
-                return true; // no time this week
+                return true; // due, but no time this week: due again next week
             }
             left -= per_contact;
+            pt.next_contact = week + interval;
             if !rng::chance(&mut self.rng, p.attend_prob) {
                 return true;
             }
@@ -88,6 +98,7 @@ impl World<'_> {
                 continue;
             }
             pt.contacts = 1;
+            pt.next_contact = week + interval;
             self.tally.week.engaged += 1;
             self.tally.total.engaged += 1;
             self.tally.week.contacts += 1;
@@ -124,11 +135,7 @@ impl World<'_> {
             / n;
         let (start, len) = (self.workers[w].tie_start, self.ties_len(w));
         let mean_tie = if len > 0 {
-            self.ties[start..start + len]
-                .iter()
-                .map(|&t| f64::from(t))
-                .sum::<f64>()
-                / len as f64
+            self.ties[start..start + len].iter().map(|&t| f64::from(t)).sum::<f64>() / len as f64
         } else {
             1.0
         };
@@ -156,11 +163,8 @@ impl World<'_> {
         for _ in 0..visits {
             let k = rng::below(&mut self.rng, len as u32) as usize;
             if self.orgs[first_org + k].open {
-                self.ties[start + k] = link_worker::tie_after_visit(
-                    self.ties[start + k],
-                    c.tie_initial,
-                    c.tie_gain_visit,
-                );
+                self.ties[start + k] =
+                    link_worker::tie_after_visit(self.ties[start + k], c.tie_initial, c.tie_gain_visit);
             }
         }
     }
@@ -188,11 +192,7 @@ impl World<'_> {
             };
             let first = orgs.start as usize;
             let candidates = &self.orgs[first..orgs.end as usize];
-            let total: f64 = candidates
-                .iter()
-                .enumerate()
-                .map(|(k, o)| weight(k, o))
-                .sum();
+            let total: f64 = candidates.iter().enumerate().map(|(k, o)| weight(k, o)).sum();
             if total <= 0.0 {
                 self.tally.finish(&pt, Outcome::UnmetNeed, p);
                 self.workers[w as usize].week.onward_failed += 1;

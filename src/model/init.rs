@@ -44,8 +44,7 @@ impl<'s> World<'s> {
                 practices.push(Practice {
                     network: net,
                     worker,
-                    list_size: pp.list_size_min
-                        + rng::below(&mut rng, pp.list_size_max - pp.list_size_min + 1),
+                    list_size: pp.list_size_min + rng::below(&mut rng, pp.list_size_max - pp.list_size_min + 1),
                     deprivation: pp.deprivation_min
                         + (pp.deprivation_max - pp.deprivation_min) * rng::uniform(&mut rng),
                     training: rng::chance(&mut rng, pp.training_share),
@@ -107,12 +106,7 @@ impl<'s> World<'s> {
                 if rng::chance(&mut rng, c.second_need_share) {
                     needs |= patient::draw_need(&mut rng, &weights);
                 }
-                let base = draw_base_funding(
-                    &mut rng,
-                    c.funding_mean,
-                    c.funding_spread,
-                    c.viability_funding,
-                );
+                let base = draw_base_funding(&mut rng, c.funding_mean, c.funding_spread, c.viability_funding);
                 orgs.push(Organisation::new(net, needs, base, c));
             }
         }

@@ -49,19 +49,14 @@ impl LinkWorker {
 
     /// Hours one contact takes: `hours_per_contact * (1 + novice_slowdown * exp(-experience / experience_weeks))`.
     pub fn hours_per_contact(&self, p: &LinkWorkers) -> f64 {
-        p.hours_per_contact
-            * (1.0 + p.novice_slowdown * (-f64::from(self.experience) / p.experience_weeks).exp())
+        p.hours_per_contact * (1.0 + p.novice_slowdown * (-f64::from(self.experience) / p.experience_weeks).exp())
     }
 
     /// Move burnout towards this week's stress: overload (demand above 80% of hours), failed
     /// onward referrals, and exclusion by practices that do not engage; support relieves it.
     pub fn update_burnout(&mut self, engagement: f64, p: &LinkWorkers) {
         let w = &self.week;
-        let load = if w.hours > 0.0 {
-            w.demand_hours / w.hours
-        } else {
-            0.0
-        };
+        let load = if w.hours > 0.0 { w.demand_hours / w.hours } else { 0.0 };
         let overload = ((load - 0.8) / 0.4).clamp(0.0, 1.0);
         let onward = w.onward_ok + w.onward_failed;
         let failed = if onward > 0 {
@@ -72,8 +67,7 @@ impl LinkWorker {
         let exclusion = 1.0 - engagement;
         let stress = 0.5 * overload + 0.25 * failed + 0.25 * exclusion;
         let target = stress * (1.0 - 0.5 * p.support);
-        self.burnout =
-            (self.burnout + p.burnout_rate_per_week * (target - self.burnout)).clamp(0.0, 1.0);
+        self.burnout = (self.burnout + p.burnout_rate_per_week * (target - self.burnout)).clamp(0.0, 1.0);
     }
 
     /// Weekly chance of leaving: `leave_hazard * (1 + 4 burnout) * (1.5 - support)`.

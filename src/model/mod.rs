@@ -68,6 +68,8 @@ pub struct Tally {
     pub finished_3plus: u64,
     /// Contacts of patients who completed link-worker support (for sessions per completed case).
     pub completed_contacts: u64,
+    /// Patients who dropped out during link-worker support (before completing it).
+    pub dropped_out_support: u64,
     pub wellbeing_connected: f64,
     pub wellbeing_rest: f64,
     pub cost_salaries: f64,
@@ -195,8 +197,7 @@ impl<'s> World<'s> {
         for i in 0..self.practices.len() {
             let pr = &mut self.practices[i];
             pr.innovations.retain(|&end| end > week);
-            let arrivals =
-                crate::rng::poisson(&mut self.rng, pp.competing_innovations_per_year / 52.0);
+            let arrivals = crate::rng::poisson(&mut self.rng, pp.competing_innovations_per_year / 52.0);
             for _ in 0..arrivals {
                 pr.innovations.push(week + pp.innovation_weeks);
             }
@@ -259,14 +260,10 @@ impl<'s> World<'s> {
                 org.waiting.pop_front();
                 self.tally.org_waiting -= 1;
                 let worker = &self.workers[head.worker as usize];
-                let tie_at = worker.tie_start
-                    + (i - self.networks[org.network as usize].orgs.start as usize);
+                let tie_at = worker.tie_start + (i - self.networks[org.network as usize].orgs.start as usize);
                 let tie = self.ties[tie_at];
                 let success = !expired
-                    && crate::rng::chance(
-                        &mut self.rng,
-                        head.patient.uptake_prob(f64::from(tie), waited, pat),
-                    );
+                    && crate::rng::chance(&mut self.rng, head.patient.uptake_prob(f64::from(tie), waited, pat));
                 let in_post = worker.in_post;
                 if success {
                     org.admit(week, c.attend_weeks);
@@ -301,12 +298,10 @@ impl<'s> World<'s> {
     fn practices_update(&mut self) {
         let sc = self.scenario;
         let imp = &sc.implementation;
-        let fund =
-            imp.development_floor + (1.0 - imp.development_floor) * sc.funding.practice_development;
+        let fund = imp.development_floor + (1.0 - imp.development_floor) * sc.funding.practice_development;
         for pr in &mut self.practices {
             let worker = &self.workers[pr.worker as usize];
-            let per_year =
-                f64::from(pr.connected_this_week) * 52.0 * 1000.0 / f64::from(pr.list_size);
+            let per_year = f64::from(pr.connected_this_week) * 52.0 * 1000.0 / f64::from(pr.list_size);
             let inputs = WeekInputs {
                 presence: if worker.in_post { 1.0 } else { 0.0 },
                 development: (pr.development_hours / imp.development_hours_full).min(1.0) * fund,
@@ -352,10 +347,8 @@ impl<'s> World<'s> {
                 worker.burnout = 0.0;
                 self.meet_first_orgs(w);
             }
-            self.workers[w].week = Default::default();
         }
-        let dev =
-            sc.funding.practice_development * sc.funding.practice_development_cost_per_year / 52.0;
+        let dev = sc.funding.practice_development * sc.funding.practice_development_cost_per_year / 52.0;
         self.tally.cost_development += dev * self.practices.len() as f64;
     }
 
@@ -363,10 +356,7 @@ impl<'s> World<'s> {
     fn engagement(&self, w: usize) -> f64 {
         let range = self.workers[w].practices.clone();
         let n = range.len().max(1) as f64;
-        range
-            .map(|p| self.practices[p as usize].participation)
-            .sum::<f64>()
-            / n
+        range.map(|p| self.practices[p as usize].participation).sum::<f64>() / n
     }
 
     fn ties_len(&self, w: usize) -> usize {
@@ -378,19 +368,11 @@ impl<'s> World<'s> {
         let (start, len) = (self.workers[w].tie_start, self.ties_len(w));
         let first_org = self.networks[self.workers[w].network as usize].orgs.start as usize;
         let c = &self.scenario.community;
-        for _ in 0..self
-            .scenario
-            .link_workers
-            .initial_known_orgs
-            .min(len as u32)
-        {
+        for _ in 0..self.scenario.link_workers.initial_known_orgs.min(len as u32) {
             let k = crate::rng::below(&mut self.rng, len as u32) as usize;
             if self.orgs[first_org + k].open {
-                self.ties[start + k] = link_worker::tie_after_visit(
-                    self.ties[start + k],
-                    c.tie_initial,
-                    c.tie_gain_visit,
-                );
+                self.ties[start + k] =
+                    link_worker::tie_after_visit(self.ties[start + k], c.tie_initial, c.tie_gain_visit);
             }
         }
     }

@@ -62,30 +62,21 @@ impl Organisation {
 
     /// Places free for the programme's patients.
     pub fn room(&self) -> u32 {
-        self.capacity
-            .saturating_sub(self.other_users + self.occupancy)
+        self.capacity.saturating_sub(self.other_users + self.occupancy)
     }
 
     /// An overwhelmed organisation (waiting list long for its room) stops accepting referrals.
     pub fn accepting(&self, refuse_waiting_ratio: f64) -> bool {
-        self.open
-            && (self.waiting.len() as f64) < refuse_waiting_ratio * f64::from(self.room().max(1))
+        self.open && (self.waiting.len() as f64) < refuse_waiting_ratio * f64::from(self.room().max(1))
     }
 
     /// Set the year's funding: baseline times the budget lever, the compounding cut for `year`
     /// financial years, grants won and lost, plus last year's per-referral payments. Returns
     /// false when funding falls below viability (the caller closes the organisation).
-    pub fn set_funding(
-        &mut self,
-        year: u32,
-        budget: f64,
-        annual_cut: f64,
-        per_referral: f64,
-        c: &Community,
-    ) -> bool {
+    pub fn set_funding(&mut self, year: u32, budget: f64, annual_cut: f64, per_referral: f64, c: &Community) -> bool {
         let cut = (1.0 - annual_cut).powi(year as i32);
-        self.funding = self.base_funding * budget * cut * self.grant_factor
-            + per_referral * f64::from(self.accepted_this_year);
+        self.funding =
+            self.base_funding * budget * cut * self.grant_factor + per_referral * f64::from(self.accepted_this_year);
         self.accepted_this_year = 0;
         self.capacity = (self.funding / c.cost_per_place).floor() as u32;
         self.funding >= c.viability_funding
@@ -170,6 +161,7 @@ mod tests {
             give_up_week: 0,
             sessions_needed: 1,
             contacts: 1,
+            next_contact: 0,
             needs: 1,
             holistic: true,
             confidence: 0.5,

@@ -26,6 +26,8 @@ pub struct Patient {
     /// Contacts a holistic case needs; 1 for signposting.
     pub sessions_needed: u16,
     pub contacts: u16,
+    /// The week an active patient's next contact is due.
+    pub next_contact: u32,
     /// Bit mask over [`NEEDS`].
     pub needs: u8,
     pub holistic: bool,
@@ -80,17 +82,16 @@ impl Patient {
             1
         };
         let confidence = rng::uniform(rng) as f32;
-        let give_up_week = week.saturating_add(1).saturating_add(rng::weeks_until(
-            rng,
-            p.give_up_per_week,
-            horizon,
-        ));
+        let give_up_week = week
+            .saturating_add(1)
+            .saturating_add(rng::weeks_until(rng, p.give_up_per_week, horizon));
         Patient {
             practice,
             since_week: week,
             give_up_week,
             sessions_needed,
             contacts: 0,
+            next_contact: 0,
             needs,
             holistic,
             confidence,
@@ -131,6 +132,7 @@ mod tests {
             give_up_week: 100,
             sessions_needed: 3,
             contacts: 0,
+            next_contact: 0,
             needs: 1,
             holistic,
             confidence,
@@ -148,20 +150,10 @@ mod tests {
     #[test]
     fn signposting_loses_the_unconfident_and_ties_help() {
         let p = Patients::default();
-        assert!(
-            patient(false, 0.1).uptake_prob(0.5, 0, &p)
-                < patient(true, 0.1).uptake_prob(0.5, 0, &p)
-        );
-        assert!(
-            patient(false, 0.1).uptake_prob(0.5, 0, &p)
-                < patient(false, 0.9).uptake_prob(0.5, 0, &p)
-        );
-        assert!(
-            patient(true, 0.5).uptake_prob(0.9, 0, &p) > patient(true, 0.5).uptake_prob(0.1, 0, &p)
-        );
-        assert!(
-            patient(true, 0.5).uptake_prob(0.5, 8, &p) < patient(true, 0.5).uptake_prob(0.5, 0, &p)
-        );
+        assert!(patient(false, 0.1).uptake_prob(0.5, 0, &p) < patient(true, 0.1).uptake_prob(0.5, 0, &p));
+        assert!(patient(false, 0.1).uptake_prob(0.5, 0, &p) < patient(false, 0.9).uptake_prob(0.5, 0, &p));
+        assert!(patient(true, 0.5).uptake_prob(0.9, 0, &p) > patient(true, 0.5).uptake_prob(0.1, 0, &p));
+        assert!(patient(true, 0.5).uptake_prob(0.5, 8, &p) < patient(true, 0.5).uptake_prob(0.5, 0, &p));
     }
 
     #[test]
@@ -169,9 +161,7 @@ mod tests {
         let mut rng = crate::rng::generator(3);
         let weights = [1.0, 0.0, 0.0, 0.0, 0.0, 3.0];
         let n = 10_000;
-        let first = (0..n)
-            .filter(|_| draw_need(&mut rng, &weights) == 1)
-            .count();
+        let first = (0..n).filter(|_| draw_need(&mut rng, &weights) == 1).count();
         assert!((first as f64 / n as f64 - 0.25).abs() < 0.02);
     }
 }

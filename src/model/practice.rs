@@ -69,11 +69,7 @@ pub struct WeekInputs {
 impl Practice {
     /// Staff attention left for the programme: `(1 - training_burden * training) / (1 + innovation_burden * n)`.
     pub fn attention(&self, p: &Implementation) -> f64 {
-        let training = if self.training {
-            p.training_burden
-        } else {
-            0.0
-        };
+        let training = if self.training { p.training_burden } else { 0.0 };
         (1.0 - training) / (1.0 + p.innovation_burden * self.innovations.len() as f64)
     }
 
@@ -91,15 +87,9 @@ impl Practice {
         let decay = p.decay_per_week + p.vacancy_decay_per_week * (1.0 - w.presence);
         let (b, l, t) = (self.gp_buy_in, self.leadership, self.team);
         let g_coherence = 0.4 * w.development + 0.2 * b + 0.2 * l + 0.2 * t;
-        let g_participation =
-            (0.4 * b + 0.2 * l + 0.2 * t + 0.2 * self.monitoring) * (0.5 + 0.5 * self.coherence);
-        let g_action = (0.3 * w.development + 0.2 * l + 0.2 * t + 0.3 * w.support)
-            * (0.5 + 0.5 * self.participation);
-        self.coherence = grow(
-            self.coherence,
-            p.rate_coherence * drive * g_coherence,
-            decay,
-        );
+        let g_participation = (0.4 * b + 0.2 * l + 0.2 * t + 0.2 * self.monitoring) * (0.5 + 0.5 * self.coherence);
+        let g_action = (0.3 * w.development + 0.2 * l + 0.2 * t + 0.3 * w.support) * (0.5 + 0.5 * self.participation);
+        self.coherence = grow(self.coherence, p.rate_coherence * drive * g_coherence, decay);
         self.participation = grow(
             self.participation,
             p.rate_participation * drive * g_participation,
@@ -189,10 +179,7 @@ mod tests {
         low.gp_buy_in = 0.2;
         let mut high = practice();
         high.gp_buy_in = 0.8;
-        let (low, high) = (
-            after_weeks(low, PRESENT, 10),
-            after_weeks(high, PRESENT, 10),
-        );
+        let (low, high) = (after_weeks(low, PRESENT, 10), after_weeks(high, PRESENT, 10));
         assert!(
             high.participation > low.participation + 0.01,
             "{} vs {}",
@@ -247,22 +234,8 @@ mod tests {
 
     #[test]
     fn buy_in_follows_the_effect_seen() {
-        let seen = after_weeks(
-            practice(),
-            WeekInputs {
-                effect: 1.0,
-                ..PRESENT
-            },
-            40,
-        );
-        let unseen = after_weeks(
-            practice(),
-            WeekInputs {
-                effect: 0.0,
-                ..PRESENT
-            },
-            40,
-        );
+        let seen = after_weeks(practice(), WeekInputs { effect: 1.0, ..PRESENT }, 40);
+        let unseen = after_weeks(practice(), WeekInputs { effect: 0.0, ..PRESENT }, 40);
         assert!(seen.monitoring > 0.8 && unseen.monitoring < 0.01);
         assert!(seen.gp_buy_in > 0.5 && unseen.gp_buy_in < 0.5);
     }

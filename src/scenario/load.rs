@@ -24,9 +24,8 @@ struct Source {
 /// Read a file as UTF-8 text, with errors naming it.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e)))
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e))))?;
     if meta.is_dir() {
         return Err(InputError::at(
             &shown,
@@ -44,9 +43,8 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e)))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e))))?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
         InputError::at(
@@ -130,10 +128,7 @@ fn read_chain(path: &Path) -> Result<Vec<Source>, InputError> {
                 return Err(InputError::at(
                     &at,
                     Some("extends"),
-                    format!(
-                        "extends {} again: `extends` must not form a cycle",
-                        resolved.display()
-                    ),
+                    format!("extends {} again: `extends` must not form a cycle", resolved.display()),
                 ));
             }
             if seen.len() >= MAX_EXTENDS_DEPTH {
@@ -151,19 +146,10 @@ fn read_chain(path: &Path) -> Result<Vec<Source>, InputError> {
 }
 
 /// Check one file's syntax, keys and types; return its `extends` target and the target's span.
-fn check_text(
-    file: &str,
-    text: &str,
-) -> Result<Option<(String, std::ops::Range<usize>)>, InputError> {
+fn check_text(file: &str, text: &str) -> Result<Option<(String, std::ops::Range<usize>)>, InputError> {
     let doc = DeTable::parse(text).map_err(|e| {
-        let at = e
-            .span()
-            .map_or(file.to_string(), |s| location(file, text, s.start));
-        InputError::at(
-            &at,
-            None,
-            format!("malformed TOML: {}", first_line(e.message())),
-        )
+        let at = e.span().map_or(file.to_string(), |s| location(file, text, s.start));
+        InputError::at(&at, None, format!("malformed TOML: {}", first_line(e.message())))
     })?;
     let mut problems = Vec::new();
     unknown_keys(doc.get_ref(), "", file, text, &mut problems);
@@ -173,39 +159,24 @@ fn check_text(
         });
     }
     // Types: serde reports the first value of the wrong type, with its span and path.
-    let deserializer = toml::Deserializer::parse(text)
-        .map_err(|e| InputError::at(file, None, clean_message(e.message())))?;
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|e| InputError::at(file, None, clean_message(e.message())))?;
     if let Err(e) = serde_path_to_error::deserialize::<_, Scenario>(deserializer) {
         let key = e.path().to_string();
         let inner = e.into_inner();
-        let at = inner
-            .span()
-            .map_or(file.to_string(), |s| location(file, text, s.start));
+        let at = inner.span().map_or(file.to_string(), |s| location(file, text, s.start));
         let key = (!key.is_empty() && key != ".").then_some(key);
-        return Err(InputError::at(
-            &at,
-            key.as_deref(),
-            clean_message(inner.message()),
-        ));
+        return Err(InputError::at(&at, key.as_deref(), clean_message(inner.message())));
     }
-    let extends = doc
-        .get_ref()
-        .get("extends")
-        .and_then(|v| match v.get_ref() {
-            DeValue::String(s) => Some((s.to_string(), v.span())),
-            _ => None,
-        });
+    let extends = doc.get_ref().get("extends").and_then(|v| match v.get_ref() {
+        DeValue::String(s) => Some((s.to_string(), v.span())),
+        _ => None,
+    });
     Ok(extends)
 }
 
 /// Collect every key that is not a scenario key, with the nearest valid names.
-fn unknown_keys(
-    table: &DeTable<'_>,
-    prefix: &str,
-    file: &str,
-    text: &str,
-    out: &mut Vec<(usize, Problem)>,
-) {
+fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: &mut Vec<(usize, Problem)>) {
     for (key, value) in table.iter() {
         let name = key.get_ref().as_ref();
         let dotted = if prefix.is_empty() {
@@ -223,10 +194,7 @@ fn unknown_keys(
             continue;
         }
         let valid = children(prefix);
-        let mut nearest: Vec<(f64, &str)> = valid
-            .iter()
-            .map(|v| (strsim::jaro_winkler(name, v), *v))
-            .collect();
+        let mut nearest: Vec<(f64, &str)> = valid.iter().map(|v| (strsim::jaro_winkler(name, v), *v)).collect();
         nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
         let suggestions: Vec<String> = nearest
             .iter()
@@ -303,11 +271,7 @@ fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
             .map(|s| (strsim::jaro_winkler(key, s.key), s.key))
             .collect();
         nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let hint: Vec<String> = nearest
-            .iter()
-            .take(3)
-            .map(|(_, k)| format!("`{k}`"))
-            .collect();
+        let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
         return Err(InputError::at(
             "--set",
             Some(key),
@@ -317,9 +281,7 @@ fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
     let raw = raw.trim();
     let value = match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
         Ok(mut t) => t.remove("v").expect("parsed one key"),
-        Err(_) if !raw.contains(['"', '\'', '[', '{', '=']) && !raw.is_empty() => {
-            toml::Value::String(raw.to_string())
-        }
+        Err(_) if !raw.contains(['"', '\'', '[', '{', '=']) && !raw.is_empty() => toml::Value::String(raw.to_string()),
         Err(_) => {
             return Err(InputError::at(
                 "--set",
@@ -332,19 +294,13 @@ fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
     let mut alone = toml::Table::new();
     insert(&mut alone, key, value.clone());
     if let Err(e) = alone.try_into::<Scenario>() {
-        return Err(InputError::at(
-            "--set",
-            Some(key),
-            clean_message(e.message()),
-        ));
+        return Err(InputError::at("--set", Some(key), clean_message(e.message())));
     }
     Ok((key.to_string(), value))
 }
 
 fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
-    let (parents, leaf) = key
-        .rsplit_once('.')
-        .map_or((None, key), |(p, l)| (Some(p), l));
+    let (parents, leaf) = key.rsplit_once('.').map_or((None, key), |(p, l)| (Some(p), l));
     let mut t = table;
     for part in parents.into_iter().flat_map(|p| p.split('.')) {
         let entry = t
@@ -378,14 +334,8 @@ fn location(file: &str, text: &str, offset: usize) -> String {
 fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
     (line, col)
 }
 
@@ -408,10 +358,7 @@ fn clean_message(message: &str) -> String {
         });
     let m = m.unwrap_or_else(|| first_line(message).to_string());
     if m.starts_with("invalid value: integer") {
-        if let Some((found, expected)) = m
-            .trim_start_matches("invalid value: ")
-            .split_once(", expected ")
-        {
+        if let Some((found, expected)) = m.trim_start_matches("invalid value: ").split_once(", expected ") {
             return format!("expected {}, found {}", plain_type(expected), found);
         }
     }
@@ -420,9 +367,7 @@ fn clean_message(message: &str) -> String {
 
 fn plain_type(expected: &str) -> String {
     match expected {
-        "u32" | "u64" | "usize" | "u16" | "u8" => {
-            "a whole number (not negative, no decimal point)".into()
-        }
+        "u32" | "u64" | "usize" | "u16" | "u8" => "a whole number (not negative, no decimal point)".into(),
         "f64" | "f32" => "a number".into(),
         "a string" => "a string in quotes".into(),
         other => other.to_string(),

@@ -86,648 +86,108 @@ const TO_CALIBRATE: &str = "assumed; to be calibrated (issue 4)";
 const MONEY: f64 = 1e9;
 
 /// Every scenario key, in the order docs/SCENARIOS.md lists them.
+#[rustfmt::skip]
 pub const SPECS: &[Spec] = &[
-    text(
-        "name",
-        "Scenario name; names the output directory `output/<name>/`. Letters, digits, `-`, `_`, `.` only.",
-    ),
-    text(
-        "description",
-        "One or two sentences saying what the scenario asks; shown in reports.",
-    ),
-    int(
-        "simulation.weeks",
-        1.0,
-        5200.0,
-        "weeks",
-        "MODEL.md: two years",
-        "Length of a run. Months are reported 0..weeks*12/52.",
-    ),
-    int(
-        "simulation.replicates",
-        1.0,
-        1e6,
-        "runs",
-        ASSUMED,
-        "Independent replicates, each with its own generator.",
-    ),
-    int(
-        "simulation.seed",
-        0.0,
-        i64::MAX as f64,
-        "-",
-        ASSUMED,
-        "Base seed; replicate r's seed is derived from (seed, r) alone (see docs/ODD.md).",
-    ),
-    int(
-        "practices.count",
-        1.0,
-        100_000.0,
-        "practices",
-        "Chng et al. 2021: 7 Deep End practices",
-        "Number of GP practices.",
-    ),
-    int(
-        "practices.per_network",
-        1.0,
-        100.0,
-        "practices",
-        "1 = one link worker per practice (Glasgow); about 5 in an English PCN (NHS Digital)",
-        "Practices per network sharing link workers and community organisations.",
-    ),
-    int(
-        "practices.list_size_min",
-        100.0,
-        200_000.0,
-        "patients",
-        "ALLIANCE; Mercer et al. 2017: 2,164",
-        "Smallest registered list; list sizes are uniform between min and max.",
-    ),
-    int(
-        "practices.list_size_max",
-        100.0,
-        200_000.0,
-        "patients",
-        "ALLIANCE; Mercer et al. 2017: 5,976",
-        "Largest registered list.",
-    ),
-    share(
-        "practices.deprivation_min",
-        "University of Glasgow Deep End project: 44%",
-        "Lowest share of patients in the most deprived areas; uniform between min and max.",
-    ),
-    share(
-        "practices.deprivation_max",
-        "University of Glasgow Deep End project: 88%",
-        "Highest share of patients in the most deprived areas.",
-    ),
-    share(
-        "practices.training_share",
-        "Chng et al. 2021: 4 of 7 were training practices",
-        "Share of training practices (a standing competing demand).",
-    ),
-    share(
-        "practices.gp_buy_in.mean",
-        TO_CALIBRATE,
-        "Mean GP buy-in at the start (Chng's first lever).",
-    ),
-    real(
-        "practices.gp_buy_in.sd",
-        0.0,
-        1.0,
-        "0..1 units",
-        ASSUMED,
-        "Spread of GP buy-in between practices (normal, clamped to 0..1).",
-    ),
-    share(
-        "practices.collaborative_leadership.mean",
-        TO_CALIBRATE,
-        "Mean collaborative leadership (Chng's second lever).",
-    ),
-    real(
-        "practices.collaborative_leadership.sd",
-        0.0,
-        1.0,
-        "0..1 units",
-        ASSUMED,
-        "Spread of collaborative leadership.",
-    ),
-    share(
-        "practices.team_dynamics.mean",
-        TO_CALIBRATE,
-        "Mean quality of team dynamics (Chng's third lever).",
-    ),
-    real(
-        "practices.team_dynamics.sd",
-        0.0,
-        1.0,
-        "0..1 units",
-        ASSUMED,
-        "Spread of team dynamics.",
-    ),
-    real(
-        "practices.competing_innovations_per_year",
-        0.0,
-        52.0,
-        "per practice per year",
-        ASSUMED,
-        "Rate at which competing initiatives arrive (Chng's fifth lever, reversed).",
-    ),
-    int(
-        "practices.innovation_weeks",
-        1.0,
-        520.0,
-        "weeks",
-        ASSUMED,
-        "How long a competing initiative takes staff attention.",
-    ),
-    real(
-        "practices.referrals_per_1000_per_year",
-        0.0,
-        1000.0,
-        "referrals per 1,000 registered patients per year",
-        "assumed; gives 100-250 referrals per link worker per year (ALLIANCE 2016; NHS England)",
-        "Referral demand of a fully engaged practice at deprivation 0.5; scaled by (0.5 + deprivation).",
-    ),
-    real(
-        "link_workers.fte_per_practice",
-        0.01,
-        10.0,
-        "full-time equivalents",
-        "Glasgow: one full-time link worker per practice (ALLIANCE)",
-        "Link-worker time per practice; a network employs round(total) workers (at least one).",
-    ),
-    real(
-        "link_workers.hours_per_fte",
-        1.0,
-        80.0,
-        "hours per week",
-        "NHS Agenda for Change full-time week",
-        "Working hours of one full-time link worker.",
-    ),
-    int(
-        "link_workers.caseload_cap",
-        1.0,
-        1000.0,
-        "active cases per FTE",
-        ASSUMED,
-        "Most active cases per full-time link worker (the caseload lever).",
-    ),
-    share(
-        "link_workers.support",
-        "assumed; the Deep End programme had management support (Mercer et al. 2017)",
-        "Supervision and peer support (Chng's fourth lever): relieves burnout and leaving.",
-    ),
-    int(
-        "link_workers.recruitment_delay_weeks",
-        0.0,
-        520.0,
-        "weeks",
-        ASSUMED,
-        "Weeks a post stays vacant after a link worker leaves.",
-    ),
-    share(
-        "link_workers.holistic_share",
-        "Glasgow CLPs worked holistically, no maximum appointments (ALLIANCE 2016)",
-        "Share of patients given holistic support rather than signposting.",
-    ),
-    real(
-        "link_workers.annual_cost",
-        0.0,
-        MONEY,
-        "GBP per FTE per year",
-        "ARRS reimbursement cap, Agenda for Change band 5, 2022/23 (Wessex LMCs)",
-        "Salary cost of one full-time link worker.",
-    ),
-    real(
-        "link_workers.support_cost_per_year",
-        0.0,
-        MONEY,
-        "GBP per worker per year at support 1",
-        ASSUMED,
-        "Programme support cost; scaled by link_workers.support.",
-    ),
-    real(
-        "link_workers.hours_per_contact",
-        0.05,
-        40.0,
-        "hours",
-        "Dundee 2015: 40-50 minute sessions; notes and follow-up assumed",
-        "Link-worker time per patient contact, including notes.",
-    ),
-    real(
-        "link_workers.novice_slowdown",
-        0.0,
-        5.0,
-        "fraction of contact time",
-        ASSUMED,
-        "Extra time per contact for a new worker; fades with experience.",
-    ),
-    real(
-        "link_workers.experience_weeks",
-        1.0,
-        520.0,
-        "weeks",
-        ASSUMED,
-        "Time constant over which a new worker's slowdown fades.",
-    ),
-    int(
-        "link_workers.initial_known_orgs",
-        0.0,
-        1000.0,
-        "organisations",
-        "assumed; a new link worker knows few organisations (MODEL.md)",
-        "Organisations a new link worker starts with a tie to.",
-    ),
-    real(
-        "link_workers.hours_per_visit",
-        0.1,
-        40.0,
-        "hours",
-        ASSUMED,
-        "Networking time per visit to a community organisation.",
-    ),
-    share(
-        "link_workers.outreach_floor",
-        "assumed; Chng 2021: development and networking stopped in partially integrated practices",
-        "Share of spare hours spent on development and networking when the practice does not engage at all.",
-    ),
-    real(
-        "link_workers.leave_hazard_per_week",
-        0.0,
-        1.0,
-        "per week",
-        "assumed; NALW 2020: 29% considering leaving within a year",
-        "Base weekly chance of leaving; rises with burnout, falls with support.",
-    ),
-    real(
-        "link_workers.burnout_rate_per_week",
-        0.0,
-        1.0,
-        "per week",
-        ASSUMED,
-        "How fast burnout moves towards the week's stress.",
-    ),
-    share(
-        "patients.engage_prob",
-        "assumed; to be calibrated to Dundee 2015: about 70% engage",
-        "Chance a referred patient attends the first session, before penalties.",
-    ),
-    share(
-        "patients.deprivation_engage_penalty",
-        ASSUMED,
-        "Engagement lost per unit of practice deprivation.",
-    ),
-    share(
-        "patients.wait_engage_decay_per_week",
-        ASSUMED,
-        "Engagement lost per week waited (multiplicative).",
-    ),
-    share(
-        "patients.give_up_per_week",
-        ASSUMED,
-        "Weekly chance a waiting patient gives up (never engaged).",
-    ),
-    real(
-        "patients.sessions_mean",
-        1.0,
-        100.0,
-        "contacts",
-        "Dundee 2015: mean 3.1 face-to-face sessions per completed case",
-        "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact.",
-    ),
-    share(
-        "patients.attend_prob",
-        ASSUMED,
-        "Chance a patient attends a week's contact.",
-    ),
-    share(
-        "patients.dropout_per_week",
-        "assumed; to be calibrated to Dundee 2015: about 25% of engaged drop out",
-        "Weekly chance an active patient drops out.",
-    ),
-    share(
-        "patients.uptake_prob",
-        ASSUMED,
-        "Chance a patient takes up an onward referral (holistic support, strong tie).",
-    ),
-    share(
-        "patients.signpost_confidence_weight",
-        "assumed; Frostick & Bertotti 2019: holistic support helps those with barriers",
-        "How much a signposted patient's low confidence lowers uptake.",
-    ),
-    share(
-        "patients.org_wait_uptake_decay_per_week",
-        ASSUMED,
-        "Uptake lost per week waiting for an organisation's place.",
-    ),
-    share(
-        "patients.second_need_prob",
-        ASSUMED,
-        "Chance a patient has a second need.",
-    ),
-    real(
-        "patients.need_mental_health",
-        0.0,
-        1.0,
-        "relative weight",
-        "assumed; mental health most common (Bu et al. 2024)",
-        "Weight of mental health among needs.",
-    ),
-    real(
-        "patients.need_isolation",
-        0.0,
-        1.0,
-        "relative weight",
-        "assumed; loneliness common (Wolverhampton 2019)",
-        "Weight of social isolation among needs.",
-    ),
-    real(
-        "patients.need_welfare",
-        0.0,
-        1.0,
-        "relative weight",
-        ASSUMED,
-        "Weight of welfare, debt and benefits advice.",
-    ),
-    real(
-        "patients.need_housing",
-        0.0,
-        1.0,
-        "relative weight",
-        ASSUMED,
-        "Weight of housing.",
-    ),
-    real(
-        "patients.need_physical_activity",
-        0.0,
-        1.0,
-        "relative weight",
-        ASSUMED,
-        "Weight of physical activity.",
-    ),
-    real(
-        "patients.need_other",
-        0.0,
-        1.0,
-        "relative weight",
-        ASSUMED,
-        "Weight of other needs.",
-    ),
-    real(
-        "patients.wellbeing_gain_connected",
-        -100.0,
-        100.0,
-        "wellbeing points (0-100 scale)",
-        ASSUMED,
-        "Wellbeing change of a patient connected to an organisation meeting the need.",
-    ),
-    real(
-        "patients.wellbeing_gain_per_contact",
-        -100.0,
-        100.0,
-        "wellbeing points per contact",
-        "assumed; little from link-worker sessions alone (MODEL.md)",
-        "Wellbeing change per link-worker contact.",
-    ),
-    int(
-        "community.orgs_per_network",
-        1.0,
-        10_000.0,
-        "organisations",
-        ASSUMED,
-        "Community organisations serving each network.",
-    ),
-    share(
-        "community.second_need_share",
-        ASSUMED,
-        "Share of organisations serving a second need.",
-    ),
-    real(
-        "community.funding_mean",
-        0.0,
-        MONEY,
-        "GBP per year",
-        ASSUMED,
-        "Median baseline annual funding of an organisation (log-normal).",
-    ),
-    real(
-        "community.funding_spread",
-        0.0,
-        5.0,
-        "log-normal sigma",
-        "assumed; Clifford: mid-sized charities hit hardest",
-        "Spread of baseline funding between organisations.",
-    ),
-    real(
-        "community.cost_per_place",
-        1.0,
-        MONEY,
-        "GBP per place per year",
-        ASSUMED,
-        "Funding needed per place; capacity = funding / cost.",
-    ),
-    share(
-        "community.other_demand_share",
-        "assumed; 28% of charities could not meet demand (Managing in the New Normal)",
-        "Share of baseline places taken by people not referred by the programme.",
-    ),
-    int(
-        "community.attend_weeks",
-        1.0,
-        63.0,
-        "weeks",
-        ASSUMED,
-        "How long a connected patient holds a place.",
-    ),
-    int(
-        "community.max_wait_weeks",
-        1.0,
-        520.0,
-        "weeks",
-        ASSUMED,
-        "A referral still waiting for a place after this long fails (unmet need).",
-    ),
-    real(
-        "community.viability_funding",
-        0.0,
-        MONEY,
-        "GBP per year",
-        "assumed; CAF 2012: 17% likely to face closure",
-        "An organisation whose funding falls below this closes.",
-    ),
-    real(
-        "community.refuse_waiting_ratio",
-        0.0,
-        100.0,
-        "waiting per place",
-        ASSUMED,
-        "An organisation stops accepting referrals when its waiting list exceeds this many per free place (at least one).",
-    ),
-    share(
-        "community.grant_loss_prob",
-        "assumed; Clifford: six years of negative median income growth",
-        "Yearly chance an organisation loses a grant.",
-    ),
-    share(
-        "community.grant_loss_share",
-        ASSUMED,
-        "Share of funding a lost grant takes.",
-    ),
-    share(
-        "community.grant_win_prob",
-        ASSUMED,
-        "Yearly chance an organisation wins a grant.",
-    ),
-    real(
-        "community.grant_win_share",
-        0.0,
-        10.0,
-        "share of funding",
-        ASSUMED,
-        "Funding a won grant adds, as a share.",
-    ),
-    share(
-        "community.tie_initial",
-        ASSUMED,
-        "Tie strength when a link worker first meets an organisation.",
-    ),
-    share(
-        "community.tie_gain_visit",
-        "assumed; Skivington 2018: benefits flow through personal relationships",
-        "Tie gained per networking visit (towards 1).",
-    ),
-    share(
-        "community.tie_gain_success",
-        ASSUMED,
-        "Tie gained after a successful referral (towards 1).",
-    ),
-    share(
-        "community.tie_loss_failure",
-        ASSUMED,
-        "Tie lost after a failed referral (share of the tie).",
-    ),
-    share(
-        "community.tie_decay_per_week",
-        ASSUMED,
-        "Weekly decay of every tie.",
-    ),
-    real(
-        "funding.community_budget",
-        0.0,
-        100.0,
-        "multiplier",
-        "lever; 1.0 = baseline",
-        "Multiplier on baseline community-organisation funding.",
-    ),
-    share(
-        "funding.annual_cut",
-        "lever; NAO 2018: council funding fell 49% in real terms 2010/11-2017/18",
-        "Fraction of funding cut at each financial year, compounding.",
-    ),
-    real(
-        "funding.per_referral",
-        0.0,
-        MONEY,
-        "GBP per accepted referral",
-        "lever; NCVO 2020 'funding follows the patient'",
-        "Paid to an organisation for each referral it accepts, added at the next financial year.",
-    ),
-    share(
-        "funding.practice_development",
-        "lever; Deep End had a practice development fund (Mercer et al. 2017)",
-        "Programme money for practice development: scales how much development time achieves.",
-    ),
-    real(
-        "funding.practice_development_cost_per_year",
-        0.0,
-        MONEY,
-        "GBP per practice per year at 1",
-        ASSUMED,
-        "Cost of the practice development fund.",
-    ),
-    share(
-        "implementation.initial_coherence",
-        ASSUMED,
-        "Coherence of a practice at the start of a programme.",
-    ),
-    share(
-        "implementation.initial_participation",
-        ASSUMED,
-        "Cognitive participation at the start.",
-    ),
-    share(
-        "implementation.initial_action",
-        ASSUMED,
-        "Collective action at the start.",
-    ),
-    share(
-        "implementation.rate_coherence",
-        TO_CALIBRATE,
-        "Weekly growth rate of coherence at full drive.",
-    ),
-    share(
-        "implementation.rate_participation",
-        TO_CALIBRATE,
-        "Weekly growth rate of cognitive participation at full drive.",
-    ),
-    share(
-        "implementation.rate_action",
-        TO_CALIBRATE,
-        "Weekly growth rate of collective action at full drive.",
-    ),
-    share(
-        "implementation.rate_monitoring",
-        ASSUMED,
-        "Weekly rate at which reflexive monitoring tracks the effect seen.",
-    ),
-    share(
-        "implementation.decay_per_week",
-        ASSUMED,
-        "Weekly decay of coherence, participation and action (staff turnover, forgetting).",
-    ),
-    share(
-        "implementation.vacancy_decay_per_week",
-        "assumed; a vacancy lets coherence decay (MODEL.md)",
-        "Extra weekly decay while the practice has no link worker.",
-    ),
-    share(
-        "implementation.buy_in_rate",
-        ASSUMED,
-        "Weekly rate at which GP buy-in moves towards the effect the practice sees.",
-    ),
-    real(
-        "implementation.development_hours_full",
-        0.1,
-        40.0,
-        "hours per practice per week",
-        ASSUMED,
-        "Development time that counts as full development input.",
-    ),
-    share(
-        "implementation.development_floor",
-        ASSUMED,
-        "What development time achieves with no development fund (share of full).",
-    ),
-    real(
-        "implementation.innovation_burden",
-        0.0,
-        10.0,
-        "per innovation",
-        "assumed; Chng 2021: competing innovations hinder integration",
-        "Attention lost per active competing innovation: attention = 1 / (1 + burden * n).",
-    ),
-    share(
-        "implementation.training_burden",
-        "assumed; Chng 2021: training status went with partial integration",
-        "Attention lost by a training practice.",
-    ),
-    real(
-        "implementation.effect_connections_per_1000_per_year",
-        0.01,
-        1000.0,
-        "connections per 1,000 registered patients per year",
-        ASSUMED,
-        "Connections the practice must see to perceive the full effect.",
-    ),
-    share(
-        "implementation.fitting_in_threshold",
-        "assumed; Tierney et al. 2025 continuum",
-        "Integration index at which a practice is fitting in.",
-    ),
-    share(
-        "implementation.belonging_threshold",
-        "assumed; Tierney et al. 2025 continuum",
-        "Integration index a practice must hold to belong (fully integrated, Chng).",
-    ),
-    int(
-        "implementation.belonging_hold_weeks",
-        1.0,
-        520.0,
-        "weeks",
-        ASSUMED,
-        "Weeks the index must stay above the belonging threshold.",
-    ),
+    text("name", "Scenario name; names the output directory `output/<name>/`. Letters, digits, `-`, `_`, `.` only."),
+    text("description", "One or two sentences saying what the scenario asks; shown in reports."),
+    int("simulation.weeks", 1.0, 5200.0, "weeks", "MODEL.md: two years", "Length of a run. Months are reported 0..weeks*12/52."),
+    int("simulation.replicates", 1.0, 1e6, "runs", ASSUMED, "Independent replicates, each with its own generator."),
+    int("simulation.seed", 0.0, i64::MAX as f64, "-", ASSUMED, "Base seed; replicate r's seed is derived from (seed, r) alone (see docs/ODD.md)."),
+    int("practices.count", 1.0, 100_000.0, "practices", "Chng et al. 2021: 7 Deep End practices", "Number of GP practices."),
+    int("practices.per_network", 1.0, 100.0, "practices", "1 = one link worker per practice (Glasgow); about 5 in an English PCN (NHS Digital)", "Practices per network sharing link workers and community organisations."),
+    int("practices.list_size_min", 100.0, 200_000.0, "patients", "ALLIANCE; Mercer et al. 2017: 2,164", "Smallest registered list; list sizes are uniform between min and max."),
+    int("practices.list_size_max", 100.0, 200_000.0, "patients", "ALLIANCE; Mercer et al. 2017: 5,976", "Largest registered list."),
+    share("practices.deprivation_min", "University of Glasgow Deep End project: 44%", "Lowest share of patients in the most deprived areas; uniform between min and max."),
+    share("practices.deprivation_max", "University of Glasgow Deep End project: 88%", "Highest share of patients in the most deprived areas."),
+    share("practices.training_share", "Chng et al. 2021: 4 of 7 were training practices", "Share of training practices (a standing competing demand)."),
+    share("practices.gp_buy_in.mean", TO_CALIBRATE, "Mean GP buy-in at the start (Chng's first lever)."),
+    real("practices.gp_buy_in.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of GP buy-in between practices (normal, clamped to 0..1)."),
+    share("practices.collaborative_leadership.mean", TO_CALIBRATE, "Mean collaborative leadership (Chng's second lever)."),
+    real("practices.collaborative_leadership.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of collaborative leadership."),
+    share("practices.team_dynamics.mean", TO_CALIBRATE, "Mean quality of team dynamics (Chng's third lever)."),
+    real("practices.team_dynamics.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of team dynamics."),
+    real("practices.competing_innovations_per_year", 0.0, 52.0, "per practice per year", ASSUMED, "Rate at which competing initiatives arrive (Chng's fifth lever, reversed)."),
+    int("practices.innovation_weeks", 1.0, 520.0, "weeks", ASSUMED, "How long a competing initiative takes staff attention."),
+    real("practices.referrals_per_1000_per_year", 0.0, 1000.0, "referrals per 1,000 registered patients per year", "assumed; gives 100-250 referrals per link worker per year (ALLIANCE 2016; NHS England)", "Referral demand of a fully engaged practice at deprivation 0.5; scaled by (0.5 + deprivation)."),
+    real("link_workers.fte_per_practice", 0.01, 10.0, "full-time equivalents", "Glasgow: one full-time link worker per practice (ALLIANCE)", "Link-worker time per practice; a network employs round(total) workers (at least one)."),
+    real("link_workers.hours_per_fte", 1.0, 80.0, "hours per week", "NHS Agenda for Change full-time week", "Working hours of one full-time link worker."),
+    int("link_workers.caseload_cap", 1.0, 1000.0, "active cases per FTE", ASSUMED, "Most active cases per full-time link worker (the caseload lever)."),
+    share("link_workers.support", "assumed; the Deep End programme had management support (Mercer et al. 2017)", "Supervision and peer support (Chng's fourth lever): relieves burnout and leaving."),
+    int("link_workers.recruitment_delay_weeks", 0.0, 520.0, "weeks", ASSUMED, "Weeks a post stays vacant after a link worker leaves."),
+    share("link_workers.holistic_share", "Glasgow CLPs worked holistically, no maximum appointments (ALLIANCE 2016)", "Share of patients given holistic support rather than signposting."),
+    real("link_workers.annual_cost", 0.0, MONEY, "GBP per FTE per year", "ARRS reimbursement cap, Agenda for Change band 5, 2022/23 (Wessex LMCs)", "Salary cost of one full-time link worker."),
+    real("link_workers.support_cost_per_year", 0.0, MONEY, "GBP per worker per year at support 1", ASSUMED, "Programme support cost; scaled by link_workers.support."),
+    real("link_workers.hours_per_contact", 0.05, 40.0, "hours", "Dundee 2015: 40-50 minute sessions; notes and follow-up assumed", "Link-worker time per patient contact, including notes."),
+    real("link_workers.hours_per_case_per_week", 0.0, 40.0, "hours per active case per week", "assumed; Skivington 2018: intensive case management consumes capacity", "Follow-up time each active case takes every week (calls, advocacy, notes), before contacts."),
+    real("link_workers.novice_slowdown", 0.0, 5.0, "fraction of contact time", ASSUMED, "Extra time per contact for a new worker; fades with experience."),
+    real("link_workers.experience_weeks", 1.0, 520.0, "weeks", ASSUMED, "Time constant over which a new worker's slowdown fades."),
+    int("link_workers.initial_known_orgs", 0.0, 1000.0, "organisations", "assumed; a new link worker knows few organisations (MODEL.md)", "Organisations a new link worker starts with a tie to."),
+    real("link_workers.hours_per_visit", 0.1, 40.0, "hours", ASSUMED, "Networking time per visit to a community organisation."),
+    share("link_workers.outreach_floor", "assumed; Chng 2021: development and networking stopped in partially integrated practices", "Share of spare hours spent on development and networking when the practice does not engage at all."),
+    real("link_workers.leave_hazard_per_week", 0.0, 1.0, "per week", "assumed; NALW 2020: 29% considering leaving within a year", "Base weekly chance of leaving; rises with burnout, falls with support."),
+    real("link_workers.burnout_rate_per_week", 0.0, 1.0, "per week", ASSUMED, "How fast burnout moves towards the week's stress."),
+    share("patients.engage_prob", "assumed; to be calibrated to Dundee 2015: about 70% engage", "Chance a referred patient attends the first session, before penalties."),
+    share("patients.deprivation_engage_penalty", ASSUMED, "Engagement lost per unit of practice deprivation."),
+    share("patients.wait_engage_decay_per_week", ASSUMED, "Engagement lost per week waited (multiplicative)."),
+    share("patients.give_up_per_week", ASSUMED, "Weekly chance a waiting patient gives up (never engaged)."),
+    real("patients.sessions_mean", 1.0, 100.0, "contacts", "Dundee 2015: mean 3.1 face-to-face sessions per completed case", "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact."),
+    int("patients.contact_interval_weeks", 1.0, 52.0, "weeks", ASSUMED, "Weeks between a holistic patient's contacts."),
+    share("patients.attend_prob", ASSUMED, "Chance a patient attends a week's contact."),
+    share("patients.dropout_per_week", "assumed; to be calibrated to Dundee 2015: about 25% of engaged drop out", "Weekly chance an active patient drops out."),
+    share("patients.uptake_prob", ASSUMED, "Chance a patient takes up an onward referral (holistic support, strong tie)."),
+    share("patients.signpost_confidence_weight", "assumed; Frostick & Bertotti 2019: holistic support helps those with barriers", "How much a signposted patient's low confidence lowers uptake."),
+    share("patients.org_wait_uptake_decay_per_week", ASSUMED, "Uptake lost per week waiting for an organisation's place."),
+    share("patients.second_need_prob", ASSUMED, "Chance a patient has a second need."),
+    real("patients.need_mental_health", 0.0, 1.0, "relative weight", "assumed; mental health most common (Bu et al. 2024)", "Weight of mental health among needs."),
+    real("patients.need_isolation", 0.0, 1.0, "relative weight", "assumed; loneliness common (Wolverhampton 2019)", "Weight of social isolation among needs."),
+    real("patients.need_welfare", 0.0, 1.0, "relative weight", ASSUMED, "Weight of welfare, debt and benefits advice."),
+    real("patients.need_housing", 0.0, 1.0, "relative weight", ASSUMED, "Weight of housing."),
+    real("patients.need_physical_activity", 0.0, 1.0, "relative weight", ASSUMED, "Weight of physical activity."),
+    real("patients.need_other", 0.0, 1.0, "relative weight", ASSUMED, "Weight of other needs."),
+    real("patients.wellbeing_gain_connected", -100.0, 100.0, "wellbeing points (0-100 scale)", ASSUMED, "Wellbeing change of a patient connected to an organisation meeting the need."),
+    real("patients.wellbeing_gain_per_contact", -100.0, 100.0, "wellbeing points per contact", "assumed; little from link-worker sessions alone (MODEL.md)", "Wellbeing change per link-worker contact."),
+    int("community.orgs_per_network", 1.0, 10_000.0, "organisations", ASSUMED, "Community organisations serving each network."),
+    share("community.second_need_share", ASSUMED, "Share of organisations serving a second need."),
+    real("community.funding_mean", 0.0, MONEY, "GBP per year", ASSUMED, "Median baseline annual funding of an organisation (log-normal)."),
+    real("community.funding_spread", 0.0, 5.0, "log-normal sigma", "assumed; Clifford: mid-sized charities hit hardest", "Spread of baseline funding between organisations."),
+    real("community.cost_per_place", 1.0, MONEY, "GBP per place per year", ASSUMED, "Funding needed per place; capacity = funding / cost."),
+    share("community.other_demand_share", "assumed; 28% of charities could not meet demand (Managing in the New Normal)", "Share of baseline places taken by people not referred by the programme."),
+    int("community.attend_weeks", 1.0, 63.0, "weeks", ASSUMED, "How long a connected patient holds a place."),
+    int("community.max_wait_weeks", 1.0, 520.0, "weeks", ASSUMED, "A referral still waiting for a place after this long fails (unmet need)."),
+    real("community.viability_funding", 0.0, MONEY, "GBP per year", "assumed; CAF 2012: 17% likely to face closure", "An organisation whose funding falls below this closes."),
+    real("community.refuse_waiting_ratio", 0.0, 100.0, "waiting per place", ASSUMED, "An organisation stops accepting referrals when its waiting list exceeds this many per free place (at least one)."),
+    share("community.grant_loss_prob", "assumed; Clifford: six years of negative median income growth", "Yearly chance an organisation loses a grant."),
+    share("community.grant_loss_share", ASSUMED, "Share of funding a lost grant takes."),
+    share("community.grant_win_prob", ASSUMED, "Yearly chance an organisation wins a grant."),
+    real("community.grant_win_share", 0.0, 10.0, "share of funding", ASSUMED, "Funding a won grant adds, as a share."),
+    share("community.tie_initial", ASSUMED, "Tie strength when a link worker first meets an organisation."),
+    share("community.tie_gain_visit", "assumed; Skivington 2018: benefits flow through personal relationships", "Tie gained per networking visit (towards 1)."),
+    share("community.tie_gain_success", ASSUMED, "Tie gained after a successful referral (towards 1)."),
+    share("community.tie_loss_failure", ASSUMED, "Tie lost after a failed referral (share of the tie)."),
+    share("community.tie_decay_per_week", ASSUMED, "Weekly decay of every tie."),
+    real("funding.community_budget", 0.0, 100.0, "multiplier", "lever; 1.0 = baseline", "Multiplier on baseline community-organisation funding."),
+    share("funding.annual_cut", "lever; NAO 2018: council funding fell 49% in real terms 2010/11-2017/18", "Fraction of funding cut at each financial year, compounding."),
+    real("funding.per_referral", 0.0, MONEY, "GBP per accepted referral", "lever; NCVO 2020 'funding follows the patient'", "Paid to an organisation for each referral it accepts, added at the next financial year."),
+    share("funding.practice_development", "lever; Deep End had a practice development fund (Mercer et al. 2017)", "Programme money for practice development: scales how much development time achieves."),
+    real("funding.practice_development_cost_per_year", 0.0, MONEY, "GBP per practice per year at 1", ASSUMED, "Cost of the practice development fund."),
+    share("implementation.initial_coherence", ASSUMED, "Coherence of a practice at the start of a programme."),
+    share("implementation.initial_participation", ASSUMED, "Cognitive participation at the start."),
+    share("implementation.initial_action", ASSUMED, "Collective action at the start."),
+    share("implementation.rate_coherence", TO_CALIBRATE, "Weekly growth rate of coherence at full drive."),
+    share("implementation.rate_participation", TO_CALIBRATE, "Weekly growth rate of cognitive participation at full drive."),
+    share("implementation.rate_action", TO_CALIBRATE, "Weekly growth rate of collective action at full drive."),
+    share("implementation.rate_monitoring", ASSUMED, "Weekly rate at which reflexive monitoring tracks the effect seen."),
+    share("implementation.decay_per_week", ASSUMED, "Weekly decay of coherence, participation and action (staff turnover, forgetting)."),
+    share("implementation.vacancy_decay_per_week", "assumed; a vacancy lets coherence decay (MODEL.md)", "Extra weekly decay while the practice has no link worker."),
+    share("implementation.buy_in_rate", ASSUMED, "Weekly rate at which GP buy-in moves towards the effect the practice sees."),
+    real("implementation.development_hours_full", 0.1, 40.0, "hours per practice per week", ASSUMED, "Development time that counts as full development input."),
+    share("implementation.development_floor", ASSUMED, "What development time achieves with no development fund (share of full)."),
+    real("implementation.innovation_burden", 0.0, 10.0, "per innovation", "assumed; Chng 2021: competing innovations hinder integration", "Attention lost per active competing innovation: attention = 1 / (1 + burden * n)."),
+    share("implementation.training_burden", "assumed; Chng 2021: training status went with partial integration", "Attention lost by a training practice."),
+    real("implementation.effect_connections_per_1000_per_year", 0.01, 1000.0, "connections per 1,000 registered patients per year", ASSUMED, "Connections the practice must see to perceive the full effect."),
+    share("implementation.fitting_in_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index at which a practice is fitting in."),
+    share("implementation.belonging_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index a practice must hold to belong (fully integrated, Chng)."),
+    int("implementation.belonging_hold_weeks", 1.0, 520.0, "weeks", ASSUMED, "Weeks the index must stay above the belonging threshold."),
 ];
 
 /// Find the spec of a dotted key.
@@ -738,11 +198,7 @@ pub fn spec(key: &str) -> Option<&'static Spec> {
 /// Names valid directly below a dotted prefix ("" for the top level): leaf keys and tables.
 pub fn children(prefix: &str) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for s in SPECS
-        .iter()
-        .map(|s| s.key)
-        .chain(std::iter::once("extends"))
-    {
+    for s in SPECS.iter().map(|s| s.key).chain(std::iter::once("extends")) {
         let rest = if prefix.is_empty() {
             Some(s)
         } else {
@@ -800,10 +256,7 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
         }
         let Some(x) = numeric(value) else { continue };
         if !x.is_finite() {
-            problems.push((
-                s.key.to_string(),
-                format!("expected a finite number, found {x}"),
-            ));
+            problems.push((s.key.to_string(), format!("expected a finite number, found {x}")));
         } else if x < s.min || x > s.max {
             problems.push((
                 s.key.to_string(),
@@ -868,12 +321,21 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         && !scenario.name.starts_with('.');
     if !valid_name {
-        problems.push(("name".into(), format!("expected a name of letters, digits, '-', '_' or '.' (it names a directory), found {:?}", scenario.name)));
+        problems.push((
+            "name".into(),
+            format!(
+                "expected a name of letters, digits, '-', '_' or '.' (it names a directory), found {:?}",
+                scenario.name
+            ),
+        ));
     }
     // Size limits that keep a run within memory: documented in docs/SCENARIOS.md.
     let orgs = u64::from(scenario.networks()) * u64::from(scenario.community.orgs_per_network);
     if orgs > MAX_ORGS {
-        problems.push(("community.orgs_per_network".into(), format!("expected at most {MAX_ORGS} organisations in all (networks x orgs_per_network), found {orgs}")));
+        problems.push((
+            "community.orgs_per_network".into(),
+            format!("expected at most {MAX_ORGS} organisations in all (networks x orgs_per_network), found {orgs}"),
+        ));
     }
     problems
 }
@@ -900,14 +362,12 @@ pub fn markdown() -> String {
          Provenance: a source, \"assumed\" (no source; an explicit modelling choice), or \"calibrated\".\n\n\
          `extends = \"other.toml\"` (relative to the file) takes another scenario and overrides what this file sets.\n\n",
     );
-    out.push_str(&format!("Size limits: at most {MAX_ORGS} community organisations in all; the other limits are the ranges below.\n\n"));
-    out.push_str(
-        "| key | default | range | unit | provenance | meaning |\n|---|---|---|---|---|---|\n",
-    );
+    out.push_str(&format!(
+        "Size limits: at most {MAX_ORGS} community organisations in all; the other limits are the ranges below.\n\n"
+    ));
+    out.push_str("| key | default | range | unit | provenance | meaning |\n|---|---|---|---|---|---|\n");
     for s in SPECS {
-        let default = lookup(&defaults, s.key)
-            .map(|v| v.to_string())
-            .unwrap_or_default();
+        let default = lookup(&defaults, s.key).map(|v| v.to_string()).unwrap_or_default();
         let range = match s.kind {
             Kind::Text => "-".to_string(),
             _ => format!("{} .. {}", fmt_num(s.min), fmt_num(s.max)),
