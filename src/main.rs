@@ -180,7 +180,7 @@ fn run_command(
         };
         let dir = dir_of(&scenario);
         output::write_results(&dir, &scenario, &replicates, &info)?;
-        if !quiet {
+        if !quiet && std::io::stderr().is_terminal() {
             eprintln!(
                 "{}: {} replicates in {:.2} s -> {}",
                 scenario.name,

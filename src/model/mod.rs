@@ -137,7 +137,7 @@ impl<'s> World<'s> {
     pub fn step(&mut self) {
         self.week += 1;
         self.tally.start_week();
-        if self.week > 1 && (self.week - 1) % 52 == 0 {
+        if self.week > 1 && (self.week - 1).is_multiple_of(52) {
             self.financial_year(); // 1
         }
         self.practices_refer(); // 2

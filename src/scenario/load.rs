@@ -357,10 +357,10 @@ fn clean_message(message: &str) -> String {
             None => rest.to_string(),
         });
     let m = m.unwrap_or_else(|| first_line(message).to_string());
-    if m.starts_with("invalid value: integer") {
-        if let Some((found, expected)) = m.trim_start_matches("invalid value: ").split_once(", expected ") {
-            return format!("expected {}, found {}", plain_type(expected), found);
-        }
+    if m.starts_with("invalid value: integer")
+        && let Some((found, expected)) = m.trim_start_matches("invalid value: ").split_once(", expected ")
+    {
+        return format!("expected {}, found {}", plain_type(expected), found);
     }
     m
 }
@@ -370,6 +370,7 @@ fn plain_type(expected: &str) -> String {
         "u32" | "u64" | "usize" | "u16" | "u8" => "a whole number (not negative, no decimal point)".into(),
         "f64" | "f32" => "a number".into(),
         "a string" => "a string in quotes".into(),
+        other if other.starts_with("struct ") => "a table".into(),
         other => other.to_string(),
     }
 }

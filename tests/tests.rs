@@ -1,0 +1,11 @@
+//! Integration tests: the command line as users call it, and the model's invariants.
+//! One test binary (ripgrep's layout); helpers in `util`.
+
+mod util;
+
+mod cli;
+mod determinism;
+mod invariants;
+mod mechanisms;
+mod scenarios;
+mod validation;
