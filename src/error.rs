@@ -63,7 +63,7 @@ pub enum Error {
     Input(#[from] InputError),
     #[error("{path}: {message}")]
     Refused { path: PathBuf, message: String },
-    #[error("{path}: {source}")]
+    #[error("{path}: cannot write: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
 

@@ -153,8 +153,12 @@ fn run_command(
         (Some(o), false) => o.clone(),
         _ => root.join(&s.name),
     };
+    let mut locks = Vec::new();
     for (_, s) in &scenarios {
-        output::prepare_dir(&dir_of(s), force)?;
+        locks.push(output::DirLock::acquire(&dir_of(s), force)?);
+    }
+    if several {
+        locks.push(output::DirLock::acquire(&root.join("comparison"), true)?);
     }
     let command: Vec<String> = std::env::args().collect();
     let mut runs = Vec::new();
@@ -194,6 +198,7 @@ fn run_command(
     if several {
         output::write_comparison(&root.join("comparison"), &runs)?;
     }
+    drop(locks);
     Ok(ExitCode::SUCCESS)
 }
 

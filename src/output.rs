@@ -36,21 +36,90 @@ pub struct RunInfo {
     pub wall_seconds: f64,
 }
 
-/// Refuse a directory that already holds results unless `force`; create it otherwise.
-pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), Error> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(Error::Refused {
+/// The lock file a run holds in each results directory while it writes there.
+pub const LOCK_FILE: &str = ".lwsim.lock";
+
+/// A results directory held by this process: created if needed, locked against a second run,
+/// and checked not to hold results already (unless `force`). The lock is released on drop; a
+/// lock left by a process that no longer runs (killed, crashed) is taken over.
+#[derive(Debug)]
+pub struct DirLock {
+    path: PathBuf,
+}
+
+impl DirLock {
+    pub fn acquire(dir: &Path, force: bool) -> Result<DirLock, Error> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Refused {
+                path: dir.into(),
+                message: "exists and is not a directory".into(),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(LOCK_FILE);
+        let me = format!("{}\n", std::process::id());
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    f.write_all(me.as_bytes()).map_err(|e| Error::io(&path, e))?;
+                    let lock = DirLock { path };
+                    if !force && RESULT_FILES.iter().any(|f| dir.join(f).exists()) {
+                        return Err(Error::Refused {
+                            path: dir.into(),
+                            message:
+                                "already holds results; use --force to overwrite, or --out to choose another directory"
+                                    .into(),
+                        });
+                    }
+                    return Ok(lock);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if process_alive(pid) => {
+                            return Err(Error::Refused {
+                                path: dir.into(),
+                                message: format!(
+                                    "another lwsim run (process {pid}) is writing here; wait for it to finish or choose another --out (lock: {})",
+                                    path.display()
+                                ),
+                            });
+                        }
+                        // Left by a run that is gone: take it over.
+                        _ => {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        Err(Error::Refused {
             path: dir.into(),
-            message: "exists and is not a directory".into(),
-        });
+            message: "could not take the results directory's lock".into(),
+        })
     }
-    if !force && RESULT_FILES.iter().any(|f| dir.join(f).exists()) {
-        return Err(Error::Refused {
-            path: dir.into(),
-            message: "already holds results; use --force to overwrite, or --out to choose another directory".into(),
-        });
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Is process `pid` running? (Linux: /proc; elsewhere assume it is, so a lock is never stolen.)
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc_root = Path::new("/proc");
+    if proc_root.join("self").exists() {
+        proc_root.join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 /// Files to be written together: staged under temporary names, then renamed into place.

@@ -7,5 +7,7 @@ mod cli;
 mod determinism;
 mod invariants;
 mod mechanisms;
+mod properties;
+mod robustness;
 mod scenarios;
 mod validation;

@@ -1,0 +1,139 @@
+//! Property tests (proptest): no input makes the reader panic, and any valid scenario runs with
+//! every weekly invariant holding. Case counts are bounded so that CI time is too.
+
+use crate::invariants::check_world;
+use lwsim::model::World;
+use proptest::prelude::*;
+
+fn load_text(bytes: &[u8]) -> Result<lwsim::Scenario, lwsim::InputError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, bytes).unwrap();
+    lwsim::scenario::load::load(&path, &[])
+}
+
+/// A TOML value of any type, including ones no key takes.
+fn any_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<i64>().prop_map(|i| i.to_string()),
+        any::<f64>().prop_map(|f| if f.is_finite() { format!("{f:?}") } else { "nan".into() }),
+        (0.0..2.0f64).prop_map(|f| format!("{f}")),
+        (0u32..200).prop_map(|i| i.to_string()),
+        "[a-z]{0,6}".prop_map(|s| format!("{s:?}")),
+        any::<bool>().prop_map(|b| b.to_string()),
+        Just("inf".to_string()),
+        Just("-0.0".to_string()),
+        Just("[1, 2]".to_string()),
+        Just("{ mean = 0.5 }".to_string()),
+        Just("1979-05-27".to_string()),
+    ]
+}
+
+/// A key: mostly real ones (so documents get past the unknown-key check), some near misses.
+fn any_key() -> impl Strategy<Value = String> {
+    let real: Vec<String> = lwsim::scenario::params::SPECS
+        .iter()
+        .map(|s| s.key.to_string())
+        .collect();
+    prop_oneof![
+        8 => proptest::sample::select(real),
+        1 => "[a-z_]{1,12}(\\.[a-z_]{1,12}){0,2}",
+        1 => Just("extends".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = load_text(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_toml_documents_never_panic(entries in proptest::collection::vec((any_key(), any_value()), 0..12)) {
+        let text: String = entries.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        match load_text(text.as_bytes()) {
+            Ok(s) => prop_assert!(lwsim::scenario::params::check(&s).is_empty()),
+            Err(e) => {
+                let message = e.to_string();
+                prop_assert!(!message.is_empty() && !message.contains("panicked"));
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_set_overrides_never_panic(key in any_key(), value in any_value()) {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/deep-end-baseline.toml");
+        let _ = lwsim::scenario::load::load(&path, &[format!("{key}={value}")]);
+    }
+}
+
+/// A valid scenario of small size, with every lever anywhere in its range.
+fn small_scenario() -> impl Strategy<Value = lwsim::Scenario> {
+    (
+        (1u32..25, 1u32..7, 1u32..40, 1u32..12, 0.05f64..3.0),
+        (
+            0.0f64..1.0,
+            0.0f64..0.5,
+            0.0f64..1.0,
+            0.0f64..0.5,
+            0.0f64..1.0,
+            0.0f64..4.0,
+        ),
+        (1u32..60, 0.0f64..1.0, 0u32..20, 0.0f64..1.0, 0.0f64..0.1),
+        (0.0f64..3.0, 0.0f64..1.0, 0.0f64..500.0, 0.0f64..1.0, 0.0f64..400.0),
+        any::<u64>(),
+    )
+        .prop_map(|(size, drivers, workers, funding, seed)| {
+            let mut s = lwsim::Scenario {
+                name: "prop".into(),
+                ..Default::default()
+            };
+            (
+                s.practices.count,
+                s.practices.per_network,
+                s.simulation.weeks,
+                s.community.orgs_per_network,
+                s.link_workers.fte_per_practice,
+            ) = size;
+            let (b, bsd, l, lsd, t, innovations) = drivers;
+            s.practices.gp_buy_in.mean = b;
+            s.practices.gp_buy_in.sd = bsd;
+            s.practices.collaborative_leadership.mean = l;
+            s.practices.collaborative_leadership.sd = lsd;
+            s.practices.team_dynamics.mean = t;
+            s.practices.competing_innovations_per_year = innovations;
+            (
+                s.link_workers.caseload_cap,
+                s.link_workers.support,
+                s.link_workers.recruitment_delay_weeks,
+                s.link_workers.holistic_share,
+                s.link_workers.leave_hazard_per_week,
+            ) = workers;
+            (
+                s.funding.community_budget,
+                s.funding.annual_cut,
+                s.funding.per_referral,
+                s.funding.practice_development,
+                s.practices.referrals_per_1000_per_year,
+            ) = funding;
+            s.simulation.seed = seed >> 1;
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_valid_scenario_runs_with_the_invariants_holding(s in small_scenario()) {
+        prop_assert!(lwsim::scenario::params::check(&s).is_empty());
+        let mut world = World::new(&s, s.simulation.seed);
+        check_world(&world);
+        for _ in 0..s.simulation.weeks {
+            world.step();
+            check_world(&world);
+        }
+    }
+}
