@@ -63,6 +63,8 @@ pub enum Error {
     Input(#[from] InputError),
     #[error("{path}: {message}")]
     Refused { path: PathBuf, message: String },
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
     #[error("{path}: cannot write: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -72,7 +74,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Refused { .. } => 2,
-            Error::Io { .. } => 1,
+            Error::Io { .. } | Error::Chart(_) => 1,
         }
     }
 

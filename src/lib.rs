@@ -6,10 +6,12 @@
 //! and observed ([`observe`]); [`run`] runs replicates in parallel and [`summary`] reduces them;
 //! [`output`] writes the result files. Only `scenario::load` and `output` do IO.
 
+pub mod charts;
 pub mod error;
 pub mod model;
 pub mod observe;
 pub mod output;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;

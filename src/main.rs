@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lwsim::error::Error;
 use lwsim::output::{self, RunInfo};
@@ -23,35 +23,43 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Output directory: replaces output/<name>/ for one scenario, output/ for several.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Number of replicates (same as --set simulation.replicates=N).
+    #[arg(long)]
+    replicates: Option<u32>,
+    /// Base seed (same as --set simulation.seed=S).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Override a scenario key: --set practices.gp_buy_in.mean=0.7 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Overwrite a directory that already holds results.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Also write report.html in each scenario's results directory.
+    #[arg(long)]
+    report: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run one or more scenarios and write their results (and a comparison, for two or more).
-    Run {
-        /// Scenario files (TOML).
-        #[arg(required = true)]
-        scenarios: Vec<PathBuf>,
-        /// Output directory: replaces output/<name>/ for one scenario, output/ for several.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Number of replicates (same as --set simulation.replicates=N).
-        #[arg(long)]
-        replicates: Option<u32>,
-        /// Base seed (same as --set simulation.seed=S).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Override a scenario key: --set practices.gp_buy_in.mean=0.7 (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        sets: Vec<String>,
-        /// Overwrite a directory that already holds results.
-        #[arg(long)]
-        force: bool,
-        /// No progress bar.
-        #[arg(long)]
-        quiet: bool,
-    },
+    Run(RunArgs),
+    /// Write DIR/report.html: one self-contained page from the results of `lwsim run` in DIR.
+    Report { dir: PathBuf },
     /// Check scenario files without running them.
     Validate {
         #[arg(required = true)]
@@ -64,26 +72,20 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run {
-            scenarios,
-            out,
-            replicates,
-            seed,
-            threads,
-            mut sets,
-            force,
-            quiet,
-        } => {
-            if let Some(n) = replicates {
-                sets.push(format!("simulation.replicates={n}"));
+        Command::Run(mut args) => {
+            if let Some(n) = args.replicates {
+                args.sets.push(format!("simulation.replicates={n}"));
             }
-            if let Some(s) = seed {
-                sets.push(format!("simulation.seed={s}"));
+            if let Some(seed) = args.seed {
+                args.sets.push(format!("simulation.seed={seed}"));
             }
-            run_command(&scenarios, out, threads, &sets, force, quiet)
+            run_command(&args)
         }
         Command::Validate { files } => validate(&files),
         Command::Keys => print(&params::markdown()),
+        Command::Report { dir } => {
+            lwsim::report::write_report(&dir).and_then(|_| print(&format!("{}\n", dir.join("report.html").display())))
+        }
     };
     match result {
         Ok(code) => code,
@@ -119,14 +121,18 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-fn run_command(
-    files: &[PathBuf],
-    out: Option<PathBuf>,
-    threads: usize,
-    sets: &[String],
-    force: bool,
-    quiet: bool,
-) -> Result<ExitCode, Error> {
+fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
+    let RunArgs {
+        scenarios: files,
+        out,
+        threads,
+        sets,
+        force,
+        quiet,
+        report,
+        ..
+    } = args;
+    let (threads, force, quiet) = (*threads, *force, *quiet);
     // Read and check every scenario, and every output directory, before running anything.
     let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in files {
@@ -184,6 +190,9 @@ fn run_command(
         };
         let dir = dir_of(&scenario);
         output::write_results(&dir, &scenario, &replicates, &info)?;
+        if *report {
+            lwsim::report::write_report(&dir)?;
+        }
         if !quiet && std::io::stderr().is_terminal() {
             eprintln!(
                 "{}: {} replicates in {:.2} s -> {}",

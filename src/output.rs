@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::run::Replicate;
 use crate::scenario::Scenario;
-use crate::summary;
+use crate::{charts, summary};
 
 /// The files a run writes; their presence marks a directory as holding results.
 pub const RESULT_FILES: [&str; 6] = [
@@ -185,26 +185,57 @@ pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
+/// The charts every run writes, each as NAME.png and NAME.svg.
+pub const CHARTS: [&str; 3] = ["integration", "stages", "capacity"];
+
+/// Monthly statistics in the form the charts take.
+pub fn chart_data(scenario: &str, replicates: usize, rows: &[summary::MonthlyRow]) -> charts::Monthly {
+    let mut m = charts::Monthly {
+        scenario: scenario.to_string(),
+        replicates,
+        ..Default::default()
+    };
+    for r in rows {
+        m.push(r.measure, r.month, r.mean, r.p05, r.p95);
+    }
+    m
+}
+
+/// A chart's PNG and SVG as two result files.
+fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(String, Vec<u8>); 2], Error> {
+    let r = chart.map_err(Error::Chart)?;
+    Ok([
+        (format!("{name}.png"), r.png),
+        (format!("{name}.svg"), r.svg.into_bytes()),
+    ])
+}
+
 /// The reproducible result files of one scenario (everything but run.json), as (name, bytes).
-pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Vec<(&'static str, Vec<u8>)> {
+pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let weekly = csv_bytes(replicates.iter().flat_map(|r| r.weekly.iter()));
     let practices = csv_bytes(replicates.iter().flat_map(|r| r.practices.iter()));
-    let monthly = csv_bytes(summary::monthly(replicates, scenario.simulation.weeks));
+    let monthly_rows = summary::monthly(replicates, scenario.simulation.weeks);
+    let monthly = csv_bytes(&monthly_rows);
     let mut summary = serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
     summary.push(b'\n');
-    vec![
-        ("scenario.resolved.toml", scenario.to_toml().into_bytes()),
-        ("weekly.csv", weekly),
-        ("monthly.csv", monthly),
-        ("practices.csv", practices),
-        ("summary.json", summary),
-    ]
+    let mut files = vec![
+        ("scenario.resolved.toml".to_string(), scenario.to_toml().into_bytes()),
+        ("weekly.csv".to_string(), weekly),
+        ("monthly.csv".to_string(), monthly),
+        ("practices.csv".to_string(), practices),
+        ("summary.json".to_string(), summary),
+    ];
+    let data = chart_data(&scenario.name, replicates.len(), &monthly_rows);
+    files.extend(chart_files("integration", charts::integration(&data))?);
+    files.extend(chart_files("stages", charts::stages(&data))?);
+    files.extend(chart_files("capacity", charts::capacity(&data))?);
+    Ok(files)
 }
 
 /// Write every result file of one scenario into `dir` (already prepared).
 pub fn write_results(dir: &Path, scenario: &Scenario, replicates: &[Replicate], info: &RunInfo) -> Result<(), Error> {
     let mut batch = Batch::default();
-    for (name, bytes) in result_files(scenario, replicates) {
+    for (name, bytes) in result_files(scenario, replicates)? {
         batch.stage(dir.join(name), &bytes)?;
     }
     let mut run = serde_json::to_vec_pretty(info).expect("json");
@@ -267,5 +298,56 @@ pub fn write_comparison(dir: &Path, runs: &[(Scenario, Vec<Replicate>)]) -> Resu
     let mut batch = Batch::default();
     batch.stage(dir.join("headline.csv"), &csv_bytes(headline))?;
     batch.stage(dir.join("integration.csv"), &csv_bytes(integration))?;
+    let monthly: Vec<charts::Monthly> = runs
+        .iter()
+        .map(|(s, reps)| chart_data(&s.name, reps.len(), &summary::monthly(reps, s.simulation.weeks)))
+        .collect();
+    let figures: Vec<(String, Vec<charts::Figure>)> = runs
+        .iter()
+        .map(|(s, reps)| (s.name.clone(), headline_figures(reps)))
+        .collect();
+    for (name, bytes) in chart_files("integration", charts::comparison(&monthly))?
+        .into_iter()
+        .chain(chart_files("headline", charts::headline(&figures))?)
+    {
+        batch.stage(dir.join(name), &bytes)?;
+    }
     batch.commit()
+}
+
+/// The headline shares the comparison chart puts side by side, with their labels.
+pub const COMPARED: [(&str, &str); 7] = [
+    ("integration_rate_24m", "fully integrated at the end"),
+    ("share_connected", "referred patients connected"),
+    ("share_not_engaged", "referred patients never engaged"),
+    ("share_dropped_out", "referred patients dropped out"),
+    ("share_unmet_need", "referred patients with unmet need"),
+    ("share_3plus_contacts", "patients with 3+ contacts"),
+    ("lw_turnover_per_year", "link-worker turnover a year"),
+];
+
+fn headline_figures(reps: &[Replicate]) -> Vec<charts::Figure> {
+    COMPARED
+        .iter()
+        .map(|(measure, label)| {
+            let i = summary::HEADLINE_NAMES
+                .iter()
+                .position(|n| n == measure)
+                .expect("a headline name");
+            let values: Vec<f64> = reps.iter().map(|r| r.headline.values()[i]).collect();
+            let s = summary::stats(&values).unwrap_or(summary::Stats {
+                mean: 0.0,
+                sd: 0.0,
+                p05: 0.0,
+                p50: 0.0,
+                p95: 0.0,
+            });
+            charts::Figure {
+                label,
+                mean: s.mean,
+                p05: s.p05,
+                p95: s.p95,
+            }
+        })
+        .collect()
 }

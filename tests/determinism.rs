@@ -21,11 +21,24 @@ fn run_to(dir: &Path, threads: &str, seed: &str) {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
-fn reproducible_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+/// Every reproducible file of a run (not run.json, which holds the wall time), as names and hashes
+/// of their bytes, so that a failure lists the differing files rather than megabytes of bytes.
+fn reproducible_files(dir: &Path) -> Vec<(String, u64, usize)> {
+    use std::hash::{Hash, Hasher};
+    let charts = lwsim::output::CHARTS
+        .iter()
+        .flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]);
     RESULT_FILES
         .iter()
-        .filter(|f| **f != "run.json") // holds the wall time
-        .map(|f| (f.to_string(), std::fs::read(dir.join(f)).unwrap()))
+        .filter(|f| **f != "run.json")
+        .map(|f| f.to_string())
+        .chain(charts)
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            (f, h.finish(), bytes.len())
+        })
         .collect()
 }
 

@@ -61,7 +61,7 @@ fn a_link_worker_leaving_takes_the_ties() {
 #[test]
 fn austerity_closes_organisations_and_lowers_capacity() {
     let base = load("deep-end-baseline.toml", &[]);
-    let cut = load("austerity.toml", &["funding.annual_cut=0.3"]);
+    let cut = load("austerity.toml", &["funding.annual_cut=0.5"]);
     let closed = |w: &World| w.orgs.iter().filter(|o| !o.open).count() as f64;
     let capacity = |w: &World| w.orgs.iter().map(|o| f64::from(o.capacity)).sum::<f64>();
     assert!(mean_over_replicates(&cut, 10, closed) > mean_over_replicates(&base, 10, closed) + 5.0);

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod charts;
 mod cli;
 mod determinism;
 mod invariants;

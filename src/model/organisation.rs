@@ -110,13 +110,23 @@ impl Organisation {
 mod tests {
     use super::*;
 
+    /// The community these tests assume, independent of the scenario defaults.
+    fn community() -> Community {
+        Community {
+            other_demand_share: 0.85,
+            cost_per_place: 2000.0,
+            viability_funding: 20_000.0,
+            ..Default::default()
+        }
+    }
+
     fn org(funding: f64) -> Organisation {
-        Organisation::new(0, 1, funding, &Community::default())
+        Organisation::new(0, 1, funding, &community())
     }
 
     #[test]
     fn austerity_compounds_and_an_org_below_viability_closes() {
-        let c = Community::default();
+        let c = community();
         let mut o = org(30_000.0);
         assert!(o.set_funding(0, 1.0, 0.2, 0.0, &c));
         assert_eq!(o.capacity, 15);
@@ -127,7 +137,7 @@ mod tests {
 
     #[test]
     fn per_referral_payments_add_funding() {
-        let c = Community::default();
+        let c = community();
         let mut o = org(30_000.0);
         o.accepted_this_year = 10;
         o.set_funding(1, 1.0, 0.0, 100.0, &c);
@@ -137,7 +147,7 @@ mod tests {
 
     #[test]
     fn room_excludes_other_users_and_places_free_on_schedule() {
-        let c = Community::default();
+        let c = community();
         let mut o = org(60_000.0); // 30 places, 26 (0.85 * 30 rounded) taken by others
         o.set_funding(0, 1.0, 0.0, 0.0, &c);
         assert_eq!(o.room(), 4);
@@ -151,7 +161,7 @@ mod tests {
 
     #[test]
     fn an_overwhelmed_org_refuses_referrals() {
-        let c = Community::default();
+        let c = community();
         let mut o = org(60_000.0);
         o.set_funding(0, 1.0, 0.0, 0.0, &c);
         assert!(o.accepting(1.0));

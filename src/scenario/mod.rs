@@ -277,12 +277,12 @@ impl Default for Patients {
 impl Default for Community {
     fn default() -> Self {
         Community {
-            orgs_per_network: 20,
+            orgs_per_network: 6,
             second_need_share: 0.3,
             funding_mean: 60000.0,
             funding_spread: 0.5,
             cost_per_place: 2000.0,
-            other_demand_share: 0.85,
+            other_demand_share: 0.75,
             attend_weeks: 12,
             max_wait_weeks: 26,
             viability_funding: 20000.0,

@@ -1,0 +1,570 @@
+//! Charts (plotters), each rendered as PNG and SVG bytes. Text is drawn with DejaVu Sans,
+//! embedded in the binary (licence: licenses/DejaVu-LICENSE.txt), so charts render on a machine
+//! with no fonts installed. Colours are Okabe & Ito's colour-blind-safe palette; a stage or a
+//! scenario has the same colour in every chart.
+
+use std::collections::BTreeMap;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+/// Chart size in pixels: legible when pasted into a document.
+pub const SIZE: (u32, u32) = (1600, 1000);
+
+const FONT: &str = "sans-serif";
+
+/// Okabe & Ito (2008): black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+
+/// Scenario colours, in the order the scenarios were given.
+pub const SCENARIO_COLOURS: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY];
+/// Stage colours: bolted on, fitting in, belonging.
+pub const STAGE_COLOURS: [RGBColor; 3] = [VERMILLION, YELLOW, GREEN];
+
+/// Register the embedded font once, before anything is drawn.
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font compiled into the binary: this cannot fail.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// One measure by month: mean and the 90% band across replicates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    pub month: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub p05: Vec<f64>,
+    pub p95: Vec<f64>,
+}
+
+/// Monthly statistics of one scenario, by measure (from monthly.csv or in memory).
+#[derive(Debug, Clone, Default)]
+pub struct Monthly {
+    pub scenario: String,
+    pub replicates: usize,
+    pub measures: BTreeMap<String, Series>,
+}
+
+impl Monthly {
+    pub fn push(&mut self, measure: &str, month: u32, mean: f64, p05: f64, p95: f64) {
+        let s = self.measures.entry(measure.to_string()).or_default();
+        s.month.push(f64::from(month));
+        s.mean.push(mean);
+        s.p05.push(p05);
+        s.p95.push(p95);
+    }
+
+    pub fn series(&self, measure: &str) -> Series {
+        self.measures.get(measure).cloned().unwrap_or_default()
+    }
+
+    fn months(&self) -> f64 {
+        self.measures
+            .values()
+            .next()
+            .and_then(|s| s.month.last().copied())
+            .unwrap_or(24.0)
+            .max(1.0)
+    }
+
+    /// Number of practices (from the stage counts at month 0).
+    fn practices(&self) -> f64 {
+        ["bolted_on", "fitting_in", "belonging"]
+            .iter()
+            .map(|m| self.series(m).mean.first().copied().unwrap_or(0.0))
+            .sum()
+    }
+}
+
+/// A chart rendered both ways.
+pub struct Rendered {
+    pub png: Vec<u8>,
+    pub svg: String,
+}
+
+type DrawResult = Result<(), String>;
+type Chart2d<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Something that draws itself on any plotters backend.
+trait Draw {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+}
+
+/// Render one chart to PNG and SVG.
+fn render(chart: &impl Draw) -> Result<Rendered, String> {
+    register_fonts();
+    let (w, h) = SIZE;
+    let mut pixels = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    let image = image::RgbImage::from_raw(w, h, pixels).ok_or("chart buffer size")?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageOutputFormat::Png).map_err(err)?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Rendered {
+        png: png.into_inner(),
+        svg,
+    })
+}
+
+fn title_style(size: u32) -> TextStyle<'static> {
+    (FONT, size, FontStyle::Bold).into_text_style(&(SIZE.0, SIZE.1))
+}
+
+fn text(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_text_style(&(SIZE.0, SIZE.1))
+}
+
+/// A shaded band from `lower` to `upper` (percent or raw units), then the mean line on top.
+fn band_and_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    s: &Series,
+    scale: f64,
+    colour: RGBColor,
+    label: &str,
+) -> DrawResult {
+    let mut outline: Vec<(f64, f64)> = s.month.iter().zip(&s.p95).map(|(m, y)| (*m, y * scale)).collect();
+    outline.extend(s.month.iter().zip(&s.p05).rev().map(|(m, y)| (*m, y * scale)));
+    chart
+        .draw_series(std::iter::once(Polygon::new(outline, colour.mix(0.2).filled())))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            s.month.iter().zip(&s.mean).map(|(m, y)| (*m, y * scale)),
+            colour.stroke_width(4),
+        ))
+        .map_err(err)?
+        .label(label.to_string())
+        .legend(move |(x, y)| PathElement::new(vec![(x - 4, y), (x + 18, y)], colour.stroke_width(5)));
+    Ok(())
+}
+
+fn y_max(series: &[&Series], scale: f64) -> f64 {
+    let m = series
+        .iter()
+        .flat_map(|s| s.p95.iter().chain(&s.mean))
+        .fold(0.0f64, |a, &b| if b.is_finite() { a.max(b) } else { a });
+    if m <= 0.0 { 1.0 } else { m * scale * 1.1 }
+}
+
+/// `integration`: the share of practices belonging, by month, mean with a shaded 90% band.
+pub fn integration(m: &Monthly) -> Result<Rendered, String> {
+    let s = m.series("integration_rate");
+    let title = format!(
+        "Practices fully integrated: {} ({} replicates)",
+        m.scenario, m.replicates
+    );
+    let months = m.months();
+    render(&Integration { title, months, s })
+}
+
+struct Integration {
+    title: String,
+    months: f64,
+    s: Series,
+}
+
+impl Draw for Integration {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_style(40))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(110)
+            .build_cartesian_2d(0.0..self.months, 0.0..100.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Months since the programme started")
+            .y_desc("Practices 'belonging' (fully integrated), %")
+            .axis_desc_style(text(30))
+            .label_style(text(26))
+            .x_labels(13)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_labels(11)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        band_and_line(&mut chart, &self.s, 100.0, BLUE, "mean across replicates")?;
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, 0.0), (0.0, 0.0)],
+                BLUE.mix(0.2).filled(),
+            )))
+            .map_err(err)?
+            .label("90% of replicates")
+            .legend(|(x, y)| Rectangle::new([(x - 4, y - 9), (x + 18, y + 9)], BLUE.mix(0.2).filled()));
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    }
+}
+
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart2d<'a, DB>, position: SeriesLabelPosition) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(INK)
+        .label_font(text(26))
+        .margin(16)
+        .draw()
+        .map_err(err)
+}
+
+/// `stages`: the share of practices bolted on / fitting in / belonging by month, stacked.
+pub fn stages(m: &Monthly) -> Result<Rendered, String> {
+    let n = m.practices().max(1.0);
+    let names = ["bolted_on", "fitting_in", "belonging"];
+    let labels = ["bolted on", "fitting in", "belonging"];
+    let series: Vec<Series> = names.iter().map(|s| m.series(s)).collect();
+    let title = format!(
+        "Stage of integration: {} ({} replicates, mean)",
+        m.scenario, m.replicates
+    );
+    let months = m.months();
+    render(&Stages {
+        title,
+        months,
+        n,
+        labels,
+        series,
+    })
+}
+
+struct Stages {
+    title: String,
+    months: f64,
+    n: f64,
+    labels: [&'static str; 3],
+    series: Vec<Series>,
+}
+
+impl Draw for Stages {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_style(40))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(110)
+            .build_cartesian_2d(0.0..self.months, 0.0..100.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Months since the programme started")
+            .y_desc("Share of practices, %")
+            .axis_desc_style(text(30))
+            .label_style(text(26))
+            .x_labels(13)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_labels(11)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        let months_axis = &self.series[0].month;
+        let mut lower = vec![0.0; months_axis.len()];
+        // Stack from the top stage down so belonging sits at the bottom, where it is read first.
+        for i in (0..3).rev() {
+            let upper: Vec<f64> = lower
+                .iter()
+                .zip(&self.series[i].mean)
+                .map(|(l, v)| l + 100.0 * v / self.n)
+                .collect();
+            let mut outline: Vec<(f64, f64)> = months_axis.iter().copied().zip(upper.iter().copied()).collect();
+            outline.extend(months_axis.iter().copied().zip(lower.iter().copied()).rev());
+            let colour = STAGE_COLOURS[i];
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, colour.filled())))
+                .map_err(err)?
+                .label(self.labels[i])
+                .legend(move |(x, y)| Rectangle::new([(x - 4, y - 9), (x + 18, y + 9)], colour.filled()));
+            lower = upper;
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
+    }
+}
+
+/// `capacity`: the link-worker side (caseload, waiting, vacancies) and the community side
+/// (places and programme patients attending, organisations closed), as four panels.
+/// One line of a capacity panel: measure, label, colour.
+type PanelLine = (&'static str, &'static str, RGBColor);
+/// A line to draw: label, data, colour.
+type Line = (String, Series, RGBColor);
+
+const CAPACITY_PANELS: [(&str, &[PanelLine]); 4] = [
+    (
+        "Link workers: mean caseload and waiting list",
+        &[
+            ("mean_caseload", "active cases per post", BLUE),
+            ("waiting", "patients waiting (all posts)", ORANGE),
+        ],
+    ),
+    (
+        "Link workers: posts vacant",
+        &[("lw_vacant", "vacant posts", VERMILLION)],
+    ),
+    (
+        "Community organisations: places",
+        &[
+            ("org_room", "places free for referrals", GREEN),
+            ("org_occupancy", "programme patients attending", PURPLE),
+        ],
+    ),
+    (
+        "Community organisations: closed",
+        &[("org_closed", "organisations closed", INK)],
+    ),
+];
+
+pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
+    let title = format!(
+        "Capacity: {} ({} replicates; mean and 90% band)",
+        m.scenario, m.replicates
+    );
+    let data: Vec<Vec<Line>> = CAPACITY_PANELS
+        .iter()
+        .map(|(_, lines)| {
+            lines
+                .iter()
+                .map(|(measure, label, c)| (label.to_string(), m.series(measure), *c))
+                .collect()
+        })
+        .collect();
+    let months = m.months();
+    render(&Capacity { title, months, data })
+}
+
+struct Capacity {
+    title: String,
+    months: f64,
+    data: Vec<Vec<Line>>,
+}
+
+impl Draw for Capacity {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let titled = root
+            .margin(12, 0, 0, 0)
+            .titled(&self.title, title_style(40))
+            .map_err(err)?;
+        for ((area, (panel_title, _)), lines) in titled
+            .split_evenly((2, 2))
+            .iter()
+            .zip(CAPACITY_PANELS.iter())
+            .zip(&self.data)
+        {
+            let refs: Vec<&Series> = lines.iter().map(|(_, s, _)| s).collect();
+            let top = y_max(&refs, 1.0);
+            let mut chart = ChartBuilder::on(area)
+                .caption(*panel_title, text(28))
+                .margin(20)
+                .x_label_area_size(60)
+                .y_label_area_size(80)
+                .build_cartesian_2d(0.0..self.months, 0.0..top)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("Month")
+                .axis_desc_style(text(22))
+                .label_style(text(20))
+                .x_labels(7)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_labels(6)
+                .light_line_style(WHITE.mix(0.0))
+                .draw()
+                .map_err(err)?;
+            for (label, s, c) in lines {
+                band_and_line(&mut chart, s, 1.0, *c, label)?;
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.9))
+                .border_style(INK)
+                .label_font(text(20))
+                .draw()
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// comparison/integration: each scenario's integration rate with its band, one colour each.
+pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
+    let names: Vec<String> = runs
+        .iter()
+        .map(|m| format!("{} ({} replicates)", m.scenario, m.replicates))
+        .collect();
+    let series: Vec<Series> = runs.iter().map(|m| m.series("integration_rate")).collect();
+    let months = runs.iter().map(Monthly::months).fold(1.0, f64::max);
+    let title = format!(
+        "Practices fully integrated: {}",
+        runs.iter()
+            .map(|m| m.scenario.as_str())
+            .collect::<Vec<_>>()
+            .join(" vs ")
+    );
+    render(&Comparison {
+        title,
+        months,
+        names,
+        series,
+    })
+}
+
+struct Comparison {
+    title: String,
+    months: f64,
+    names: Vec<String>,
+    series: Vec<Series>,
+}
+
+impl Draw for Comparison {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_style(38))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(110)
+            .build_cartesian_2d(0.0..self.months, 0.0..100.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Months since the programme started")
+            .y_desc("Practices 'belonging' (fully integrated), %")
+            .axis_desc_style(text(30))
+            .label_style(text(26))
+            .x_labels(13)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_labels(11)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        for (i, (s, name)) in self.series.iter().zip(&self.names).enumerate() {
+            band_and_line(&mut chart, s, 100.0, SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()], name)?;
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    }
+}
+
+/// One headline figure of one scenario: mean and 90% interval, as a share (0..1).
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub label: &'static str,
+    pub mean: f64,
+    pub p05: f64,
+    pub p95: f64,
+}
+
+/// comparison/headline: headline shares side by side, a bar per scenario with its interval.
+pub fn headline(scenarios: &[(String, Vec<Figure>)]) -> Result<Rendered, String> {
+    let labels: Vec<&'static str> = scenarios
+        .first()
+        .map(|(_, f)| f.iter().map(|x| x.label).collect())
+        .unwrap_or_default();
+    let k = scenarios.len().max(1) as f64;
+    let groups = labels.len() as f64;
+    let title = "Headline figures (mean; whiskers: 90% of replicates)".to_string();
+    render(&Headline {
+        title,
+        labels,
+        k,
+        groups,
+        scenarios: scenarios.to_vec(),
+    })
+}
+
+struct Headline {
+    title: String,
+    labels: Vec<&'static str>,
+    k: f64,
+    groups: f64,
+    scenarios: Vec<(String, Vec<Figure>)>,
+}
+
+impl Draw for Headline {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_style(38))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(420)
+            .build_cartesian_2d(0.0..100.0, 0.0..self.groups)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("%")
+            .axis_desc_style(text(30))
+            .label_style(text(26))
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_labels(self.labels.len() * 2 + 1)
+            .y_label_formatter(&|y| {
+                let i = (self.groups - y - 0.5).round();
+                if (self.groups - y - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < self.labels.len() {
+                    self.labels[i as usize].to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        for (j, (name, figures)) in self.scenarios.iter().enumerate() {
+            let colour = SCENARIO_COLOURS[j % SCENARIO_COLOURS.len()];
+            for (g, f) in figures.iter().enumerate() {
+                let top = self.groups - g as f64 - 0.1 - 0.8 * j as f64 / self.k;
+                let bottom = top - 0.8 / self.k * 0.85;
+                let mid = (top + bottom) / 2.0;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, bottom), (100.0 * f.mean, top)],
+                        colour.filled(),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(100.0 * f.p05, mid), (100.0 * f.p95, mid)],
+                        INK.stroke_width(3),
+                    )))
+                    .map_err(err)?;
+            }
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, 0.0), (0.0, 0.0)],
+                    colour.filled(),
+                )))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x - 4, y - 9), (x + 18, y + 9)], colour.filled()));
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
+    }
+}

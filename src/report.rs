@@ -1,0 +1,300 @@
+//! `lwsim report DIR`: one self-contained HTML page from a results directory. The charts are
+//! drawn again from monthly.csv as inline SVG, the font is embedded, nothing is loaded from the
+//! network, and the page prints cleanly to PDF.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use base64::Engine;
+
+use crate::charts::{self, Monthly};
+use crate::error::{Error, InputError};
+use crate::output::Batch;
+use crate::scenario::load::read_text;
+
+/// The headline figures the report tabulates: (summary.json name, label, unit).
+const FIGURES: [(&str, &str, Unit); 14] = [
+    (
+        "integration_rate_24m",
+        "Practices fully integrated ('belonging') at the end",
+        Unit::Percent,
+    ),
+    (
+        "referrals_per_lw_per_year",
+        "Referrals per full-time link worker per year",
+        Unit::Number,
+    ),
+    (
+        "supported_per_lw_per_year",
+        "Patients supported (attended a session) per link worker per year",
+        Unit::Number,
+    ),
+    (
+        "share_connected",
+        "Referred patients connected to a community organisation",
+        Unit::Percent,
+    ),
+    (
+        "share_not_engaged",
+        "Referred patients who never engaged",
+        Unit::Percent,
+    ),
+    ("share_dropped_out", "Referred patients who dropped out", Unit::Percent),
+    (
+        "share_unmet_need",
+        "Referred patients whose need went unmet",
+        Unit::Percent,
+    ),
+    (
+        "share_3plus_contacts",
+        "Patients with 3 or more link-worker contacts",
+        Unit::Percent,
+    ),
+    (
+        "lw_turnover_per_year",
+        "Link workers leaving, per post per year",
+        Unit::Percent,
+    ),
+    ("org_closed", "Community organisations closed", Unit::Number),
+    (
+        "wellbeing_connected",
+        "Wellbeing change of those connected (points)",
+        Unit::Number,
+    ),
+    ("cost_total", "Programme cost over the run", Unit::Pounds),
+    ("cost_per_supported", "Cost per patient supported", Unit::Pounds),
+    ("cost_per_connected", "Cost per patient connected", Unit::Pounds),
+];
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Percent,
+    Number,
+    Pounds,
+}
+
+fn format_value(x: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Percent => format!("{:.1}%", 100.0 * x),
+        Unit::Number if x.abs() >= 100.0 => format!("{x:.0}"),
+        Unit::Number => format!("{x:.2}"),
+        Unit::Pounds => {
+            let whole = format!("{:.0}", x.abs());
+            let mut grouped = String::new();
+            for (i, c) in whole.chars().enumerate() {
+                if i > 0 && (whole.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            format!("{}£{grouped}", if x < 0.0 { "-" } else { "" })
+        }
+    }
+}
+
+/// Escape text for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn not_results(dir: &Path, what: &str) -> Error {
+    InputError::at(
+        &dir.display().to_string(),
+        None,
+        format!("not a results directory of `lwsim run`: {what}"),
+    )
+    .into()
+}
+
+/// Read monthly.csv into chart data.
+pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Monthly, Error> {
+    let path = dir.join("monthly.csv");
+    let text = read_text(&path)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut m = Monthly {
+        scenario: scenario.to_string(),
+        replicates,
+        ..Default::default()
+    };
+    for (i, row) in reader
+        .deserialize::<(u32, String, f64, f64, f64, f64, f64)>()
+        .enumerate()
+    {
+        let (month, measure, mean, _sd, p05, _p50, p95) = row.map_err(|e| {
+            Error::from(InputError::at(
+                &format!("{}:{}", path.display(), i + 2),
+                None,
+                format!("expected a monthly.csv row: {e}"),
+            ))
+        })?;
+        m.push(&measure, month, mean, p05, p95);
+    }
+    Ok(m)
+}
+
+/// Build report.html for the results in `dir` and write it there.
+pub fn write_report(dir: &Path) -> Result<(), Error> {
+    let html = build(dir)?;
+    let mut batch = Batch::default();
+    batch.stage(dir.join("report.html"), html.as_bytes())?;
+    batch.commit()
+}
+
+/// The page, as a string.
+pub fn build(dir: &Path) -> Result<String, Error> {
+    if !dir.join("summary.json").is_file() {
+        return Err(not_results(dir, "no summary.json"));
+    }
+    let summary: serde_json::Value = serde_json::from_str(&read_text(&dir.join("summary.json"))?)
+        .map_err(|e| not_results(dir, &format!("summary.json is not JSON ({e})")))?;
+    let run: serde_json::Value = read_text(&dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let resolved = read_text(&dir.join("scenario.resolved.toml"))?;
+    let scenario: crate::Scenario =
+        toml::from_str(&resolved).map_err(|e| not_results(dir, &format!("scenario.resolved.toml: {e}")))?;
+    let replicates = summary["replicates"].as_u64().unwrap_or(0) as usize;
+    let monthly = read_monthly(dir, &scenario.name, replicates)?;
+
+    let mut h = String::new();
+    let font = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::regular());
+    let bold = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::bold());
+    let name = escape(&scenario.name);
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>lwsim: {name}</title>
+<style>
+@font-face {{ font-family: "DejaVu Sans"; font-weight: normal; src: url(data:font/ttf;base64,{font}) format("truetype"); }}
+@font-face {{ font-family: "DejaVu Sans"; font-weight: bold; src: url(data:font/ttf;base64,{bold}) format("truetype"); }}
+body {{ font-family: "DejaVu Sans", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }}
+svg text {{ font-family: "DejaVu Sans", sans-serif !important; }}
+h1 {{ font-size: 1.7em; margin-bottom: 0.2em; }} h2 {{ font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }}
+table {{ border-collapse: collapse; margin: 0.6em 0; }} th, td {{ border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; }} th {{ background: #f0f0f0; }}
+figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figure svg {{ width: 100%; height: auto; border: 1px solid #ddd; }}
+figcaption {{ font-size: 0.9em; color: #555; }}
+pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
+.note {{ color: #555; font-size: 0.9em; }}
+@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} }}
+</style></head><body>
+<h1>lwsim report: {name}</h1>
+<p>{desc}</p>
+"#,
+        desc = escape(&scenario.description)
+    );
+
+    h.push_str("<h2>What was run</h2>\n<table>\n");
+    let version = run["version"].as_str().unwrap_or(env!("CARGO_PKG_VERSION"));
+    let rows = [
+        ("Scenario", scenario.name.clone()),
+        ("Replicates", replicates.to_string()),
+        ("Base seed", scenario.simulation.seed.to_string()),
+        ("Weeks simulated", scenario.simulation.weeks.to_string()),
+        ("Practices", scenario.practices.count.to_string()),
+        ("lwsim version", version.to_string()),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    h.push_str("</table>\n");
+
+    h.push_str("<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile).</p>\n<table>\n<tr><th>Figure</th><th>Mean</th><th>90% interval</th></tr>\n");
+    for (key, label, unit) in FIGURES {
+        let f = &summary[key];
+        let (Some(mean), Some(p05), Some(p95)) = (f["mean"].as_f64(), f["p05"].as_f64(), f["p95"].as_f64()) else {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">-</td><td class=\"n\">-</td></tr>",
+                escape(label)
+            );
+            continue;
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} to {}</td></tr>",
+            escape(label),
+            format_value(mean, unit),
+            format_value(p05, unit),
+            format_value(p95, unit)
+        );
+    }
+    h.push_str("</table>\n");
+
+    h.push_str("<h2>Charts</h2>\n");
+    let figures = [
+        (
+            charts::integration(&monthly),
+            "Share of practices fully integrated ('belonging'), by month: the line is the mean across replicates, the band holds 90% of them.",
+        ),
+        (
+            charts::stages(&monthly),
+            "Share of practices at each stage of integration (Tierney et al. 2025), mean across replicates.",
+        ),
+        (
+            charts::capacity(&monthly),
+            "The link-worker side (caseload, waiting, vacancies) and the community side (places, closures).",
+        ),
+    ];
+    for (chart, caption) in figures {
+        let svg = chart.map_err(Error::Chart)?.svg;
+        let svg = svg.trim_start_matches(|c| c != '<');
+        let svg = if svg.starts_with("<?xml") {
+            svg.split_once("?>").map_or(svg, |(_, rest)| rest)
+        } else {
+            svg
+        };
+        let _ = writeln!(h, "<figure>{svg}<figcaption>{}</figcaption></figure>", escape(caption));
+    }
+
+    h.push_str("<h2>Integration rate by month</h2>\n<table>\n<tr><th>Month</th><th>Mean</th><th>5th percentile</th><th>95th percentile</th></tr>\n");
+    let s = monthly.series("integration_rate");
+    for i in 0..s.month.len() {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.1}%</td></tr>",
+            s.month[i],
+            100.0 * s.mean[i],
+            100.0 * s.p05[i],
+            100.0 * s.p95[i]
+        );
+    }
+    h.push_str("</table>\n");
+
+    let command = run["command"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "));
+    h.push_str("<h2>How to reproduce it</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>Every parameter is in the resolved scenario below; running it again gives the same results, byte for byte:</p>\n<pre>lwsim run {}/scenario.resolved.toml --out NEW_DIRECTORY</pre>",
+        escape(&dir.display().to_string())
+    );
+    if let Some(c) = command {
+        let _ = writeln!(h, "<p>The original command was:</p>\n<pre>{}</pre>", escape(&c));
+    }
+    let _ = writeln!(h, "<h2>Resolved scenario</h2>\n<pre>{}</pre>", escape(&resolved));
+    h.push_str(
+        "<p class=\"note\">The model is described in docs/ODD.md of lwsim; every parameter's source is in docs/SCENARIOS.md. Intervals show variation between replicates, not uncertainty in the model's assumptions.</p>\n</body></html>\n",
+    );
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_formatted_for_people() {
+        assert_eq!(format_value(0.4286, Unit::Percent), "42.9%");
+        assert_eq!(format_value(1234567.4, Unit::Pounds), "£1,234,567");
+        assert_eq!(format_value(812.0, Unit::Pounds), "£812");
+        assert_eq!(format_value(4.256, Unit::Number), "4.26");
+        assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+}
