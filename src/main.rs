@@ -49,6 +49,10 @@ struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Per-replicate detail: weekly.csv and practices.csv hold the first N replicates
+    /// (same as --set output.detail_replicates=N; default 1000; 0 for headers only).
+    #[arg(long, value_name = "N")]
+    detail: Option<u32>,
     /// Also write report.html in each scenario's results directory.
     #[arg(long)]
     report: bool,
@@ -75,6 +79,9 @@ fn main() -> ExitCode {
         Command::Run(mut args) => {
             if let Some(n) = args.replicates {
                 args.sets.push(format!("simulation.replicates={n}"));
+            }
+            if let Some(n) = args.detail {
+                args.sets.push(format!("output.detail_replicates={n}"));
             }
             if let Some(seed) = args.seed {
                 args.sets.push(format!("simulation.seed={seed}"));

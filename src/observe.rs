@@ -64,6 +64,43 @@ pub const FLOW_MEASURES: &[&str] = &[
     "hours_networking",
 ];
 
+/// The names of the weekly measures, in column order (after replicate, seed, week, month).
+pub const MEASURE_NAMES: [&str; 33] = [
+    "integration_rate",
+    "bolted_on",
+    "fitting_in",
+    "belonging",
+    "coherence",
+    "cognitive_participation",
+    "collective_action",
+    "reflexive_monitoring",
+    "gp_buy_in",
+    "referrals",
+    "waiting",
+    "active_cases",
+    "org_waiting",
+    "contacts",
+    "completed",
+    "not_engaged",
+    "dropped_out",
+    "connected",
+    "unmet_need",
+    "lw_in_post",
+    "lw_vacant",
+    "lw_leavers",
+    "lw_burnout",
+    "mean_caseload",
+    "hours_casework",
+    "hours_development",
+    "hours_networking",
+    "org_open",
+    "org_closed",
+    "org_capacity",
+    "org_room",
+    "org_occupancy",
+    "cost",
+];
+
 /// The measures of a weekly row, by name, in column order (after replicate, seed, week, month).
 pub fn measures(r: &WeeklyRow) -> [(&'static str, f64); 33] {
     [
@@ -248,6 +285,55 @@ pub fn practice_rows(world: &World, replicate: u32) -> Vec<PracticeRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measure_names_match_the_row() {
+        let row = WeeklyRow {
+            replicate: 0,
+            seed: 0,
+            week: 0,
+            month: 0,
+            integration_rate: 0.0,
+            bolted_on: 0,
+            fitting_in: 0,
+            belonging: 0,
+            coherence: 0.0,
+            cognitive_participation: 0.0,
+            collective_action: 0.0,
+            reflexive_monitoring: 0.0,
+            gp_buy_in: 0.0,
+            referrals: 0,
+            waiting: 0,
+            active_cases: 0,
+            org_waiting: 0,
+            contacts: 0,
+            completed: 0,
+            not_engaged: 0,
+            dropped_out: 0,
+            connected: 0,
+            unmet_need: 0,
+            lw_in_post: 0,
+            lw_vacant: 0,
+            lw_leavers: 0,
+            lw_burnout: 0.0,
+            mean_caseload: 0.0,
+            hours_casework: 0.0,
+            hours_development: 0.0,
+            hours_networking: 0.0,
+            org_open: 0,
+            org_closed: 0,
+            org_capacity: 0,
+            org_room: 0,
+            org_occupancy: 0,
+            cost: 0.0,
+        };
+        assert_eq!(measures(&row).map(|(n, _)| n), MEASURE_NAMES);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(row).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        assert_eq!(header[4..], MEASURE_NAMES, "weekly.csv columns and the measures agree");
+    }
 
     #[test]
     fn months_end_where_model_md_says() {

@@ -176,6 +176,37 @@ impl Drop for Batch {
     }
 }
 
+/// weekly.csv or practices.csv: each replicate's rows formatted in parallel, joined in replicate
+/// order, under one header. With no detail kept, the header alone (taken from `example`).
+fn detail_csv<T: Serialize + Sync>(
+    replicates: &[Replicate],
+    rows: impl Fn(&Replicate) -> &Vec<T> + Sync,
+    example: impl Fn() -> Vec<T>,
+) -> Vec<u8> {
+    use rayon::prelude::*;
+    let chunks: Vec<Vec<u8>> = replicates
+        .par_iter()
+        .map(|r| {
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+            for row in rows(r) {
+                w.serialize(row).expect("rows serialise to memory");
+            }
+            w.into_inner().expect("writing to memory cannot fail")
+        })
+        .collect();
+    let header = {
+        let full = csv_bytes(example().iter().take(1));
+        let end = full.iter().position(|&b| b == b'\n').map_or(full.len(), |i| i + 1);
+        full[..end].to_vec()
+    };
+    let mut out = Vec::with_capacity(header.len() + chunks.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(&header);
+    for c in &chunks {
+        out.extend_from_slice(c);
+    }
+    out
+}
+
 /// CSV bytes of rows with a header.
 pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -212,9 +243,20 @@ fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(
 
 /// The reproducible result files of one scenario (everything but run.json), as (name, bytes).
 pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let weekly = csv_bytes(replicates.iter().flat_map(|r| r.weekly.iter()));
-    let practices = csv_bytes(replicates.iter().flat_map(|r| r.practices.iter()));
-    let monthly_rows = summary::monthly(replicates, scenario.simulation.weeks);
+    let weekly = detail_csv(
+        replicates,
+        |r| &r.weekly,
+        || {
+            let world = crate::model::World::new(scenario, 0);
+            vec![crate::observe::observe(&world, 0, 0)]
+        },
+    );
+    let practices = detail_csv(
+        replicates,
+        |r| &r.practices,
+        || crate::observe::practice_rows(&crate::model::World::new(scenario, 0), 0),
+    );
+    let monthly_rows = summary::monthly(replicates);
     let monthly = csv_bytes(&monthly_rows);
     let mut summary = serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
     summary.push(b'\n');
@@ -282,7 +324,7 @@ pub fn write_comparison(dir: &Path, runs: &[(Scenario, Vec<Replicate>)]) -> Resu
                 });
             }
         }
-        for row in summary::monthly(reps, scenario.simulation.weeks)
+        for row in summary::monthly(reps)
             .into_iter()
             .filter(|r| r.measure == "integration_rate")
         {
@@ -300,7 +342,7 @@ pub fn write_comparison(dir: &Path, runs: &[(Scenario, Vec<Replicate>)]) -> Resu
     batch.stage(dir.join("integration.csv"), &csv_bytes(integration))?;
     let monthly: Vec<charts::Monthly> = runs
         .iter()
-        .map(|(s, reps)| chart_data(&s.name, reps.len(), &summary::monthly(reps, s.simulation.weeks)))
+        .map(|(s, reps)| chart_data(&s.name, reps.len(), &summary::monthly(reps)))
         .collect();
     let figures: Vec<(String, Vec<charts::Figure>)> = runs
         .iter()

@@ -1,6 +1,10 @@
 //! Running replicates: one world per replicate, stepped and observed week by week, in parallel
 //! across replicates with rayon. Results come back in replicate order, so every output is the
 //! same whatever the thread count.
+//!
+//! A replicate keeps what the run's statistics need (each measure's value by month, and the
+//! headline figures); its weekly rows and practice rows are kept only for the first
+//! `output.detail_replicates` replicates, so memory does not grow with weekly detail nobody reads.
 
 use rayon::prelude::*;
 
@@ -8,17 +12,20 @@ use crate::model::World;
 use crate::observe::{self, PracticeRow, WeeklyRow};
 use crate::rng::replicate_seed;
 use crate::scenario::Scenario;
-use crate::summary::{self, Headline};
+use crate::summary::{self, Headline, MonthValues};
 
 /// Everything one replicate reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replicate {
     pub index: u32,
     pub seed: u64,
-    /// Weeks 0..=weeks: week 0 is the state before the first step.
-    pub weekly: Vec<WeeklyRow>,
-    pub practices: Vec<PracticeRow>,
+    /// Each measure's value in months 0..=months (see `summary::month_values`).
+    pub months: Vec<MonthValues>,
     pub headline: Headline,
+    /// Weeks 0..=weeks (week 0 is the state before the first step); empty beyond the detail limit.
+    pub weekly: Vec<WeeklyRow>,
+    /// Each practice at the end; empty beyond the detail limit.
+    pub practices: Vec<PracticeRow>,
 }
 
 /// Run replicate `index` of `scenario`.
@@ -32,12 +39,25 @@ pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
         weekly.push(observe::observe(&world, index, seed));
     }
     let headline = summary::headline(&world, &weekly);
+    let months = (0..=summary::months(scenario.simulation.weeks))
+        .map(|m| summary::month_values(&weekly, m))
+        .collect();
+    let detail = index < scenario.output.detail_replicates;
+    let practices = if detail {
+        observe::practice_rows(&world, index)
+    } else {
+        Vec::new()
+    };
+    if !detail {
+        weekly = Vec::new();
+    }
     Replicate {
         index,
         seed,
-        practices: observe::practice_rows(&world, index),
-        weekly,
+        months,
         headline,
+        weekly,
+        practices,
     }
 }
 

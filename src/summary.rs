@@ -178,45 +178,49 @@ pub fn months(weeks: u32) -> u32 {
     m
 }
 
+/// Number of weekly measures (`observe::measures`).
+pub const MEASURES: usize = 33;
+
+/// Each measure's value in one month of one replicate, in `observe::measures` order.
+pub type MonthValues = [f64; MEASURES];
+
 /// Each measure's value in month `m` of one replicate: stocks at the month's last week, flows
 /// summed over its weeks.
-fn month_values(weekly: &[WeeklyRow], m: u32) -> Vec<f64> {
+pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
     let end = observe::month_end_week(m) as usize;
     let start = if m == 0 {
         0
     } else {
         observe::month_end_week(m - 1) as usize + 1
     };
-    let mut out: Vec<f64> = observe::measures(&weekly[end]).iter().map(|(_, v)| *v).collect();
-    let flows: Vec<usize> = observe::measures(&weekly[end])
-        .iter()
-        .enumerate()
-        .filter(|(_, (n, _))| FLOW_MEASURES.contains(n))
-        .map(|(i, _)| i)
-        .collect();
-    for &i in &flows {
-        out[i] = 0.0;
+    let names = observe::measures(&weekly[end]);
+    let mut out: MonthValues = names.map(|(_, v)| v);
+    let is_flow = names.map(|(n, _)| FLOW_MEASURES.contains(&n));
+    for (i, flow) in is_flow.iter().enumerate() {
+        if *flow {
+            out[i] = 0.0;
+        }
     }
     for row in &weekly[start..=end] {
-        let values = observe::measures(row);
-        for &i in &flows {
-            out[i] += values[i].1;
+        for (i, (_, v)) in observe::measures(row).iter().enumerate() {
+            if is_flow[i] {
+                out[i] += v;
+            }
         }
     }
     out
 }
 
 /// monthly.csv: for each month and measure, statistics across replicates.
-pub fn monthly(replicates: &[Replicate], weeks: u32) -> Vec<MonthlyRow> {
-    let names: Vec<&'static str> = observe::measures(&replicates[0].weekly[0])
-        .iter()
-        .map(|(n, _)| *n)
-        .collect();
-    let mut rows = Vec::new();
-    for m in 0..=months(weeks) {
-        let per_replicate: Vec<Vec<f64>> = replicates.iter().map(|r| month_values(&r.weekly, m)).collect();
+pub fn monthly(replicates: &[Replicate]) -> Vec<MonthlyRow> {
+    let names = observe::MEASURE_NAMES;
+    let months = replicates.first().map_or(0, |r| r.months.len());
+    let mut rows = Vec::with_capacity(months * names.len());
+    let mut values = Vec::with_capacity(replicates.len());
+    for m in 0..months {
         for (i, name) in names.iter().enumerate() {
-            let values: Vec<f64> = per_replicate.iter().map(|v| v[i]).collect();
+            values.clear();
+            values.extend(replicates.iter().map(|r| r.months[m][i]));
             let s = stats(&values).unwrap_or(Stats {
                 mean: f64::NAN,
                 sd: f64::NAN,
@@ -225,7 +229,7 @@ pub fn monthly(replicates: &[Replicate], weeks: u32) -> Vec<MonthlyRow> {
                 p95: f64::NAN,
             });
             rows.push(MonthlyRow {
-                month: m,
+                month: m as u32,
                 measure: name,
                 mean: s.mean,
                 sd: s.sd,

@@ -193,3 +193,37 @@ fn a_closed_pipe_is_not_a_crash() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn per_replicate_detail_is_limited_but_statistics_use_every_replicate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    for (detail, kept) in [("2", 2usize), ("0", 0)] {
+        let dir = tmp.path().join(format!("d{detail}"));
+        let out = lwsim(&[
+            "run",
+            &base,
+            "--replicates",
+            "5",
+            "--detail",
+            detail,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let weekly = std::fs::read_to_string(dir.join("weekly.csv")).unwrap();
+        assert_eq!(weekly.lines().count(), 1 + kept * 105);
+        assert!(weekly.starts_with("replicate,seed,week,month,integration_rate,"));
+        let practices = std::fs::read_to_string(dir.join("practices.csv")).unwrap();
+        assert_eq!(practices.lines().count(), 1 + kept * 7);
+        assert!(practices.starts_with("replicate,practice,"));
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["replicates"], 5);
+        let resolved = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap();
+        assert!(resolved.contains(&format!("detail_replicates = {detail}")));
+    }
+    // The statistics do not depend on how much detail is written.
+    let monthly = |d: &str| std::fs::read(tmp.path().join(d).join("monthly.csv")).unwrap();
+    assert!(monthly("d2") == monthly("d0"));
+}

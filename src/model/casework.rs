@@ -191,17 +191,24 @@ impl World<'_> {
                 (0.1 + f64::from(ties[k])) * if org.room() > 0 { 1.0 } else { 0.25 }
             };
             let first = orgs.start as usize;
-            let candidates = &self.orgs[first..orgs.end as usize];
-            let total: f64 = candidates.iter().enumerate().map(|(k, o)| weight(k, o)).sum();
+            let mut weights = std::mem::take(&mut self.weights);
+            weights.clear();
+            weights.extend(
+                self.orgs[first..orgs.end as usize]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, o)| weight(k, o)),
+            );
+            let total: f64 = weights.iter().sum();
             if total <= 0.0 {
                 self.tally.finish(&pt, Outcome::UnmetNeed, p);
                 self.workers[w as usize].week.onward_failed += 1;
+                self.weights = weights;
                 continue;
             }
             let mut u = rng::uniform(&mut self.rng) * total;
             let mut chosen = 0;
-            for (k, o) in candidates.iter().enumerate() {
-                let x = weight(k, o);
+            for (k, &x) in weights.iter().enumerate() {
                 if x > 0.0 {
                     chosen = k; // the last candidate, should rounding leave u above every weight
                     if u < x {
@@ -210,6 +217,7 @@ impl World<'_> {
                     u -= x;
                 }
             }
+            self.weights = weights;
             let org = &mut self.orgs[first + chosen];
             org.waiting.push_back(super::organisation::Referral {
                 patient: pt,

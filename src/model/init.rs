@@ -122,6 +122,7 @@ impl<'s> World<'s> {
             tally: Tally::default(),
             give_ups: vec![0; scenario.simulation.weeks as usize + 2],
             onward: Vec::new(),
+            weights: Vec::new(),
         };
         let f = &scenario.funding;
         for i in 0..world.orgs.len() {

@@ -112,7 +112,8 @@ impl Tally {
     }
 }
 
-/// One replicate's world.
+/// One replicate's world. Cloning takes a snapshot (benchmarks step copies of one snapshot).
+#[derive(Clone)]
 pub struct World<'s> {
     pub scenario: &'s Scenario,
     /// Weeks simulated so far (0 before the first step).
@@ -129,6 +130,8 @@ pub struct World<'s> {
     give_ups: Vec<u32>,
     /// Patients who finished link-worker support this week, awaiting an onward referral.
     onward: Vec<(u32, Patient)>,
+    /// Scratch space for the weights of onward-referral candidates (reused every referral).
+    weights: Vec<f64>,
 }
 
 impl<'s> World<'s> {
@@ -243,7 +246,9 @@ impl<'s> World<'s> {
         let (c, pat) = (&sc.community, &sc.patients);
         let week = self.week;
         for i in 0..self.orgs.len() {
-            if !self.orgs[i].open {
+            let org = &self.orgs[i];
+            // Nothing to free (no one attends) and no one waiting: nothing to do this week.
+            if !org.open || (org.occupancy == 0 && org.waiting.is_empty()) {
                 continue;
             }
             self.orgs[i].release(week);
@@ -325,6 +330,10 @@ impl<'s> World<'s> {
             let engagement = self.engagement(w);
             let worker = &mut self.workers[w];
             if worker.in_post {
+                let decay = 1.0 - sc.community.tie_decay_per_week as f32;
+                let (start, len) = (worker.tie_start, self.networks[worker.network as usize].orgs.len());
+                self.ties[start..start + len].iter_mut().for_each(|t| *t *= decay);
+                let worker = &mut self.workers[w];
                 worker.update_burnout(engagement, lw);
                 worker.experience += 1;
                 self.tally.cost_salaries += worker.fte * lw.annual_cost / 52.0;
@@ -375,6 +384,15 @@ impl<'s> World<'s> {
                     link_worker::tie_after_visit(self.ties[start + k], c.tie_initial, c.tie_gain_visit);
             }
         }
+    }
+
+    /// Agents the weekly step updates: practices, link workers, organisations, active cases and
+    /// referrals waiting at organisations (patients waiting for a link worker are not visited).
+    /// The unit of the benchmarks' throughput.
+    pub fn agents_updated_per_week(&self) -> u64 {
+        (self.practices.len() + self.workers.len() + self.orgs.len()) as u64
+            + self.active_cases()
+            + self.tally.org_waiting
     }
 
     /// Active cases across all link workers.

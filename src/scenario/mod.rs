@@ -40,6 +40,23 @@ pub struct Scenario {
     pub community: Community,
     pub funding: Funding,
     pub implementation: Implementation,
+    pub output: Output,
+}
+
+/// What is written, beyond the statistics of every replicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Output {
+    /// weekly.csv and practices.csv hold the first this-many replicates.
+    pub detail_replicates: u32,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output {
+            detail_replicates: 1000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +203,7 @@ impl Default for Scenario {
             community: Community::default(),
             funding: Funding::default(),
             implementation: Implementation::default(),
+            output: Output::default(),
         }
     }
 }

@@ -188,6 +188,7 @@ pub const SPECS: &[Spec] = &[
     share("implementation.fitting_in_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index at which a practice is fitting in."),
     share("implementation.belonging_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index a practice must hold to belong (fully integrated, Chng)."),
     int("implementation.belonging_hold_weeks", 1.0, 520.0, "weeks", ASSUMED, "Weeks the index must stay above the belonging threshold."),
+    int("output.detail_replicates", 0.0, 1e6, "replicates", "lwsim's choice: per-replicate detail for 10,000 replicates would be 300 MB", "weekly.csv and practices.csv hold the first this-many replicates (0: headers only); monthly.csv and summary.json always use every replicate. `lwsim run --detail N` sets it."),
 ];
 
 /// Find the spec of a dotted key.
