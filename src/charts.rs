@@ -94,21 +94,21 @@ pub struct Rendered {
     pub svg: String,
 }
 
-type DrawResult = Result<(), String>;
+pub(crate) type DrawResult = Result<(), String>;
 type Chart2d<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
+pub(crate) fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
 /// Something that draws itself on any plotters backend.
-trait Draw {
+pub(crate) trait Draw {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
 }
 
 /// Render one chart to PNG and SVG.
-fn render(chart: &impl Draw) -> Result<Rendered, String> {
+pub(crate) fn render(chart: &impl Draw) -> Result<Rendered, String> {
     register_fonts();
     let (w, h) = SIZE;
     let mut pixels = vec![0u8; (w * h * 3) as usize];
@@ -134,11 +134,11 @@ fn render(chart: &impl Draw) -> Result<Rendered, String> {
     })
 }
 
-fn title_style(size: u32) -> TextStyle<'static> {
+pub(crate) fn title_style(size: u32) -> TextStyle<'static> {
     (FONT, size, FontStyle::Bold).into_text_style(&(SIZE.0, SIZE.1))
 }
 
-fn text(size: u32) -> TextStyle<'static> {
+pub(crate) fn text(size: u32) -> TextStyle<'static> {
     (FONT, size).into_text_style(&(SIZE.0, SIZE.1))
 }
 

@@ -16,6 +16,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod summary;
+pub mod sweep;
 
 pub use error::{Error, InputError};
 pub use scenario::Scenario;

@@ -62,6 +62,39 @@ struct RunArgs {
 enum Command {
     /// Run one or more scenarios and write their results (and a comparison, for two or more).
     Run(RunArgs),
+    /// Run a parameter sweep (grid, lhs, morris, sobol) with replicates at every point.
+    Sweep {
+        /// Sweep file (TOML).
+        file: PathBuf,
+        /// Output directory (default: output/<sweep name>/, or output/<name>-shard-I-of-N/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Continue a sweep that was stopped: finished points are kept, not recomputed.
+        #[arg(long)]
+        resume: bool,
+        /// Start again in a directory that already holds a sweep.
+        #[arg(long)]
+        force: bool,
+        /// Run only the points whose index is I modulo N (for a cluster job array).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Combine the directories of a sharded sweep into the files an unsharded run writes.
+    Merge {
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite a directory that already holds a sweep.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write DIR/report.html: one self-contained page from the results of `lwsim run` in DIR.
     Report { dir: PathBuf },
     /// Check scenario files without running them.
@@ -89,6 +122,18 @@ fn main() -> ExitCode {
             run_command(&args)
         }
         Command::Validate { files } => validate(&files),
+        Command::Sweep {
+            file,
+            out,
+            threads,
+            resume,
+            force,
+            shard,
+            quiet,
+        } => sweep_command(&file, out, threads, resume, force, shard.as_deref(), quiet),
+        Command::Merge { shards, out, force } => {
+            lwsim::sweep::run::merge(&shards, &out, force).map(|_| ExitCode::SUCCESS)
+        }
         Command::Keys => print(&params::markdown()),
         Command::Report { dir } => {
             lwsim::report::write_report(&dir).and_then(|_| print(&format!("{}\n", dir.join("report.html").display())))
@@ -112,11 +157,25 @@ fn print(text: &str) -> Result<ExitCode, Error> {
     }
 }
 
+/// Is this a sweep file (it has a top-level `design`, `scenario` or `parameter` key) rather than
+/// a scenario?
+fn is_sweep_file(path: &std::path::Path) -> bool {
+    load::read_text(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| ["design", "scenario", "parameter"].iter().any(|k| t.contains_key(*k)))
+}
+
 fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
     let mut failed = false;
     let mut report = String::new();
     for f in files {
-        match load::load(f, &[]) {
+        let checked = if is_sweep_file(f) {
+            lwsim::sweep::spec::read(f).map(|_| ())
+        } else {
+            load::load(f, &[]).map(|_| ())
+        };
+        match checked {
             Ok(_) => report.push_str(&format!("{}: ok\n", f.display())),
             Err(e) => {
                 failed = true;
@@ -230,4 +289,58 @@ fn progress_bar(n: u64, name: &str, quiet: bool) -> ProgressBar {
     );
     bar.set_message(name.to_string());
     bar
+}
+
+fn sweep_command(
+    file: &std::path::Path,
+    out: Option<PathBuf>,
+    threads: usize,
+    resume: bool,
+    force: bool,
+    shard: Option<&str>,
+    quiet: bool,
+) -> Result<ExitCode, Error> {
+    use lwsim::sweep::run::{self, Shard};
+    let sweep = lwsim::sweep::spec::read(file)?;
+    let shard = match shard {
+        Some(s) => Shard::parse(s)?,
+        None => Shard::WHOLE,
+    };
+    let out = out.unwrap_or_else(|| {
+        let name = if shard == Shard::WHOLE {
+            sweep.name.clone()
+        } else {
+            format!("{}-shard-{}-of-{}", sweep.name, shard.index, shard.of)
+        };
+        PathBuf::from("output").join(name)
+    });
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} points, {eta} left")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(sweep.name.clone());
+        bar
+    };
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    run::run(
+        &sweep,
+        &run::Options {
+            out: &out,
+            threads,
+            resume,
+            force,
+            shard,
+            progress: &progress,
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(ExitCode::SUCCESS)
 }

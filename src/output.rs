@@ -149,6 +149,11 @@ impl Batch {
         Ok(())
     }
 
+    /// Stage a file already written (streamed) under a temporary name.
+    pub fn adopt(&mut self, tmp: PathBuf, path: PathBuf) {
+        self.staged.push((tmp, path));
+    }
+
     /// Rename every staged file into place.
     pub fn commit(mut self) -> Result<(), Error> {
         let staged = std::mem::take(&mut self.staged);

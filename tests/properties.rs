@@ -48,6 +48,33 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = load_text(&bytes);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sweep.toml");
+        std::fs::write(&path, &bytes).unwrap();
+        let _ = lwsim::sweep::spec::read(&path);
+    }
+
+    #[test]
+    fn arbitrary_sweep_documents_never_panic(
+        design in proptest::sample::select(vec!["grid", "lhs", "morris", "sobol", "nope"]),
+        samples in 0u32..6,
+        params in proptest::collection::vec((any_key(), any_value(), any_value()), 0..4),
+    ) {
+        let base = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/deep-end-baseline.toml");
+        let mut text = format!("name = \"p\"\nscenario = {:?}\ndesign = {design:?}\nsamples = {samples}\nreplicates = 1\n", base.display().to_string());
+        for (key, a, b) in &params {
+            text.push_str(&format!("[[parameter]]\nkey = {key:?}\nmin = {a}\nmax = {b}\nsteps = 2\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sweep.toml");
+        std::fs::write(&path, text).unwrap();
+        if let Ok(sweep) = lwsim::sweep::spec::read(&path) {
+            // A sweep that reads must give a valid scenario at every point.
+            for p in 0..sweep.points.len().min(20) {
+                let s = sweep.point_scenario(p);
+                prop_assert!(s.simulation.replicates == 1);
+            }
+        }
     }
 
     #[test]

@@ -11,4 +11,5 @@ mod mechanisms;
 mod properties;
 mod robustness;
 mod scenarios;
+mod sweeps;
 mod validation;

@@ -55,7 +55,7 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     })
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -326,7 +326,7 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-fn location(file: &str, text: &str, offset: usize) -> String {
+pub(crate) fn location(file: &str, text: &str, offset: usize) -> String {
     let (line, col) = line_col_bytes(text.as_bytes(), offset);
     format!("{file}:{line}:{col}")
 }
@@ -339,12 +339,12 @@ fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn first_line(message: &str) -> &str {
+pub(crate) fn first_line(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
 }
 
 /// Serde's type errors in plain words: "expected a whole number, found a decimal number `1.5`".
-fn clean_message(message: &str) -> String {
+pub(crate) fn clean_message(message: &str) -> String {
     let m = first_line(message);
     let m = m
         .strip_prefix("invalid type: ")
@@ -372,5 +372,25 @@ fn plain_type(expected: &str) -> String {
         "a string" => "a string in quotes".into(),
         other if other.starts_with("struct ") => "a table".into(),
         other => other.to_string(),
+    }
+}
+
+/// A scenario with some keys set to new values, checked like `--set`: returns the problems as
+/// (dotted key, what was expected).
+pub fn with_values(base: &Scenario, values: &[(&str, toml::Value)]) -> Result<Scenario, (String, String)> {
+    let mut table = toml::Table::try_from(base).expect("a Scenario always serialises");
+    for (key, value) in values {
+        if spec(key).is_none() {
+            return Err((key.to_string(), "unknown key".into()));
+        }
+        insert(&mut table, key, value.clone());
+    }
+    let scenario: Scenario = table.try_into().map_err(|e: toml::de::Error| {
+        let key = values.first().map_or(String::new(), |(k, _)| k.to_string());
+        (key, clean_message(e.message()))
+    })?;
+    match params::check(&scenario).into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(scenario),
     }
 }

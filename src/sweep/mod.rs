@@ -1,0 +1,9 @@
+//! Parameter sweeps and sensitivity analysis (`lwsim sweep`, `lwsim merge`): designs, the
+//! parallel, streaming, resumable runner and its shards, the Morris and Sobol estimators, and
+//! their charts. See docs/SWEEPS.md.
+
+pub mod analysis;
+pub mod charts;
+pub mod design;
+pub mod run;
+pub mod spec;

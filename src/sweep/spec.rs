@@ -1,0 +1,469 @@
+//! Sweep files: reading and checking them, and the design they describe.
+//!
+//! A sweep names a base scenario, a design, the parameters it varies (any numeric scenario key)
+//! and the outcomes it reports (summary.json names). Problems are reported like scenario
+//! problems: file, line, column, key, what was expected.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
+
+use super::design::{self, Range};
+use crate::error::InputError;
+use crate::rng;
+use crate::scenario::Scenario;
+use crate::scenario::load::{self, clean_message, location, read_text};
+use crate::scenario::params::{self, Kind};
+use crate::summary::HEADLINE_NAMES;
+
+/// Most points a sweep may have (a documented limit, checked before anything runs).
+pub const MAX_POINTS: usize = 10_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DesignKind {
+    Grid,
+    Lhs,
+    Morris,
+    Sobol,
+}
+
+/// A sweep file as written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    pub name: String,
+    pub scenario: String,
+    #[serde(default = "default_replicates")]
+    pub replicates: u32,
+    #[serde(default)]
+    pub seed: u64,
+    pub design: DesignKind,
+    #[serde(default)]
+    pub samples: Option<u32>,
+    #[serde(default)]
+    pub outcomes: Option<Vec<String>>,
+    /// Morris: grid levels (default 4).
+    #[serde(default)]
+    pub levels: Option<u32>,
+    /// Sobol: bootstrap resamples for the confidence intervals (default 200).
+    #[serde(default)]
+    pub resamples: Option<u32>,
+    #[serde(default, rename = "parameter")]
+    pub parameters: Vec<ParameterFile>,
+}
+
+fn default_replicates() -> u32 {
+    10
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterFile {
+    pub key: String,
+    #[serde(default)]
+    pub values: Option<Vec<f64>>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub steps: Option<u32>,
+}
+
+/// A checked sweep: everything needed to run it, merge its shards and analyse it. Written to
+/// each output directory as sweep.json, from which `lwsim merge` rebuilds it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sweep {
+    pub name: String,
+    /// Rebuilt from `base_toml` when read back (see [`Sweep::from_json`]).
+    #[serde(skip)]
+    pub base: Scenario,
+    /// The base scenario, resolved, as TOML (part of the sweep's identity).
+    pub base_toml: String,
+    pub replicates: u32,
+    pub seed: u64,
+    pub design: DesignKind,
+    pub samples: u32,
+    pub levels: u32,
+    pub resamples: u32,
+    pub keys: Vec<String>,
+    pub integer: Vec<bool>,
+    pub outcomes: Vec<String>,
+    /// The points, in parameter units.
+    pub points: Vec<Vec<f64>>,
+    /// The points in unit coordinates (morris and sobol; empty otherwise).
+    pub unit: Vec<Vec<f64>>,
+}
+
+impl Sweep {
+    /// Read back a sweep written as JSON (sweep.json's `sweep`).
+    pub fn from_json(value: serde_json::Value) -> Result<Sweep, String> {
+        let mut sweep: Sweep = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        sweep.base = toml::from_str(&sweep.base_toml).map_err(|e| e.to_string())?;
+        Ok(sweep)
+    }
+
+    /// The index of each outcome in [`HEADLINE_NAMES`].
+    pub fn outcome_indices(&self) -> Vec<usize> {
+        self.outcomes
+            .iter()
+            .map(|o| HEADLINE_NAMES.iter().position(|n| n == o).expect("checked"))
+            .collect()
+    }
+
+    /// A stable fingerprint of everything that decides the sweep's results (FNV-1a, 64 bits).
+    pub fn fingerprint(&self) -> String {
+        let text = serde_json::to_string(self).expect("json");
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
+    /// The scenario of one point: the base with the point's values, its seed derived from
+    /// (sweep seed, point) alone, and no per-replicate detail.
+    pub fn point_scenario(&self, point: usize) -> Scenario {
+        let values: Vec<(&str, toml::Value)> = self
+            .keys
+            .iter()
+            .zip(&self.points[point])
+            .zip(&self.integer)
+            .map(|((k, v), int)| (k.as_str(), value(*v, *int)))
+            .collect();
+        let mut s = load::with_values(&self.base, &values).expect("every point was checked when the sweep was read");
+        s.simulation.seed = point_seed(self.seed, point as u64);
+        s.simulation.replicates = self.replicates;
+        s.output.detail_replicates = 0;
+        s
+    }
+}
+
+/// The seed of a sweep point: `splitmix64(splitmix64(seed) ^ point)`, kept to 63 bits. Replicate
+/// r of the point then has seed `replicate_seed(point seed, r)`, as in `lwsim run`.
+pub fn point_seed(seed: u64, point: u64) -> u64 {
+    rng::replicate_seed(seed, point) & (i64::MAX as u64)
+}
+
+fn value(x: f64, integer: bool) -> toml::Value {
+    if integer {
+        toml::Value::Integer(x.round() as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
+/// Where a value of the sweep file is, for error messages: `[["parameter", i], "key"]` etc.
+fn locate(file: &str, text: &str, parameter: Option<usize>, key: &str) -> String {
+    let Ok(doc) = DeTable::parse(text) else {
+        return file.to_string();
+    };
+    let table = match parameter {
+        None => Some(doc.get_ref()),
+        Some(i) => match doc.get_ref().get("parameter").map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items.get(i).and_then(|t| match t.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            }),
+            _ => None,
+        },
+    };
+    match table.and_then(|t| t.get(key)) {
+        Some(v) => location(file, text, v.span().start),
+        None => file.to_string(),
+    }
+}
+
+/// Read and check a sweep file, and build its design.
+pub fn read(path: &Path) -> Result<Sweep, InputError> {
+    let text = read_text(path)?;
+    let file = path.display().to_string();
+    let err = |parameter: Option<usize>, key: &str, shown: &str, msg: String| {
+        InputError::at(&locate(&file, &text, parameter, key), Some(shown), msg)
+    };
+    let deserializer = toml::Deserializer::parse(&text).map_err(|e| {
+        let at = e.span().map_or(file.clone(), |s| location(&file, &text, s.start));
+        InputError::at(&at, None, format!("malformed TOML: {}", load::first_line(e.message())))
+    })?;
+    let raw: SweepFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        let at = inner.span().map_or(file.clone(), |s| location(&file, &text, s.start));
+        let key = (!key.is_empty() && key != ".").then_some(key);
+        InputError::at(&at, key.as_deref(), clean_message(inner.message()))
+    })?;
+    let valid_name = !raw.name.is_empty()
+        && raw.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !raw.name.starts_with('.');
+    if !valid_name {
+        return Err(err(
+            None,
+            "name",
+            "name",
+            format!(
+                "expected a name of letters, digits, '-', '_' or '.' (it names a directory), found {:?}",
+                raw.name
+            ),
+        ));
+    }
+    let base_path: PathBuf = path.parent().unwrap_or(Path::new(".")).join(&raw.scenario);
+    if !base_path.is_file() {
+        let what = if base_path.is_dir() {
+            "is a directory"
+        } else {
+            "no such file"
+        };
+        return Err(err(
+            None,
+            "scenario",
+            "scenario",
+            format!("cannot read the base scenario {}: {what}", base_path.display()),
+        ));
+    }
+    let base = load::load(&base_path, &[])?;
+    if raw.parameters.is_empty() {
+        return Err(err(
+            None,
+            "design",
+            "parameter",
+            "expected at least one [[parameter]]".into(),
+        ));
+    }
+    if raw.replicates == 0 || raw.replicates > 1_000_000 {
+        return Err(err(
+            None,
+            "replicates",
+            "replicates",
+            format!("expected a value in [1, 1000000], found {}", raw.replicates),
+        ));
+    }
+    let outcomes = match &raw.outcomes {
+        None => HEADLINE_NAMES.iter().map(|s| s.to_string()).collect(),
+        Some(list) if list.is_empty() => {
+            return Err(err(
+                None,
+                "outcomes",
+                "outcomes",
+                "expected at least one outcome".into(),
+            ));
+        }
+        Some(list) => {
+            for o in list {
+                if !HEADLINE_NAMES.contains(&o.as_str()) {
+                    return Err(err(
+                        None,
+                        "outcomes",
+                        "outcomes",
+                        format!(
+                            "unknown outcome `{o}`; expected summary.json names: {}",
+                            HEADLINE_NAMES.join(", ")
+                        ),
+                    ));
+                }
+            }
+            list.clone()
+        }
+    };
+    let mut keys = Vec::new();
+    let mut integer = Vec::new();
+    let mut values = Vec::new();
+    let mut ranges = Vec::new();
+    for (i, p) in raw.parameters.iter().enumerate() {
+        let shown = format!("parameter[{}].key", i + 1);
+        let Some(spec) = params::spec(&p.key).filter(|s| s.kind != Kind::Text) else {
+            let mut nearest: Vec<(f64, &str)> = params::SPECS
+                .iter()
+                .filter(|s| s.kind != Kind::Text)
+                .map(|s| (strsim::jaro_winkler(&p.key, s.key), s.key))
+                .collect();
+            nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
+            return Err(err(
+                Some(i),
+                "key",
+                &shown,
+                format!(
+                    "unknown or non-numeric scenario key `{}`; did you mean {}?",
+                    p.key,
+                    hint.join(" or ")
+                ),
+            ));
+        };
+        if keys.contains(&p.key) {
+            return Err(err(Some(i), "key", &shown, format!("`{}` is varied twice", p.key)));
+        }
+        let is_int = spec.kind == Kind::Int;
+        let at = |k: &str| format!("parameter[{}].{k}", i + 1);
+        // The values this parameter takes (grid), or its bounds (other designs).
+        let list = match (&p.values, p.min, p.max) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(err(
+                    Some(i),
+                    "values",
+                    &at("values"),
+                    "expected either `values` or `min` and `max`, not both".into(),
+                ));
+            }
+            (Some(v), None, None) => {
+                if v.is_empty() {
+                    return Err(err(
+                        Some(i),
+                        "values",
+                        &at("values"),
+                        "expected at least one value, found an empty list".into(),
+                    ));
+                }
+                if raw.design != DesignKind::Grid {
+                    return Err(err(
+                        Some(i),
+                        "values",
+                        &at("values"),
+                        "expected `min` and `max`: only a grid takes a list of values".into(),
+                    ));
+                }
+                v.clone()
+            }
+            (None, Some(min), Some(max)) => {
+                if !(min.is_finite() && max.is_finite()) {
+                    return Err(err(Some(i), "min", &at("min"), "expected finite bounds".into()));
+                }
+                if min > max {
+                    return Err(err(
+                        Some(i),
+                        "max",
+                        &at("max"),
+                        format!("expected max at least min ({min}), found {max}"),
+                    ));
+                }
+                ranges.push(Range {
+                    min,
+                    max,
+                    integer: is_int,
+                });
+                if raw.design == DesignKind::Grid {
+                    let Some(steps) = p.steps.filter(|s| *s >= 1) else {
+                        return Err(err(
+                            Some(i),
+                            "min",
+                            &at("steps"),
+                            "expected `steps` (at least 1) for a grid over min..max".into(),
+                        ));
+                    };
+                    design::linspace(min, max, steps as usize)
+                        .into_iter()
+                        .map(|x| if is_int { x.round() } else { x })
+                        .collect()
+                } else {
+                    vec![min, max]
+                }
+            }
+            _ => {
+                return Err(err(
+                    Some(i),
+                    "key",
+                    &shown,
+                    "expected `values`, or `min` and `max`".into(),
+                ));
+            }
+        };
+        // Every value (or both bounds) must be a valid value of the key.
+        for x in &list {
+            if let Err((_, message)) = load::with_values(&base, &[(p.key.as_str(), value(*x, is_int))]) {
+                let field = if p.values.is_some() {
+                    "values"
+                } else if *x == list[0] {
+                    "min"
+                } else {
+                    "max"
+                };
+                return Err(err(Some(i), field, &p.key, message));
+            }
+        }
+        keys.push(p.key.clone());
+        integer.push(is_int);
+        values.push(list);
+    }
+    let k = keys.len();
+    let samples = raw.samples.unwrap_or(0);
+    if raw.design != DesignKind::Grid && samples == 0 {
+        return Err(err(
+            None,
+            "design",
+            "samples",
+            "expected `samples` (at least 1): lhs points, morris trajectories or the sobol base size".into(),
+        ));
+    }
+    let levels = raw.levels.unwrap_or(4);
+    if raw.design == DesignKind::Morris && !(2..=100).contains(&levels) {
+        return Err(err(
+            None,
+            "levels",
+            "levels",
+            format!("expected a value in [2, 100], found {levels}"),
+        ));
+    }
+    let resamples = raw.resamples.unwrap_or(200);
+    let size: f64 = match raw.design {
+        DesignKind::Grid => values.iter().map(|v| v.len() as f64).product(),
+        DesignKind::Lhs => f64::from(samples),
+        DesignKind::Morris => f64::from(samples) * (k as f64 + 1.0),
+        DesignKind::Sobol => f64::from(samples) * (k as f64 + 2.0),
+    };
+    if size > MAX_POINTS as f64 {
+        return Err(err(
+            None,
+            "design",
+            "design",
+            format!("expected at most {MAX_POINTS} points, found {size}"),
+        ));
+    }
+    if raw.design == DesignKind::Sobol && (k + 2) * 2 > sobol_burley::NUM_DIMENSIONS as usize {
+        return Err(err(
+            None,
+            "design",
+            "parameter",
+            format!(
+                "expected at most {} parameters for sobol",
+                sobol_burley::NUM_DIMENSIONS / 2 - 2
+            ),
+        ));
+    }
+    let mut design_rng = rng::generator(rng::splitmix64(raw.seed ^ 0x5EED_DE51_6000_0000));
+    let (unit, points) = match raw.design {
+        DesignKind::Grid => (Vec::new(), design::grid(&values)),
+        DesignKind::Lhs => {
+            let u = design::lhs_unit(samples as usize, k, &mut design_rng);
+            let p = design::scale(&u, &ranges);
+            (Vec::new(), p)
+        }
+        DesignKind::Morris => {
+            let u = design::morris_unit(samples as usize, k, levels as usize, &mut design_rng);
+            let p = design::scale(&u, &ranges);
+            (u, p)
+        }
+        DesignKind::Sobol => {
+            let u = design::saltelli_unit(samples as usize, k, (raw.seed & 0xFFFF_FFFF) as u32);
+            let p = design::scale(&u, &ranges);
+            (u, p)
+        }
+    };
+    Ok(Sweep {
+        name: raw.name.clone(),
+        base_toml: base.to_toml(),
+        base,
+        replicates: raw.replicates,
+        seed: raw.seed,
+        design: raw.design,
+        samples,
+        levels,
+        resamples,
+        keys,
+        integer,
+        outcomes,
+        points,
+        unit,
+    })
+}
