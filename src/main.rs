@@ -95,6 +95,37 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Calibrate uncertain constants against the targets (a sweep ranked by distance; ABC rejection).
+    Calibrate {
+        /// Calibration file (e.g. calibration/deep-end.toml).
+        config: PathBuf,
+        /// Output directory (default: output/<sweep name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Continue a calibration that was stopped.
+        #[arg(long)]
+        resume: bool,
+        /// Start again in a directory that already holds one.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check a scenario against the calibration targets; print docs/VALIDATION.md.
+    Targets {
+        scenario: PathBuf,
+        /// Targets file.
+        #[arg(long, default_value = "calibration/targets.toml")]
+        targets: PathBuf,
+        /// Replicates (default: the scenario's).
+        #[arg(long)]
+        replicates: Option<u32>,
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
     /// Write DIR/report.html: one self-contained page from the results of `lwsim run` in DIR.
     Report { dir: PathBuf },
     /// Check scenario files without running them.
@@ -131,6 +162,30 @@ fn main() -> ExitCode {
             shard,
             quiet,
         } => sweep_command(&file, out, threads, resume, force, shard.as_deref(), quiet),
+        Command::Calibrate {
+            config,
+            out,
+            threads,
+            resume,
+            force,
+            quiet,
+        } => {
+            let bar = points_bar("calibration", quiet);
+            let progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            lwsim::calibrate::calibrate(&config, out, threads, resume, force, &progress).and_then(|dir| {
+                bar.finish_and_clear();
+                print(&format!("{}\n", dir.join("chosen.toml").display()))
+            })
+        }
+        Command::Targets {
+            scenario,
+            targets,
+            replicates,
+            threads,
+        } => targets_command(&scenario, &targets, replicates, threads),
         Command::Merge { shards, out, force } => {
             lwsim::sweep::run::merge(&shards, &out, force).map(|_| ExitCode::SUCCESS)
         }
@@ -314,18 +369,7 @@ fn sweep_command(
         };
         PathBuf::from("output").join(name)
     });
-    let bar = if quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} points, {eta} left")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(sweep.name.clone());
-        bar
-    };
+    let bar = points_bar(&sweep.name, quiet);
     let progress = |done: u64, total: u64| {
         bar.set_length(total);
         bar.set_position(done);
@@ -343,4 +387,40 @@ fn sweep_command(
     )?;
     bar.finish_and_clear();
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar counting sweep points (hidden when not a terminal or with --quiet).
+fn points_bar(name: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} points, {eta} left")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(name.to_string());
+    bar
+}
+
+fn targets_command(
+    scenario: &std::path::Path,
+    targets: &std::path::Path,
+    replicates: Option<u32>,
+    threads: usize,
+) -> Result<ExitCode, Error> {
+    let sets: Vec<String> = replicates
+        .map(|n| format!("simulation.replicates={n}"))
+        .into_iter()
+        .collect();
+    let s = load::load(scenario, &sets)?;
+    let t = lwsim::calibrate::read_targets(targets)?;
+    let reps = run::run_all(&s, threads, &|| {});
+    let command = format!(
+        "lwsim targets {}{} > docs/VALIDATION.md",
+        scenario.display(),
+        replicates.map(|n| format!(" --replicates {n}")).unwrap_or_default()
+    );
+    print(&lwsim::calibrate::validation_doc(&s, &t, &reps, &command))
 }

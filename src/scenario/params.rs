@@ -82,7 +82,8 @@ const fn text(key: &'static str, doc: &'static str) -> Spec {
 }
 
 const ASSUMED: &str = "assumed";
-const TO_CALIBRATE: &str = "assumed; to be calibrated (issue 4)";
+const CALIBRATED: &str = "calibrated to: Deep End integration at 24 months (Chng 2021) and the Dundee 2015 funnel, by `lwsim calibrate calibration/deep-end.toml`";
+const UNMEASURED: &str = "assumed: the Deep End practices' levels are unmeasured; the lever's direction is Chng 2021's";
 const MONEY: f64 = 1e9;
 
 /// Every scenario key, in the order docs/SCENARIOS.md lists them.
@@ -100,11 +101,11 @@ pub const SPECS: &[Spec] = &[
     share("practices.deprivation_min", "University of Glasgow Deep End project: 44%", "Lowest share of patients in the most deprived areas; uniform between min and max."),
     share("practices.deprivation_max", "University of Glasgow Deep End project: 88%", "Highest share of patients in the most deprived areas."),
     share("practices.training_share", "Chng et al. 2021: 4 of 7 were training practices", "Share of training practices (a standing competing demand)."),
-    share("practices.gp_buy_in.mean", TO_CALIBRATE, "Mean GP buy-in at the start (Chng's first lever)."),
+    share("practices.gp_buy_in.mean", UNMEASURED, "Mean GP buy-in at the start (Chng's first lever)."),
     real("practices.gp_buy_in.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of GP buy-in between practices (normal, clamped to 0..1)."),
-    share("practices.collaborative_leadership.mean", TO_CALIBRATE, "Mean collaborative leadership (Chng's second lever)."),
+    share("practices.collaborative_leadership.mean", UNMEASURED, "Mean collaborative leadership (Chng's second lever)."),
     real("practices.collaborative_leadership.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of collaborative leadership."),
-    share("practices.team_dynamics.mean", TO_CALIBRATE, "Mean quality of team dynamics (Chng's third lever)."),
+    share("practices.team_dynamics.mean", UNMEASURED, "Mean quality of team dynamics (Chng's third lever)."),
     real("practices.team_dynamics.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of team dynamics."),
     real("practices.competing_innovations_per_year", 0.0, 52.0, "per practice per year", ASSUMED, "Rate at which competing initiatives arrive (Chng's fifth lever, reversed)."),
     int("practices.innovation_weeks", 1.0, 520.0, "weeks", ASSUMED, "How long a competing initiative takes staff attention."),
@@ -126,14 +127,14 @@ pub const SPECS: &[Spec] = &[
     share("link_workers.outreach_floor", "assumed; Chng 2021: development and networking stopped in partially integrated practices", "Share of spare hours spent on development and networking when the practice does not engage at all."),
     real("link_workers.leave_hazard_per_week", 0.0, 1.0, "per week", "assumed; NALW 2020: 29% considering leaving within a year", "Base weekly chance of leaving; rises with burnout, falls with support."),
     real("link_workers.burnout_rate_per_week", 0.0, 1.0, "per week", ASSUMED, "How fast burnout moves towards the week's stress."),
-    share("patients.engage_prob", "assumed; to be calibrated to Dundee 2015: about 70% engage", "Chance a referred patient attends the first session, before penalties."),
+    share("patients.engage_prob", CALIBRATED, "Chance a referred patient attends the first session, before penalties."),
     share("patients.deprivation_engage_penalty", ASSUMED, "Engagement lost per unit of practice deprivation."),
     share("patients.wait_engage_decay_per_week", ASSUMED, "Engagement lost per week waited (multiplicative)."),
     share("patients.give_up_per_week", ASSUMED, "Weekly chance a waiting patient gives up (never engaged)."),
     real("patients.sessions_mean", 1.0, 100.0, "contacts", "Dundee 2015: mean 3.1 face-to-face sessions per completed case", "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact."),
     int("patients.contact_interval_weeks", 1.0, 52.0, "weeks", ASSUMED, "Weeks between a holistic patient's contacts."),
     share("patients.attend_prob", ASSUMED, "Chance a patient attends a week's contact."),
-    share("patients.dropout_per_week", "assumed; to be calibrated to Dundee 2015: about 25% of engaged drop out", "Weekly chance an active patient drops out."),
+    share("patients.dropout_per_week", CALIBRATED, "Weekly chance an active patient drops out."),
     share("patients.uptake_prob", ASSUMED, "Chance a patient takes up an onward referral (holistic support, strong tie)."),
     share("patients.signpost_confidence_weight", "assumed; Frostick & Bertotti 2019: holistic support helps those with barriers", "How much a signposted patient's low confidence lowers uptake."),
     share("patients.org_wait_uptake_decay_per_week", ASSUMED, "Uptake lost per week waiting for an organisation's place."),
@@ -173,9 +174,9 @@ pub const SPECS: &[Spec] = &[
     share("implementation.initial_coherence", ASSUMED, "Coherence of a practice at the start of a programme."),
     share("implementation.initial_participation", ASSUMED, "Cognitive participation at the start."),
     share("implementation.initial_action", ASSUMED, "Collective action at the start."),
-    share("implementation.rate_coherence", TO_CALIBRATE, "Weekly growth rate of coherence at full drive."),
-    share("implementation.rate_participation", TO_CALIBRATE, "Weekly growth rate of cognitive participation at full drive."),
-    share("implementation.rate_action", TO_CALIBRATE, "Weekly growth rate of collective action at full drive."),
+    share("implementation.rate_coherence", CALIBRATED, "Weekly growth rate of coherence at full drive."),
+    share("implementation.rate_participation", CALIBRATED, "Weekly growth rate of cognitive participation at full drive."),
+    share("implementation.rate_action", CALIBRATED, "Weekly growth rate of collective action at full drive."),
     share("implementation.rate_monitoring", ASSUMED, "Weekly rate at which reflexive monitoring tracks the effect seen."),
     share("implementation.decay_per_week", ASSUMED, "Weekly decay of coherence, participation and action (staff turnover, forgetting)."),
     share("implementation.vacancy_decay_per_week", "assumed; a vacancy lets coherence decay (MODEL.md)", "Extra weekly decay while the practice has no link worker."),

@@ -1,0 +1,243 @@
+//! Statistical validation (issue 4): the calibrated Deep End baseline against the literature,
+//! and each of the model's levers moving its outcome by a clear margin. Slow: run in release,
+//! `cargo test --release --test statistical` (`.ci/run` does). Each test states its replicate
+//! count and its tolerance.
+
+use lwsim::model::World;
+use lwsim::scenario::load::load;
+use lwsim::summary::HEADLINE_NAMES;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scenario(name: &str, sets: &[&str]) -> lwsim::Scenario {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    load(&root().join("scenarios").join(name), &sets).expect("scenario loads")
+}
+
+/// Mean of a headline figure over `n` replicates.
+fn headline(s: &lwsim::Scenario, n: u32, name: &str) -> f64 {
+    let mut s = s.clone();
+    s.simulation.replicates = n;
+    s.output.detail_replicates = 0;
+    let i = HEADLINE_NAMES.iter().position(|h| *h == name).expect("a headline name");
+    let reps = lwsim::run::run_all(&s, 0, &|| {});
+    let v: Vec<f64> = reps
+        .iter()
+        .map(|r| r.headline.values()[i])
+        .filter(|x| x.is_finite())
+        .collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Mean over `n` replicates of a function of the world after `weeks` weeks.
+fn world_mean(s: &lwsim::Scenario, n: u64, weeks: u32, f: impl Fn(&World) -> f64) -> f64 {
+    (0..n)
+        .map(|seed| {
+            let mut w = World::new(s, lwsim::rng::replicate_seed(99, seed));
+            for _ in 0..weeks {
+                w.step();
+            }
+            f(&w)
+        })
+        .sum::<f64>()
+        / n as f64
+}
+
+#[test]
+fn the_baseline_reproduces_three_of_seven_integrated_at_two_years() {
+    // 1,000 replicates (standard error about 0.006); tolerance 0.05 (Chng et al. 2021: 3 of 7).
+    let mean = headline(&scenario("deep-end-baseline.toml", &[]), 1000, "integration_rate_24m");
+    assert!((mean - 3.0 / 7.0).abs() <= 0.05, "integration at 24 months {mean}");
+}
+
+#[test]
+fn validation_md_is_current_and_every_target_passes() {
+    // 1,000 replicates: the command docs/VALIDATION.md names.
+    let s = scenario("deep-end-baseline.toml", &["simulation.replicates=1000"]);
+    let targets = lwsim::calibrate::read_targets(&root().join("calibration/targets.toml")).unwrap();
+    let reps = lwsim::run::run_all(&s, 0, &|| {});
+    let command = "lwsim targets scenarios/deep-end-baseline.toml --replicates 1000 > docs/VALIDATION.md";
+    let doc = lwsim::calibrate::validation_doc(&s, &targets, &reps, command);
+    let committed = std::fs::read_to_string(root().join("docs/VALIDATION.md")).unwrap();
+    assert!(doc == committed, "docs/VALIDATION.md is stale: run `{command}`");
+    assert!(doc.contains("Every target passes.") && !doc.contains("FAIL"));
+}
+
+#[test]
+fn each_of_chngs_five_levers_moves_integration_in_its_direction() {
+    // 400 replicates at each end (standard error of a difference about 0.013); margin 0.08.
+    let levers: [(&str, &str, &str); 5] = [
+        (
+            "GP buy-in",
+            "practices.gp_buy_in.mean=0.2",
+            "practices.gp_buy_in.mean=0.8",
+        ),
+        (
+            "collaborative leadership",
+            "practices.collaborative_leadership.mean=0.2",
+            "practices.collaborative_leadership.mean=0.8",
+        ),
+        (
+            "team dynamics",
+            "practices.team_dynamics.mean=0.2",
+            "practices.team_dynamics.mean=0.8",
+        ),
+        (
+            "link-worker support",
+            "link_workers.support=0.0",
+            "link_workers.support=1.0",
+        ),
+        // Reversed: the absence of competing innovations goes with integration.
+        (
+            "no competing innovations",
+            "practices.competing_innovations_per_year=3",
+            "practices.competing_innovations_per_year=0",
+        ),
+    ];
+    for (name, low, high) in levers {
+        let lo = headline(&scenario("deep-end-baseline.toml", &[low]), 400, "integration_rate_24m");
+        let hi = headline(
+            &scenario("deep-end-baseline.toml", &[high]),
+            400,
+            "integration_rate_24m",
+        );
+        assert!(hi > lo + 0.08, "{name}: low {lo}, high {hi}");
+    }
+}
+
+#[test]
+fn austerity_lowers_connections_and_capacity_and_raises_closures() {
+    // 400 replicates each; a 20% annual cut against none.
+    let base = scenario("deep-end-baseline.toml", &[]);
+    let cut = scenario("austerity.toml", &["funding.annual_cut=0.2"]);
+    let (c0, c1) = (
+        headline(&base, 400, "share_connected"),
+        headline(&cut, 400, "share_connected"),
+    );
+    assert!(c1 < c0 - 0.05, "connected: {c0} -> {c1}");
+    let (x0, x1) = (headline(&base, 400, "org_closed"), headline(&cut, 400, "org_closed"));
+    assert!(x1 > x0 + 1.0, "closures: {x0} -> {x1}");
+    let capacity = |w: &World| w.orgs.iter().map(|o| f64::from(o.capacity)).sum::<f64>();
+    let (k0, k1) = (
+        world_mean(&base, 100, 104, capacity),
+        world_mean(&cut, 100, 104, capacity),
+    );
+    assert!(k1 < 0.9 * k0, "places: {k0} -> {k1}");
+}
+
+#[test]
+fn the_caseload_cap_trades_waiting_against_burnout() {
+    // Heavy demand, so that the cap binds; 100 replicates at each cap.
+    let low = scenario("heavy-caseload.toml", &["link_workers.caseload_cap=10"]);
+    let high = scenario("heavy-caseload.toml", &["link_workers.caseload_cap=45"]);
+    let waiting = |w: &World| w.tally.waiting as f64;
+    let burnout = |w: &World| w.workers.iter().map(|l| l.burnout).sum::<f64>() / w.workers.len() as f64;
+    let (wl, wh) = (
+        world_mean(&low, 100, 104, waiting),
+        world_mean(&high, 100, 104, waiting),
+    );
+    assert!(wl > 2.0 * wh, "waiting: cap 10 {wl}, cap 45 {wh}");
+    let (bl, bh) = (
+        world_mean(&low, 100, 104, burnout),
+        world_mean(&high, 100, 104, burnout),
+    );
+    assert!(bh > bl + 0.05, "burnout: cap 10 {bl}, cap 45 {bh}");
+}
+
+#[test]
+fn a_link_worker_leaving_costs_the_practice_its_community_links() {
+    // Skivington et al. 2018: ties are personal. At week 40, practice 0's worker leaves (and is
+    // replaced a week later) or stays; 200 replicates of each, same seeds.
+    let s = scenario("deep-end-baseline.toml", &["link_workers.recruitment_delay_weeks=0"]);
+    let mut leave = s.clone();
+    leave.link_workers.leave_hazard_per_week = 1.0;
+    let run = |forced: bool| {
+        let (mut ties, mut connected) = (0.0, 0.0);
+        for seed in 0..200u64 {
+            let mut w = World::new(&s, lwsim::rng::replicate_seed(5, seed));
+            for _ in 0..40 {
+                w.step();
+            }
+            if forced {
+                w.workers[0].burnout = 0.0;
+                w.scenario = &leave;
+                w.step();
+                w.scenario = &s;
+            } else {
+                w.step();
+            }
+            let start = w.workers[0].tie_start;
+            ties += w.ties[start..start + s.community.orgs_per_network as usize]
+                .iter()
+                .map(|&t| f64::from(t))
+                .sum::<f64>();
+            let before = w.practices[0].connected;
+            for _ in 0..12 {
+                w.step();
+            }
+            connected += (w.practices[0].connected - before) as f64;
+        }
+        (ties / 200.0, connected / 200.0)
+    };
+    let (ties_stay, conn_stay) = run(false);
+    let (ties_left, conn_left) = run(true);
+    assert!(
+        ties_left < 0.5 * ties_stay,
+        "tie strength after the week: stayed {ties_stay}, left {ties_left}"
+    );
+    assert!(
+        conn_left < conn_stay,
+        "connections in the next 12 weeks: stayed {conn_stay}, left {conn_left}"
+    );
+}
+
+#[test]
+fn integration_takes_time_few_practices_belong_after_three_months() {
+    // 400 replicates; at month 3 (week 13) under 2% of practices belong, at month 24 over 30%.
+    let s = scenario("deep-end-baseline.toml", &[]);
+    let belonging = |w: &World| {
+        w.practices
+            .iter()
+            .filter(|p| p.stage == lwsim::model::practice::Stage::Belonging)
+            .count() as f64
+            / w.practices.len() as f64
+    };
+    let early = world_mean(&s, 400, lwsim::observe::month_end_week(3), belonging);
+    assert!(early < 0.02, "month 3: {early}");
+    assert!(world_mean(&s, 400, 104, belonging) > 0.3);
+}
+
+#[test]
+fn calibration_lands_on_the_committed_defaults() {
+    // `lwsim calibrate calibration/deep-end.toml` from scratch: its chosen values are the defaults.
+    let tmp = std::env::temp_dir().join(format!("lwsim-calibration-{}", std::process::id()));
+    let out = lwsim::calibrate::calibrate(
+        &root().join("calibration/deep-end.toml"),
+        Some(tmp.clone()),
+        0,
+        false,
+        true,
+        &|_, _| {},
+    )
+    .unwrap();
+    let chosen = std::fs::read_to_string(out.join("chosen.toml")).unwrap();
+    let defaults = toml::Table::try_from(lwsim::Scenario::default()).unwrap();
+    let mut checked = 0;
+    for line in chosen.lines().filter(|l| !l.starts_with('#')) {
+        let (key, rest) = line.split_once(" = ").unwrap();
+        let value: f64 = rest.split_whitespace().next().unwrap().parse().unwrap();
+        let default = lwsim::scenario::params::lookup(&defaults, key)
+            .and_then(|v| v.as_float())
+            .unwrap();
+        assert!(
+            value == default,
+            "{key}: calibration chose {value}, the default is {default}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+    let _ = std::fs::remove_dir_all(Path::new(&tmp));
+}
