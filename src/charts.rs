@@ -166,6 +166,37 @@ fn band_and_line<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
+/// The frame every chart of a percentage by month shares: title, months on x, 0-100% on y.
+fn percent_by_month<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    title_size: u32,
+    months: f64,
+    y_desc: &str,
+) -> Result<Chart2d<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, title_style(title_size))
+        .margin(30)
+        .x_label_area_size(90)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0.0..months, 0.0..100.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("Months since the programme started")
+        .y_desc(y_desc)
+        .axis_desc_style(text(30))
+        .label_style(text(26))
+        .x_labels(13)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_labels(11)
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 fn y_max(series: &[&Series], scale: f64) -> f64 {
     let m = series
         .iter()
@@ -193,26 +224,13 @@ struct Integration {
 
 impl Draw for Integration {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_style(40))
-            .margin(30)
-            .x_label_area_size(90)
-            .y_label_area_size(110)
-            .build_cartesian_2d(0.0..self.months, 0.0..100.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Months since the programme started")
-            .y_desc("Practices 'belonging' (fully integrated), %")
-            .axis_desc_style(text(30))
-            .label_style(text(26))
-            .x_labels(13)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .y_labels(11)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut chart = percent_by_month(
+            root,
+            &self.title,
+            40,
+            self.months,
+            "Practices 'belonging' (fully integrated), %",
+        )?;
         band_and_line(&mut chart, &self.s, 100.0, BLUE, "mean across replicates")?;
         chart
             .draw_series(std::iter::once(Rectangle::new(
@@ -268,26 +286,7 @@ struct Stages {
 
 impl Draw for Stages {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_style(40))
-            .margin(30)
-            .x_label_area_size(90)
-            .y_label_area_size(110)
-            .build_cartesian_2d(0.0..self.months, 0.0..100.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Months since the programme started")
-            .y_desc("Share of practices, %")
-            .axis_desc_style(text(30))
-            .label_style(text(26))
-            .x_labels(13)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .y_labels(11)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut chart = percent_by_month(root, &self.title, 40, self.months, "Share of practices, %")?;
         let months_axis = &self.series[0].month;
         let mut lower = vec![0.0; months_axis.len()];
         // Stack from the top stage down so belonging sits at the bottom, where it is read first.
@@ -447,26 +446,13 @@ struct Comparison {
 
 impl Draw for Comparison {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_style(38))
-            .margin(30)
-            .x_label_area_size(90)
-            .y_label_area_size(110)
-            .build_cartesian_2d(0.0..self.months, 0.0..100.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Months since the programme started")
-            .y_desc("Practices 'belonging' (fully integrated), %")
-            .axis_desc_style(text(30))
-            .label_style(text(26))
-            .x_labels(13)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .y_labels(11)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut chart = percent_by_month(
+            root,
+            &self.title,
+            38,
+            self.months,
+            "Practices 'belonging' (fully integrated), %",
+        )?;
         for (i, (s, name)) in self.series.iter().zip(&self.names).enumerate() {
             band_and_line(&mut chart, s, 100.0, SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()], name)?;
         }
