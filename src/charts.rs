@@ -54,6 +54,8 @@ pub struct Series {
 pub struct Monthly {
     pub scenario: String,
     pub replicates: usize,
+    /// The scenario's place in its run: its colour, `SCENARIO_COLOURS[colour]`, in every chart.
+    pub colour: usize,
     pub measures: BTreeMap<String, Series>,
 }
 
@@ -213,13 +215,19 @@ pub fn integration(m: &Monthly) -> Result<Rendered, String> {
         m.scenario, m.replicates
     );
     let months = m.months();
-    render(&Integration { title, months, s })
+    render(&Integration {
+        title,
+        months,
+        s,
+        colour: SCENARIO_COLOURS[m.colour % SCENARIO_COLOURS.len()],
+    })
 }
 
 struct Integration {
     title: String,
     months: f64,
     s: Series,
+    colour: RGBColor,
 }
 
 impl Draw for Integration {
@@ -231,15 +239,16 @@ impl Draw for Integration {
             self.months,
             "Practices 'belonging' (fully integrated), %",
         )?;
-        band_and_line(&mut chart, &self.s, 100.0, BLUE, "mean across replicates")?;
+        let colour = self.colour;
+        band_and_line(&mut chart, &self.s, 100.0, colour, "mean across replicates")?;
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(0.0, 0.0), (0.0, 0.0)],
-                BLUE.mix(0.2).filled(),
+                colour.mix(0.2).filled(),
             )))
             .map_err(err)?
             .label("90% of replicates")
-            .legend(|(x, y)| Rectangle::new([(x - 4, y - 9), (x + 18, y + 9)], BLUE.mix(0.2).filled()));
+            .legend(move |(x, y)| Rectangle::new([(x - 4, y - 9), (x + 18, y + 9)], colour.mix(0.2).filled()));
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     }
 }
@@ -421,6 +430,10 @@ pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
         .map(|m| format!("{} ({} replicates)", m.scenario, m.replicates))
         .collect();
     let series: Vec<Series> = runs.iter().map(|m| m.series("integration_rate")).collect();
+    let colours: Vec<RGBColor> = runs
+        .iter()
+        .map(|m| SCENARIO_COLOURS[m.colour % SCENARIO_COLOURS.len()])
+        .collect();
     let months = runs.iter().map(Monthly::months).fold(1.0, f64::max);
     let title = format!(
         "Practices fully integrated: {}",
@@ -434,6 +447,7 @@ pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
         months,
         names,
         series,
+        colours,
     })
 }
 
@@ -442,6 +456,7 @@ struct Comparison {
     months: f64,
     names: Vec<String>,
     series: Vec<Series>,
+    colours: Vec<RGBColor>,
 }
 
 impl Draw for Comparison {
@@ -454,7 +469,7 @@ impl Draw for Comparison {
             "Practices 'belonging' (fully integrated), %",
         )?;
         for (i, (s, name)) in self.series.iter().zip(&self.names).enumerate() {
-            band_and_line(&mut chart, s, 100.0, SCENARIO_COLOURS[i % SCENARIO_COLOURS.len()], name)?;
+            band_and_line(&mut chart, s, 100.0, self.colours[i], name)?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     }

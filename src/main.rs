@@ -289,7 +289,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
     }
     let command: Vec<String> = std::env::args().collect();
     let mut runs = Vec::new();
-    for (file, scenario) in scenarios {
+    for (colour, (file, scenario)) in scenarios.into_iter().enumerate() {
         let start = Instant::now();
         let bar = progress_bar(u64::from(scenario.simulation.replicates), &scenario.name, quiet);
         let replicates = run::run_all(&scenario, threads, &|| bar.inc(1));
@@ -310,7 +310,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
             wall_seconds: start.elapsed().as_secs_f64(),
         };
         let dir = dir_of(&scenario);
-        output::write_results(&dir, &scenario, &replicates, &info)?;
+        output::write_results(&dir, &scenario, &replicates, colour, &info)?;
         if *report {
             lwsim::report::write_report(&dir)?;
         }

@@ -109,16 +109,23 @@ impl Drop for DirLock {
     }
 }
 
-/// Is process `pid` running? (Linux: /proc; elsewhere assume it is, so a lock is never stolen.)
+/// Is process `pid` a running lwsim? (Linux: /proc, and its command name, so that a pid reused
+/// by another program after a crash does not hold the lock; elsewhere assume it is, so a lock is
+/// never stolen.)
 fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
     let proc_root = Path::new("/proc");
-    if proc_root.join("self").exists() {
-        proc_root.join(pid.to_string()).exists()
-    } else {
-        true
+    if !proc_root.join("self").exists() {
+        return true;
+    }
+    match std::fs::read_to_string(proc_root.join(pid.to_string()).join("comm")) {
+        Ok(comm) => {
+            let me = std::fs::read_to_string(proc_root.join("self/comm")).unwrap_or_default();
+            comm.trim() == me.trim() || comm.starts_with("lwsim")
+        }
+        Err(_) => false,
     }
 }
 
@@ -225,10 +232,11 @@ pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
 pub const CHARTS: [&str; 3] = ["integration", "stages", "capacity"];
 
 /// Monthly statistics in the form the charts take.
-pub fn chart_data(scenario: &str, replicates: usize, rows: &[summary::MonthlyRow]) -> charts::Monthly {
+pub fn chart_data(scenario: &str, replicates: usize, colour: usize, rows: &[summary::MonthlyRow]) -> charts::Monthly {
     let mut m = charts::Monthly {
         scenario: scenario.to_string(),
         replicates,
+        colour,
         ..Default::default()
     };
     for r in rows {
@@ -247,7 +255,12 @@ fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(
 }
 
 /// The reproducible result files of one scenario (everything but run.json), as (name, bytes).
-pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+/// `colour` is the scenario's place among the scenarios of its run (its colour in every chart).
+pub fn result_files(
+    scenario: &Scenario,
+    replicates: &[Replicate],
+    colour: usize,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let weekly = detail_csv(
         replicates,
         |r| &r.weekly,
@@ -272,7 +285,7 @@ pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Result<Vec
         ("practices.csv".to_string(), practices),
         ("summary.json".to_string(), summary),
     ];
-    let data = chart_data(&scenario.name, replicates.len(), &monthly_rows);
+    let data = chart_data(&scenario.name, replicates.len(), colour, &monthly_rows);
     files.extend(chart_files("integration", charts::integration(&data))?);
     files.extend(chart_files("stages", charts::stages(&data))?);
     files.extend(chart_files("capacity", charts::capacity(&data))?);
@@ -280,9 +293,15 @@ pub fn result_files(scenario: &Scenario, replicates: &[Replicate]) -> Result<Vec
 }
 
 /// Write every result file of one scenario into `dir` (already prepared).
-pub fn write_results(dir: &Path, scenario: &Scenario, replicates: &[Replicate], info: &RunInfo) -> Result<(), Error> {
+pub fn write_results(
+    dir: &Path,
+    scenario: &Scenario,
+    replicates: &[Replicate],
+    colour: usize,
+    info: &RunInfo,
+) -> Result<(), Error> {
     let mut batch = Batch::default();
-    for (name, bytes) in result_files(scenario, replicates)? {
+    for (name, bytes) in result_files(scenario, replicates, colour)? {
         batch.stage(dir.join(name), &bytes)?;
     }
     let mut run = serde_json::to_vec_pretty(info).expect("json");
@@ -347,7 +366,8 @@ pub fn write_comparison(dir: &Path, runs: &[(Scenario, Vec<Replicate>)]) -> Resu
     batch.stage(dir.join("integration.csv"), &csv_bytes(integration))?;
     let monthly: Vec<charts::Monthly> = runs
         .iter()
-        .map(|(s, reps)| chart_data(&s.name, reps.len(), &summary::monthly(reps)))
+        .enumerate()
+        .map(|(i, (s, reps))| chart_data(&s.name, reps.len(), i, &summary::monthly(reps)))
         .collect();
     let figures: Vec<(String, Vec<charts::Figure>)> = runs
         .iter()

@@ -241,8 +241,12 @@ pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
             "The link-worker side (caseload, waiting, vacancies) and the community side (places, closures).",
         ),
     ];
-    for (chart, caption) in figures {
-        let svg = chart.map_err(Error::Chart)?.svg;
+    for ((chart, caption), name) in figures.into_iter().zip(crate::output::CHARTS) {
+        // The run's own SVG where it is there (its colours are the run's); else drawn again.
+        let svg = match std::fs::read_to_string(dir.join(format!("{name}.svg"))) {
+            Ok(svg) if svg.contains("<svg") => svg,
+            _ => chart.map_err(Error::Chart)?.svg,
+        };
         let svg = svg.trim_start_matches(|c| c != '<');
         let svg = if svg.starts_with("<?xml") {
             svg.split_once("?>").map_or(svg, |(_, rest)| rest)

@@ -147,3 +147,26 @@ fn an_unwritable_output_path_is_an_error_with_the_path() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains(target.to_str().unwrap()), "{}", stderr(&out));
 }
+
+#[test]
+fn a_lock_left_by_a_dead_process_or_another_program_is_taken_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("stale");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    // A pid that no process has (pid_max is far below), and the pid of a process that is not lwsim (pid 1).
+    for holder in ["4194304000", "1"] {
+        std::fs::write(dir.join(lwsim::output::LOCK_FILE), holder).unwrap();
+        let out = lwsim(&[
+            "run",
+            &base,
+            "--replicates",
+            "1",
+            "--force",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "lock held by {holder}: {}", stderr(&out));
+        assert!(!dir.join(lwsim::output::LOCK_FILE).exists());
+    }
+}
