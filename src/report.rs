@@ -92,6 +92,9 @@ fn format_value(x: f64, unit: Unit) -> String {
     }
 }
 
+/// A run chart drawn from monthly statistics.
+type DrawChart = fn(&Monthly) -> Result<charts::Rendered, String>;
+
 /// Escape text for HTML.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -227,25 +230,28 @@ pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
     h.push_str("</table>\n");
 
     h.push_str("<h2>Charts</h2>\n");
-    let figures = [
+    let figures: [(&str, DrawChart, &str); 3] = [
         (
-            charts::integration(&monthly),
+            "integration",
+            charts::integration,
             "Share of practices fully integrated ('belonging'), by month: the line is the mean across replicates, the band holds 90% of them.",
         ),
         (
-            charts::stages(&monthly),
+            "stages",
+            charts::stages,
             "Share of practices at each stage of integration (Tierney et al. 2025), mean across replicates.",
         ),
         (
-            charts::capacity(&monthly),
+            "capacity",
+            charts::capacity,
             "The link-worker side (caseload, waiting, vacancies) and the community side (places, closures).",
         ),
     ];
-    for ((chart, caption), name) in figures.into_iter().zip(crate::output::CHARTS) {
+    for (name, draw, caption) in figures {
         // The run's own SVG where it is there (its colours are the run's); else drawn again.
         let svg = match std::fs::read_to_string(dir.join(format!("{name}.svg"))) {
             Ok(svg) if svg.contains("<svg") => svg,
-            _ => chart.map_err(Error::Chart)?.svg,
+            _ => draw(&monthly).map_err(Error::Chart)?.svg,
         };
         let svg = svg.trim_start_matches(|c| c != '<');
         let svg = if svg.starts_with("<?xml") {

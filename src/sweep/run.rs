@@ -15,7 +15,7 @@ use super::spec::{DesignKind, Sweep};
 use super::{analysis, charts};
 use crate::error::{Error, InputError};
 use crate::output::{Batch, DirLock};
-use crate::summary::{self, HEADLINE_NAMES};
+use crate::summary;
 
 pub const JOURNAL: &str = "sweep.partial.csv";
 
@@ -517,9 +517,4 @@ pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
     let mut batch = Batch::default();
     batch.stage(out.join("sweep.json"), &manifest(&sweep, Shard::WHOLE, true))?;
     batch.commit()
-}
-
-/// Names of every outcome a sweep may report (summary.json's headline figures).
-pub fn outcome_names() -> &'static [&'static str] {
-    &HEADLINE_NAMES
 }
