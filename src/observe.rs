@@ -101,42 +101,42 @@ pub const MEASURE_NAMES: [&str; 33] = [
     "cost",
 ];
 
-/// The measures of a weekly row, by name, in column order (after replicate, seed, week, month).
-pub fn measures(r: &WeeklyRow) -> [(&'static str, f64); 33] {
+/// The measures of a weekly row, as numbers, in the order of [`MEASURE_NAMES`].
+pub fn measures(r: &WeeklyRow) -> [f64; 33] {
     [
-        ("integration_rate", r.integration_rate),
-        ("bolted_on", f64::from(r.bolted_on)),
-        ("fitting_in", f64::from(r.fitting_in)),
-        ("belonging", f64::from(r.belonging)),
-        ("coherence", r.coherence),
-        ("cognitive_participation", r.cognitive_participation),
-        ("collective_action", r.collective_action),
-        ("reflexive_monitoring", r.reflexive_monitoring),
-        ("gp_buy_in", r.gp_buy_in),
-        ("referrals", r.referrals as f64),
-        ("waiting", r.waiting as f64),
-        ("active_cases", r.active_cases as f64),
-        ("org_waiting", r.org_waiting as f64),
-        ("contacts", r.contacts as f64),
-        ("completed", r.completed as f64),
-        ("not_engaged", r.not_engaged as f64),
-        ("dropped_out", r.dropped_out as f64),
-        ("connected", r.connected as f64),
-        ("unmet_need", r.unmet_need as f64),
-        ("lw_in_post", f64::from(r.lw_in_post)),
-        ("lw_vacant", f64::from(r.lw_vacant)),
-        ("lw_leavers", r.lw_leavers as f64),
-        ("lw_burnout", r.lw_burnout),
-        ("mean_caseload", r.mean_caseload),
-        ("hours_casework", r.hours_casework),
-        ("hours_development", r.hours_development),
-        ("hours_networking", r.hours_networking),
-        ("org_open", f64::from(r.org_open)),
-        ("org_closed", f64::from(r.org_closed)),
-        ("org_capacity", r.org_capacity as f64),
-        ("org_room", r.org_room as f64),
-        ("org_occupancy", r.org_occupancy as f64),
-        ("cost", r.cost),
+        r.integration_rate,
+        f64::from(r.bolted_on),
+        f64::from(r.fitting_in),
+        f64::from(r.belonging),
+        r.coherence,
+        r.cognitive_participation,
+        r.collective_action,
+        r.reflexive_monitoring,
+        r.gp_buy_in,
+        r.referrals as f64,
+        r.waiting as f64,
+        r.active_cases as f64,
+        r.org_waiting as f64,
+        r.contacts as f64,
+        r.completed as f64,
+        r.not_engaged as f64,
+        r.dropped_out as f64,
+        r.connected as f64,
+        r.unmet_need as f64,
+        f64::from(r.lw_in_post),
+        f64::from(r.lw_vacant),
+        r.lw_leavers as f64,
+        r.lw_burnout,
+        r.mean_caseload,
+        r.hours_casework,
+        r.hours_development,
+        r.hours_networking,
+        f64::from(r.org_open),
+        f64::from(r.org_closed),
+        r.org_capacity as f64,
+        r.org_room as f64,
+        r.org_occupancy as f64,
+        r.cost,
     ]
 }
 
@@ -287,52 +287,61 @@ mod tests {
     use super::*;
 
     #[test]
-    fn measure_names_match_the_row() {
+    fn measures_follow_the_csv_columns() {
+        // Every measure a different value, so that a value under the wrong name shows.
         let row = WeeklyRow {
             replicate: 0,
             seed: 0,
             week: 0,
             month: 0,
-            integration_rate: 0.0,
-            bolted_on: 0,
-            fitting_in: 0,
-            belonging: 0,
-            coherence: 0.0,
-            cognitive_participation: 0.0,
-            collective_action: 0.0,
-            reflexive_monitoring: 0.0,
-            gp_buy_in: 0.0,
-            referrals: 0,
-            waiting: 0,
-            active_cases: 0,
-            org_waiting: 0,
-            contacts: 0,
-            completed: 0,
-            not_engaged: 0,
-            dropped_out: 0,
-            connected: 0,
-            unmet_need: 0,
-            lw_in_post: 0,
-            lw_vacant: 0,
-            lw_leavers: 0,
-            lw_burnout: 0.0,
-            mean_caseload: 0.0,
-            hours_casework: 0.0,
-            hours_development: 0.0,
-            hours_networking: 0.0,
-            org_open: 0,
-            org_closed: 0,
-            org_capacity: 0,
-            org_room: 0,
-            org_occupancy: 0,
-            cost: 0.0,
+            integration_rate: 1.5,
+            bolted_on: 2,
+            fitting_in: 3,
+            belonging: 4,
+            coherence: 5.5,
+            cognitive_participation: 6.5,
+            collective_action: 7.5,
+            reflexive_monitoring: 8.5,
+            gp_buy_in: 9.5,
+            referrals: 10,
+            waiting: 11,
+            active_cases: 12,
+            org_waiting: 13,
+            contacts: 14,
+            completed: 15,
+            not_engaged: 16,
+            dropped_out: 17,
+            connected: 18,
+            unmet_need: 19,
+            lw_in_post: 20,
+            lw_vacant: 21,
+            lw_leavers: 22,
+            lw_burnout: 23.5,
+            mean_caseload: 24.5,
+            hours_casework: 25.5,
+            hours_development: 26.5,
+            hours_networking: 27.5,
+            org_open: 28,
+            org_closed: 29,
+            org_capacity: 30,
+            org_room: 31,
+            org_occupancy: 32,
+            cost: 33.5,
         };
-        assert_eq!(measures(&row).map(|(n, _)| n), MEASURE_NAMES);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.serialize(row).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
         assert_eq!(header[4..], MEASURE_NAMES, "weekly.csv columns and the measures agree");
+        let values: Vec<f64> = lines
+            .next()
+            .unwrap()
+            .split(',')
+            .skip(4)
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(values, measures(&row));
     }
 
     #[test]

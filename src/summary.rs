@@ -193,16 +193,15 @@ pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
     } else {
         observe::month_end_week(m - 1) as usize + 1
     };
-    let names = observe::measures(&weekly[end]);
-    let mut out: MonthValues = names.map(|(_, v)| v);
-    let is_flow = names.map(|(n, _)| FLOW_MEASURES.contains(&n));
+    let mut out: MonthValues = observe::measures(&weekly[end]);
+    let is_flow = observe::MEASURE_NAMES.map(|n| FLOW_MEASURES.contains(&n));
     for (i, flow) in is_flow.iter().enumerate() {
         if *flow {
             out[i] = 0.0;
         }
     }
     for row in &weekly[start..=end] {
-        for (i, (_, v)) in observe::measures(row).iter().enumerate() {
+        for (i, v) in observe::measures(row).iter().enumerate() {
             if is_flow[i] {
                 out[i] += v;
             }
