@@ -187,7 +187,7 @@ fn main() -> ExitCode {
             threads,
         } => targets_command(&scenario, &targets, replicates, threads),
         Command::Merge { shards, out, force } => {
-            lwsim::sweep::run::merge(&shards, &out, force).map(|_| ExitCode::SUCCESS)
+            lwsim::sweep::merge::merge(&shards, &out, force).map(|_| ExitCode::SUCCESS)
         }
         Command::Keys => print(&params::markdown()),
         Command::Report { dir } => {

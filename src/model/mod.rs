@@ -5,6 +5,7 @@
 //! The model does no IO and cannot fail: the scenario was checked before the world was built.
 
 mod casework;
+mod community;
 mod init;
 pub mod link_worker;
 pub mod organisation;
@@ -150,46 +151,6 @@ impl<'s> World<'s> {
         self.link_workers_stay_or_leave(); // 6
     }
 
-    /// Phase 1: each open organisation's funding and places for the financial year; closures.
-    fn financial_year(&mut self) {
-        let year = (self.week - 1) / 52;
-        let (c, f) = (&self.scenario.community, &self.scenario.funding);
-        for i in 0..self.orgs.len() {
-            if !self.orgs[i].open {
-                continue;
-            }
-            let org = &mut self.orgs[i];
-            if year > 0 {
-                if crate::rng::chance(&mut self.rng, c.grant_loss_prob) {
-                    org.grant_factor *= 1.0 - c.grant_loss_share;
-                }
-                if crate::rng::chance(&mut self.rng, c.grant_win_prob) {
-                    org.grant_factor *= 1.0 + c.grant_win_share;
-                }
-            }
-            if !org.set_funding(year, f.community_budget, f.annual_cut, f.per_referral, c) {
-                self.close_org(i);
-            }
-        }
-    }
-
-    /// Close an organisation: its places go, its waiting patients' needs go unmet, and every
-    /// link worker's tie to it is cut.
-    fn close_org(&mut self, i: usize) {
-        let waiting = self.orgs[i].close();
-        self.tally.org_waiting -= waiting.len() as u64;
-        for r in &waiting {
-            self.tally
-                .finish(&r.patient, Outcome::UnmetNeed, &self.scenario.patients);
-        }
-        let net = &self.networks[self.orgs[i].network as usize];
-        let local = i - net.orgs.start as usize;
-        for w in net.workers.clone() {
-            let start = self.workers[w as usize].tie_start;
-            self.ties[start + local] = 0.0;
-        }
-    }
-
     /// Phase 2: competing innovations come and go; GPs refer patients to the link worker's list.
     fn practices_refer(&mut self) {
         let sc = self.scenario;
@@ -237,66 +198,6 @@ impl<'s> World<'s> {
         self.tally.week.not_engaged += u64::from(giving_up);
         self.tally.total.not_engaged += u64::from(giving_up);
         self.tally.finished += u64::from(giving_up);
-    }
-
-    /// Phase 4: organisations free places, admit waiting referrals, and the outcome moves the
-    /// referring worker's tie.
-    fn organisations_admit(&mut self) {
-        let sc = self.scenario;
-        let (c, pat) = (&sc.community, &sc.patients);
-        let week = self.week;
-        for i in 0..self.orgs.len() {
-            let org = &self.orgs[i];
-            // Nothing to free (no one attends) and no one waiting: nothing to do this week.
-            if !org.open || (org.occupancy == 0 && org.waiting.is_empty()) {
-                continue;
-            }
-            self.orgs[i].release(week);
-            loop {
-                let org = &mut self.orgs[i];
-                let Some(head) = org.waiting.front().copied() else {
-                    break;
-                };
-                let waited = week - head.week;
-                let expired = waited >= c.max_wait_weeks;
-                if org.room() == 0 && !expired {
-                    break;
-                }
-                org.waiting.pop_front();
-                self.tally.org_waiting -= 1;
-                let worker = &self.workers[head.worker as usize];
-                let tie_at = worker.tie_start + (i - self.networks[org.network as usize].orgs.start as usize);
-                let tie = self.ties[tie_at];
-                let success = !expired
-                    && crate::rng::chance(&mut self.rng, head.patient.uptake_prob(f64::from(tie), waited, pat));
-                let in_post = worker.in_post;
-                if success {
-                    org.admit(week, c.attend_weeks);
-                    self.practices[head.patient.practice as usize].connected_this_week += 1;
-                    self.tally.finish(&head.patient, Outcome::Connected, pat);
-                } else {
-                    let outcome = if expired {
-                        Outcome::UnmetNeed
-                    } else {
-                        Outcome::DroppedOut
-                    };
-                    self.tally.finish(&head.patient, outcome, pat);
-                }
-                if in_post && tie > 0.0 {
-                    self.ties[tie_at] = if success {
-                        link_worker::tie_after_success(tie, c.tie_gain_success)
-                    } else {
-                        link_worker::tie_after_failure(tie, c.tie_loss_failure)
-                    };
-                }
-                let week_of = &mut self.workers[head.worker as usize].week;
-                if success {
-                    week_of.onward_ok += 1
-                } else {
-                    week_of.onward_failed += 1
-                }
-            }
-        }
     }
 
     /// Phase 5: each practice's NPT constructs and stage, from what happened this week.

@@ -5,5 +5,7 @@
 pub mod analysis;
 pub mod charts;
 pub mod design;
+mod finish;
+pub mod merge;
 pub mod run;
 pub mod spec;

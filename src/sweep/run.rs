@@ -4,18 +4,18 @@
 //! Files in a sweep directory: sweep.json (the sweep, its fingerprint, the shard, and whether it
 //! is complete), design.csv, sweep.partial.csv while running (renamed to sweep.csv when every
 //! point of the shard is done), then, for a whole sweep, points.csv, sensitivity.csv (morris,
-//! sobol) and the charts. A whole sweep and the merge of its shards write the same bytes.
+//! sobol) and the charts. A whole sweep and the merge of its shards (`merge.rs`) write the same
+//! bytes: both end in `finish.rs`.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::spec::{DesignKind, Sweep};
-use super::{analysis, charts};
+use super::finish::finish;
+use super::spec::Sweep;
 use crate::error::{Error, InputError};
 use crate::output::{Batch, DirLock};
-use crate::summary;
 
 pub const JOURNAL: &str = "sweep.partial.csv";
 
@@ -49,7 +49,7 @@ impl Shard {
 }
 
 /// What sweep.json holds.
-fn manifest(sweep: &Sweep, shard: Shard, complete: bool) -> Vec<u8> {
+pub(super) fn manifest(sweep: &Sweep, shard: Shard, complete: bool) -> Vec<u8> {
     let value = serde_json::json!({
         "fingerprint": sweep.fingerprint(),
         "shard": shard.index,
@@ -62,7 +62,7 @@ fn manifest(sweep: &Sweep, shard: Shard, complete: bool) -> Vec<u8> {
     bytes
 }
 
-fn fmt(x: f64, integer: bool) -> String {
+pub(super) fn fmt(x: f64, integer: bool) -> String {
     if integer {
         format!("{}", x.round() as i64)
     } else {
@@ -70,14 +70,14 @@ fn fmt(x: f64, integer: bool) -> String {
     }
 }
 
-fn header(sweep: &Sweep) -> String {
+pub(super) fn header(sweep: &Sweep) -> String {
     let mut cols = vec!["point".to_string(), "replicate".into(), "seed".into()];
     cols.extend(sweep.keys.iter().cloned());
     cols.extend(sweep.outcomes.iter().cloned());
     cols.join(",") + "\n"
 }
 
-fn design_csv(sweep: &Sweep) -> Vec<u8> {
+pub(super) fn design_csv(sweep: &Sweep) -> Vec<u8> {
     let mut out = String::from("point,");
     out.push_str(&sweep.keys.join(","));
     out.push('\n');
@@ -103,7 +103,7 @@ pub struct Options<'a> {
 }
 
 /// Read sweep.json from a directory.
-fn read_manifest(dir: &Path) -> Result<(serde_json::Value, Sweep), Error> {
+pub(super) fn read_manifest(dir: &Path) -> Result<(serde_json::Value, Sweep), Error> {
     let path = dir.join("sweep.json");
     // Not read_text: sweep.json holds the whole design and may be large.
     let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -286,235 +286,5 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
     }
     let mut batch = Batch::default();
     batch.stage(dir.join("sweep.json"), &manifest(sweep, opts.shard, true))?;
-    batch.commit()
-}
-
-/// points.csv, streamed from sweep.csv (rows are in point order): each point's statistics per
-/// outcome. Returns the per-point means, `[outcome][point]`, which the sensitivity analysis and
-/// the heatmap use. Memory: one point's rows at a time, plus the means.
-fn write_points(dir: &Path, sweep: &Sweep, batch: &mut Batch) -> Result<Vec<Vec<f64>>, Error> {
-    let path = dir.join("sweep.csv");
-    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let tmp = dir.join(format!(".points.csv.tmp-{}", std::process::id()));
-    let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?);
-    let mut head = String::from("point,");
-    head.push_str(&sweep.keys.join(","));
-    for o in &sweep.outcomes {
-        head.push_str(&format!(",{o}_mean,{o}_sd,{o}_p05,{o}_p95"));
-    }
-    writeln!(w, "{head}").map_err(|e| Error::io(&tmp, e))?;
-    let n_out = sweep.outcomes.len();
-    let mut means = vec![vec![f64::NAN; sweep.points.len()]; n_out];
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); n_out];
-    let first_outcome = 3 + sweep.keys.len();
-    let mut flush =
-        |p: usize, values: &mut Vec<Vec<f64>>, w: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
-            let mut line = p.to_string();
-            for (v, int) in sweep.points[p].iter().zip(&sweep.integer) {
-                line.push(',');
-                line.push_str(&fmt(*v, *int));
-            }
-            for (o, vals) in values.iter_mut().enumerate() {
-                match summary::stats(vals) {
-                    Some(s) => {
-                        line.push_str(&format!(",{},{},{},{}", s.mean, s.sd, s.p05, s.p95));
-                        means[o][p] = s.mean;
-                    }
-                    None => line.push_str(",,,,"),
-                }
-                vals.clear();
-            }
-            writeln!(w, "{line}")
-        };
-    let mut current: Option<usize> = None;
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate().skip(1) {
-        let line = line.map_err(|e| Error::io(&path, e))?;
-        let bad = || {
-            Error::from(InputError::at(
-                &format!("{}:{}", path.display(), n + 1),
-                None,
-                "expected a sweep.csv row".into(),
-            ))
-        };
-        let mut fields = line.split(',');
-        let p: usize = fields
-            .next()
-            .and_then(|f| f.parse().ok())
-            .filter(|p| *p < sweep.points.len())
-            .ok_or_else(bad)?;
-        if current.is_some_and(|c| c != p) {
-            flush(current.expect("checked"), &mut values, &mut w).map_err(|e| Error::io(&tmp, e))?;
-        }
-        current = Some(p);
-        for (o, f) in fields.skip(first_outcome - 1).take(n_out).enumerate() {
-            values[o].push(f.parse::<f64>().map_err(|_| bad())?);
-        }
-    }
-    if let Some(c) = current {
-        flush(c, &mut values, &mut w).map_err(|e| Error::io(&tmp, e))?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::io(&tmp, e.into_error()))?
-        .sync_all()
-        .map_err(|e| Error::io(&tmp, e))?;
-    batch.adopt(tmp, dir.join("points.csv"));
-    Ok(means)
-}
-
-/// points.csv, sensitivity.csv and the charts, from sweep.csv and the sweep: the same function
-/// for a whole sweep and for merged shards.
-fn finish(dir: &Path, sweep: &Sweep) -> Result<(), Error> {
-    let mut batch = Batch::default();
-    let means = write_points(dir, sweep, &mut batch)?;
-
-    let k = sweep.keys.len();
-    let mut rng = crate::rng::generator(crate::rng::splitmix64(sweep.seed ^ 0xB007_5EED));
-    let sensitivity: Option<(String, charts::Sensitivity)> = match sweep.design {
-        DesignKind::Morris => {
-            let mut csv = String::from("parameter,outcome,mu_star,mu,sigma\n");
-            let mut first = Vec::new();
-            for (o, name) in sweep.outcomes.iter().enumerate() {
-                let m = analysis::morris(&sweep.unit, &means[o], k);
-                for (key, r) in sweep.keys.iter().zip(&m) {
-                    csv.push_str(&format!("{key},{name},{},{},{}\n", r.mu_star, r.mu, r.sigma));
-                }
-                if o == 0 {
-                    first = m;
-                }
-            }
-            Some((csv, charts::Sensitivity::Morris(first)))
-        }
-        DesignKind::Sobol => {
-            let mut csv = String::from("parameter,outcome,S1,S1_conf,ST,ST_conf\n");
-            let mut first = Vec::new();
-            for (o, name) in sweep.outcomes.iter().enumerate() {
-                let s = analysis::sobol(&means[o], k, sweep.resamples as usize, &mut rng);
-                for (key, r) in sweep.keys.iter().zip(&s) {
-                    csv.push_str(&format!("{key},{name},{},{},{},{}\n", r.s1, r.s1_conf, r.st, r.st_conf));
-                }
-                if o == 0 {
-                    first = s;
-                }
-            }
-            Some((csv, charts::Sensitivity::Sobol(first)))
-        }
-        _ => None,
-    };
-    if let Some((csv, data)) = sensitivity {
-        batch.stage(dir.join("sensitivity.csv"), csv.as_bytes())?;
-        let chart = charts::sensitivity(&sweep.name, &sweep.keys, &sweep.outcomes[0], &data).map_err(Error::Chart)?;
-        batch.stage(dir.join("sensitivity.png"), &chart.png)?;
-        batch.stage(dir.join("sensitivity.svg"), chart.svg.as_bytes())?;
-    }
-    if sweep.design == DesignKind::Grid && k >= 2 {
-        let chart = charts::heatmap(sweep, &means[0]).map_err(Error::Chart)?;
-        batch.stage(dir.join("heatmap.png"), &chart.png)?;
-        batch.stage(dir.join("heatmap.svg"), chart.svg.as_bytes())?;
-    }
-    batch.commit()
-}
-
-/// `lwsim merge`: combine complete shard directories into the files an unsharded run writes.
-pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
-    let mut found: Vec<(usize, PathBuf)> = Vec::new();
-    let mut first: Option<(serde_json::Value, Sweep)> = None;
-    for dir in shards {
-        let (m, sweep) = read_manifest(dir)?;
-        if let Some((f, _)) = &first
-            && (f["fingerprint"] != m["fingerprint"] || f["shards"] != m["shards"])
-        {
-            return Err(Error::Refused {
-                path: dir.clone(),
-                message: format!(
-                    "is a shard of a different sweep than {} (fingerprint {} vs {})",
-                    shards[0].display(),
-                    m["fingerprint"],
-                    f["fingerprint"]
-                ),
-            });
-        }
-        if m["complete"] != true {
-            return Err(Error::Refused {
-                path: dir.clone(),
-                message: "is not complete: finish it with `lwsim sweep ... --resume`".into(),
-            });
-        }
-        let index = m["shard"].as_u64().unwrap_or(0) as usize;
-        if let Some((_, other)) = found.iter().find(|(i, _)| *i == index) {
-            return Err(Error::Refused {
-                path: dir.clone(),
-                message: format!("duplicates shard {index} (also in {})", other.display()),
-            });
-        }
-        found.push((index, dir.clone()));
-        if first.is_none() {
-            first = Some((m, sweep));
-        }
-    }
-    let Some((m, sweep)) = first else {
-        return Err(InputError::at("merge", None, "expected at least one shard directory".into()).into());
-    };
-    let of = m["shards"].as_u64().unwrap_or(1) as usize;
-    let missing: Vec<String> = (0..of)
-        .filter(|i| !found.iter().any(|(j, _)| j == i))
-        .map(|i| i.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Refused {
-            path: out.into(),
-            message: format!(
-                "shards missing: {} of {of} (give every shard's directory)",
-                missing.join(", ")
-            ),
-        });
-    }
-    found.sort();
-    let _lock = DirLock::acquire(out, true)?;
-    if !force && out.join("sweep.json").exists() {
-        return Err(Error::Refused {
-            path: out.into(),
-            message: "already holds a sweep; use --force to overwrite".into(),
-        });
-    }
-    // Interleave the shards' rows back into point order: point p is in shard p % of.
-    let mut readers = Vec::new();
-    for (_, dir) in &found {
-        let path = dir.join("sweep.csv");
-        let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let mut lines = std::io::BufReader::new(f).lines();
-        let _ = lines.next();
-        readers.push((path, lines));
-    }
-    let tmp = out.join(JOURNAL);
-    let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?);
-    w.write_all(header(&sweep).as_bytes()).map_err(|e| Error::io(&tmp, e))?;
-    for p in 0..sweep.points.len() {
-        let (path, lines) = &mut readers[p % of];
-        for _ in 0..sweep.replicates {
-            let line = lines
-                .next()
-                .transpose()
-                .map_err(|e| Error::io(path.as_path(), e))?
-                .ok_or_else(|| {
-                    Error::from(InputError::at(
-                        &path.display().to_string(),
-                        None,
-                        format!("ends before point {p}"),
-                    ))
-                })?;
-            writeln!(w, "{line}").map_err(|e| Error::io(&tmp, e))?;
-        }
-    }
-    w.into_inner()
-        .map_err(|e| Error::io(&tmp, e.into_error()))?
-        .sync_all()
-        .map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, out.join("sweep.csv")).map_err(|e| Error::io(out.join("sweep.csv"), e))?;
-    let mut batch = Batch::default();
-    batch.stage(out.join("design.csv"), &design_csv(&sweep))?;
-    batch.commit()?;
-    finish(out, &sweep)?;
-    let mut batch = Batch::default();
-    batch.stage(out.join("sweep.json"), &manifest(&sweep, Shard::WHOLE, true))?;
     batch.commit()
 }
