@@ -5,6 +5,14 @@ use crate::invariants::check_world;
 use lwsim::model::World;
 use proptest::prelude::*;
 
+/// Cases per property: `default`, or PROPTEST_CASES for a longer hunt (`PROPTEST_CASES=20000 cargo test properties`).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn load_text(bytes: &[u8]) -> Result<lwsim::Scenario, lwsim::InputError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.toml");
@@ -19,6 +27,7 @@ fn any_value() -> impl Strategy<Value = String> {
         any::<f64>().prop_map(|f| if f.is_finite() { format!("{f:?}") } else { "nan".into() }),
         (0.0..2.0f64).prop_map(|f| format!("{f}")),
         (0u32..200).prop_map(|i| i.to_string()),
+        (0u32..3).prop_map(|i| i.to_string()),
         "[a-z]{0,6}".prop_map(|s| format!("{s:?}")),
         any::<bool>().prop_map(|b| b.to_string()),
         Just("inf".to_string()),
@@ -43,7 +52,7 @@ fn any_key() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(512), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
@@ -151,7 +160,7 @@ fn small_scenario() -> impl Strategy<Value = lwsim::Scenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(64), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_valid_scenario_runs_with_the_invariants_holding(s in small_scenario()) {

@@ -363,6 +363,6 @@ impl Scenario {
 
     /// Number of networks (primary care networks, or single practices when `per_network` is 1).
     pub fn networks(&self) -> u32 {
-        self.practices.count.div_ceil(self.practices.per_network)
+        self.practices.count.div_ceil(self.practices.per_network.max(1))
     }
 }
