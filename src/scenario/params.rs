@@ -339,11 +339,35 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
             format!("expected at most {MAX_ORGS} organisations in all (networks x orgs_per_network), found {orgs}"),
         ));
     }
+    // Memory a run keeps: each replicate's monthly values, and the weekly rows of the detailed ones.
+    let sim = &scenario.simulation;
+    let months = u64::from(sim.weeks) * 12 / 52 + 1;
+    if u64::from(sim.replicates) * months > MAX_REPLICATE_MONTHS {
+        problems.push((
+            "simulation.replicates".into(),
+            format!("expected replicates x months at most {MAX_REPLICATE_MONTHS}, found {} x {months}; split the run (or use a sweep)", sim.replicates),
+        ));
+    }
+    let detailed = u64::from(sim.replicates.min(scenario.output.detail_replicates));
+    if detailed * (u64::from(sim.weeks) + 1) > MAX_DETAIL_ROWS {
+        problems.push((
+            "output.detail_replicates".into(),
+            format!(
+                "expected at most {MAX_DETAIL_ROWS} weekly rows (detailed replicates x weeks), found {} x {}",
+                detailed,
+                u64::from(sim.weeks) + 1
+            ),
+        ));
+    }
     problems
 }
 
 /// Most community organisations in one world (networks times organisations per network).
 pub const MAX_ORGS: u64 = 2_000_000;
+/// Most replicate-months a run keeps in memory (each about 270 bytes).
+pub const MAX_REPLICATE_MONTHS: u64 = 10_000_000;
+/// Most weekly rows written to weekly.csv (each about 300 bytes).
+pub const MAX_DETAIL_ROWS: u64 = 10_000_000;
 
 fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -365,7 +389,9 @@ pub fn markdown() -> String {
          `extends = \"other.toml\"` (relative to the file) takes another scenario and overrides what this file sets.\n\n",
     );
     out.push_str(&format!(
-        "Size limits: at most {MAX_ORGS} community organisations in all; the other limits are the ranges below.\n\n"
+        "Size limits, checked before anything runs: at most {MAX_ORGS} community organisations in all; \
+         replicates x months at most {MAX_REPLICATE_MONTHS}; weekly rows (detailed replicates x weeks) at most \
+         {MAX_DETAIL_ROWS}; the other limits are the ranges below.\n\n"
     ));
     out.push_str("| key | default | range | unit | provenance | meaning |\n|---|---|---|---|---|---|\n");
     for s in SPECS {
