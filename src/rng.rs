@@ -73,6 +73,27 @@ pub fn poisson(rng: &mut Rng, lambda: f64) -> u32 {
     d.sample(rng) as u32
 }
 
+/// Index drawn with probability proportional to `weights` (one uniform draw), or `None`, with no
+/// draw, when no weight is positive.
+pub fn pick_weighted(rng: &mut Rng, weights: &[f64]) -> Option<usize> {
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut u = uniform(rng) * total;
+    let mut chosen = None;
+    for (k, &x) in weights.iter().enumerate() {
+        if x > 0.0 {
+            chosen = Some(k); // the last candidate, should rounding leave u above every weight
+            if u < x {
+                break;
+            }
+            u -= x;
+        }
+    }
+    chosen
+}
+
 /// Weeks until an event with weekly hazard `h` happens (geometric, >= 0), capped at `cap`.
 pub fn weeks_until(rng: &mut Rng, h: f64, cap: u32) -> u32 {
     if h <= 0.0 {
@@ -111,6 +132,18 @@ mod tests {
                 "lambda {lambda}: mean {mean}"
             );
         }
+    }
+
+    #[test]
+    fn pick_weighted_follows_the_weights_and_skips_zeros() {
+        let mut rng = generator(4);
+        assert_eq!(pick_weighted(&mut rng, &[0.0, 0.0]), None);
+        let mut counts = [0u32; 3];
+        for _ in 0..30_000 {
+            counts[pick_weighted(&mut rng, &[1.0, 0.0, 3.0]).unwrap()] += 1;
+        }
+        assert_eq!(counts[1], 0);
+        assert!((f64::from(counts[0]) / 30_000.0 - 0.25).abs() < 0.015, "{counts:?}");
     }
 
     #[test]

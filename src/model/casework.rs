@@ -2,7 +2,6 @@
 //! patients from the waiting list while under the caseload cap); what is left goes to practice
 //! development and community networking, less where the practices do not engage.
 
-use super::link_worker;
 use super::{Outcome, World};
 use crate::rng;
 
@@ -70,8 +69,7 @@ impl World<'_> {
                 return true;
             }
             pt.contacts += 1;
-            self.tally.week.contacts += 1;
-            self.tally.total.contacts += 1;
+            self.tally.count(|f| &mut f.contacts, 1);
             if pt.contacts >= pt.sessions_needed {
                 self.onward.push((w as u32, *pt));
                 return false;
@@ -99,10 +97,8 @@ impl World<'_> {
             }
             pt.contacts = 1;
             pt.next_contact = week + interval;
-            self.tally.week.engaged += 1;
-            self.tally.total.engaged += 1;
-            self.tally.week.contacts += 1;
-            self.tally.total.contacts += 1;
+            self.tally.count(|f| &mut f.engaged, 1);
+            self.tally.count(|f| &mut f.contacts, 1);
             if pt.contacts >= pt.sessions_needed {
                 self.onward.push((w as u32, pt));
             } else {
@@ -120,22 +116,15 @@ impl World<'_> {
     /// rest split between practice development and networking, towards the larger gap.
     fn outreach(&mut self, w: usize) {
         let sc = self.scenario;
-        let (lw, c) = (&sc.link_workers, &sc.community);
+        let lw = &sc.link_workers;
         let practices = self.workers[w].practices.clone();
         let n = practices.len().max(1) as f64;
-        let engagement = practices
-            .clone()
-            .map(|p| self.practices[p as usize].participation)
-            .sum::<f64>()
-            / n;
-        let coherence = practices
-            .clone()
-            .map(|p| self.practices[p as usize].coherence)
-            .sum::<f64>()
-            / n;
-        let (start, len) = (self.workers[w].tie_start, self.ties_len(w));
+        let engagement = self.practice_mean(w, |p| p.participation);
+        let coherence = self.practice_mean(w, |p| p.coherence);
+        let ties = self.ties_of(w);
+        let len = ties.len();
         let mean_tie = if len > 0 {
-            self.ties[start..start + len].iter().map(|&t| f64::from(t)).sum::<f64>() / len as f64
+            self.ties[ties].iter().map(|&t| f64::from(t)).sum::<f64>() / len as f64
         } else {
             1.0
         };
@@ -159,13 +148,9 @@ impl World<'_> {
         if rng::chance(&mut self.rng, visits_f.fract()) {
             visits += 1;
         }
-        let first_org = self.networks[self.workers[w].network as usize].orgs.start as usize;
         for _ in 0..visits {
             let k = rng::below(&mut self.rng, len as u32) as usize;
-            if self.orgs[first_org + k].open {
-                self.ties[start + k] =
-                    link_worker::tie_after_visit(self.ties[start + k], c.tie_initial, c.tie_gain_visit);
-            }
+            self.visit(w, k);
         }
     }
 
@@ -178,12 +163,10 @@ impl World<'_> {
         let (c, p) = (&sc.community, &sc.patients);
         let onward = std::mem::take(&mut self.onward);
         for &(w, pt) in &onward {
-            self.tally.week.completed += 1;
-            self.tally.total.completed += 1;
+            self.tally.count(|f| &mut f.completed, 1);
             self.tally.completed_contacts += u64::from(pt.contacts);
-            let worker = &self.workers[w as usize];
-            let orgs = self.networks[worker.network as usize].orgs.clone();
-            let ties = &self.ties[worker.tie_start..worker.tie_start + orgs.len()];
+            let orgs = self.networks[self.workers[w as usize].network as usize].orgs.clone();
+            let ties = &self.ties[self.ties_of(w as usize)];
             let weight = |k: usize, org: &super::Organisation| -> f64 {
                 if org.needs & pt.needs == 0 || !org.accepting(c.refuse_waiting_ratio) {
                     return 0.0;
@@ -199,25 +182,13 @@ impl World<'_> {
                     .enumerate()
                     .map(|(k, o)| weight(k, o)),
             );
-            let total: f64 = weights.iter().sum();
-            if total <= 0.0 {
+            let chosen = rng::pick_weighted(&mut self.rng, &weights);
+            self.weights = weights;
+            let Some(chosen) = chosen else {
                 self.tally.finish(&pt, Outcome::UnmetNeed, p);
                 self.workers[w as usize].week.onward_failed += 1;
-                self.weights = weights;
                 continue;
-            }
-            let mut u = rng::uniform(&mut self.rng) * total;
-            let mut chosen = 0;
-            for (k, &x) in weights.iter().enumerate() {
-                if x > 0.0 {
-                    chosen = k; // the last candidate, should rounding leave u above every weight
-                    if u < x {
-                        break;
-                    }
-                    u -= x;
-                }
-            }
-            self.weights = weights;
+            };
             let org = &mut self.orgs[first + chosen];
             org.waiting.push_back(super::organisation::Referral {
                 patient: pt,

@@ -37,11 +37,9 @@ impl World<'_> {
             self.tally
                 .finish(&r.patient, Outcome::UnmetNeed, &self.scenario.patients);
         }
-        let net = &self.networks[self.orgs[i].network as usize];
-        let local = i - net.orgs.start as usize;
-        for w in net.workers.clone() {
-            let start = self.workers[w as usize].tie_start;
-            self.ties[start + local] = 0.0;
+        for w in self.networks[self.orgs[i].network as usize].workers.clone() {
+            let t = self.tie_index(w as usize, i);
+            self.ties[t] = 0.0;
         }
     }
 
@@ -70,12 +68,12 @@ impl World<'_> {
                 }
                 org.waiting.pop_front();
                 self.tally.org_waiting -= 1;
-                let worker = &self.workers[head.worker as usize];
-                let tie_at = worker.tie_start + (i - self.networks[org.network as usize].orgs.start as usize);
+                let tie_at = self.tie_index(head.worker as usize, i);
                 let tie = self.ties[tie_at];
                 let success = !expired
                     && crate::rng::chance(&mut self.rng, head.patient.uptake_prob(f64::from(tie), waited, pat));
-                let in_post = worker.in_post;
+                let in_post = self.workers[head.worker as usize].in_post;
+                let org = &mut self.orgs[i];
                 if success {
                     org.admit(week, c.attend_weeks);
                     self.practices[head.patient.practice as usize].connected_this_week += 1;

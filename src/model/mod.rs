@@ -77,7 +77,6 @@ pub struct Tally {
     pub cost_support: f64,
     pub cost_development: f64,
     pub cost_per_referral: f64,
-    pub worker_weeks_in_post: f64,
 }
 
 impl Tally {
@@ -85,17 +84,21 @@ impl Tally {
         self.week = Flows::default();
     }
 
+    /// Count `n` in one flow, this week's and the run's.
+    pub fn count(&mut self, flow: fn(&mut Flows) -> &mut u64, n: u64) {
+        *flow(&mut self.week) += n;
+        *flow(&mut self.total) += n;
+    }
+
     /// End a patient's pathway: count the outcome and its wellbeing change.
     pub fn finish(&mut self, patient: &Patient, outcome: Outcome, p: &crate::scenario::Patients) {
-        let (week, total) = (&mut self.week, &mut self.total);
-        let counter = |f: &mut Flows| match outcome {
-            Outcome::NotEngaged => f.not_engaged += 1,
-            Outcome::DroppedOut => f.dropped_out += 1,
-            Outcome::Connected => f.connected += 1,
-            Outcome::UnmetNeed => f.unmet_need += 1,
+        let flow: fn(&mut Flows) -> &mut u64 = match outcome {
+            Outcome::NotEngaged => |f| &mut f.not_engaged,
+            Outcome::DroppedOut => |f| &mut f.dropped_out,
+            Outcome::Connected => |f| &mut f.connected,
+            Outcome::UnmetNeed => |f| &mut f.unmet_need,
         };
-        counter(week);
-        counter(total);
+        self.count(flow, 1);
         self.finished += 1;
         if patient.contacts >= 3 {
             self.finished_3plus += 1;
@@ -187,16 +190,14 @@ impl<'s> World<'s> {
                 }
                 self.workers[worker].waiting.push_back(p);
             }
-            self.tally.week.referrals += u64::from(n);
-            self.tally.total.referrals += u64::from(n);
+            self.tally.count(|f| &mut f.referrals, u64::from(n));
             self.tally.waiting += u64::from(n);
         }
         // Patients due to give up this week leave the waiting lists (never engaged). They are
         // dropped from the queues lazily, when they reach the head.
         let giving_up = std::mem::take(&mut self.give_ups[week as usize]);
         self.tally.waiting -= u64::from(giving_up);
-        self.tally.week.not_engaged += u64::from(giving_up);
-        self.tally.total.not_engaged += u64::from(giving_up);
+        self.tally.count(|f| &mut f.not_engaged, u64::from(giving_up));
         self.tally.finished += u64::from(giving_up);
     }
 
@@ -228,25 +229,23 @@ impl<'s> World<'s> {
         let sc = self.scenario;
         let lw = &sc.link_workers;
         for w in 0..self.workers.len() {
-            let engagement = self.engagement(w);
+            let engagement = self.practice_mean(w, |p| p.participation);
             let worker = &mut self.workers[w];
             if worker.in_post {
                 let decay = 1.0 - sc.community.tie_decay_per_week as f32;
-                let (start, len) = (worker.tie_start, self.networks[worker.network as usize].orgs.len());
-                self.ties[start..start + len].iter_mut().for_each(|t| *t *= decay);
+                let ties = self.ties_of(w);
+                self.ties[ties].iter_mut().for_each(|t| *t *= decay);
                 let worker = &mut self.workers[w];
                 worker.update_burnout(engagement, lw);
                 worker.experience += 1;
                 self.tally.cost_salaries += worker.fte * lw.annual_cost / 52.0;
                 self.tally.cost_support += lw.support * lw.support_cost_per_year / 52.0;
-                self.tally.worker_weeks_in_post += worker.fte;
                 if crate::rng::chance(&mut self.rng, worker.leave_hazard(lw)) {
                     worker.in_post = false;
                     worker.vacant_until = self.week + lw.recruitment_delay_weeks;
-                    let (start, len) = (worker.tie_start, self.ties_len(w));
-                    self.ties[start..start + len].fill(0.0);
-                    self.tally.week.leavers += 1;
-                    self.tally.total.leavers += 1;
+                    let ties = self.ties_of(w);
+                    self.ties[ties].fill(0.0);
+                    self.tally.count(|f| &mut f.leavers, 1);
                     for p in self.workers[w].practices.clone() {
                         self.practices[p as usize].lw_changes += 1;
                     }
@@ -262,28 +261,43 @@ impl<'s> World<'s> {
         self.tally.cost_development += dev * self.practices.len() as f64;
     }
 
-    /// How much the worker's practices engage: the mean of their cognitive participation.
-    fn engagement(&self, w: usize) -> f64 {
+    /// The mean of `f` over the practices worker `w` serves (e.g. their cognitive participation:
+    /// how much they engage).
+    fn practice_mean(&self, w: usize, f: fn(&Practice) -> f64) -> f64 {
         let range = self.workers[w].practices.clone();
         let n = range.len().max(1) as f64;
-        range.map(|p| self.practices[p as usize].participation).sum::<f64>() / n
+        range.map(|p| f(&self.practices[p as usize])).sum::<f64>() / n
     }
 
-    fn ties_len(&self, w: usize) -> usize {
-        self.networks[self.workers[w].network as usize].orgs.len()
+    /// Where worker `w`'s ties are in `ties`: one per organisation of its network, in order.
+    fn ties_of(&self, w: usize) -> Range<usize> {
+        let start = self.workers[w].tie_start;
+        start..start + self.networks[self.workers[w].network as usize].orgs.len()
+    }
+
+    /// The index in `ties` of worker `w`'s tie to organisation `org` (of the same network).
+    fn tie_index(&self, w: usize, org: usize) -> usize {
+        let net = &self.networks[self.workers[w].network as usize];
+        self.workers[w].tie_start + (org - net.orgs.start as usize)
+    }
+
+    /// Worker `w` visits organisation `k` of its network (chosen by the caller): a first visit
+    /// makes a tie, later ones strengthen it; a closed organisation cannot be visited.
+    fn visit(&mut self, w: usize, k: usize) {
+        let first_org = self.networks[self.workers[w].network as usize].orgs.start as usize;
+        if self.orgs[first_org + k].open {
+            let c = &self.scenario.community;
+            let t = self.workers[w].tie_start + k;
+            self.ties[t] = link_worker::tie_after_visit(self.ties[t], c.tie_initial, c.tie_gain_visit);
+        }
     }
 
     /// A new link worker starts with ties to a few open organisations of the network, at random.
     fn meet_first_orgs(&mut self, w: usize) {
-        let (start, len) = (self.workers[w].tie_start, self.ties_len(w));
-        let first_org = self.networks[self.workers[w].network as usize].orgs.start as usize;
-        let c = &self.scenario.community;
+        let len = self.ties_of(w).len();
         for _ in 0..self.scenario.link_workers.initial_known_orgs.min(len as u32) {
             let k = crate::rng::below(&mut self.rng, len as u32) as usize;
-            if self.orgs[first_org + k].open {
-                self.ties[start + k] =
-                    link_worker::tie_after_visit(self.ties[start + k], c.tie_initial, c.tie_gain_visit);
-            }
+            self.visit(w, k);
         }
     }
 
