@@ -310,7 +310,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
             wall_seconds: start.elapsed().as_secs_f64(),
         };
         let dir = dir_of(&scenario);
-        output::write_results(&dir, &scenario, &replicates, colour, &info)?;
+        let monthly = output::write_results(&dir, &scenario, &replicates, colour, &info)?;
         if *report {
             lwsim::report::write_report(&dir)?;
         }
@@ -323,7 +323,9 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
                 dir.display()
             );
         }
-        runs.push((scenario, replicates));
+        if several {
+            runs.push((monthly, replicates));
+        }
     }
     if several {
         output::write_comparison(&root.join("comparison"), &runs)?;

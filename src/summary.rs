@@ -83,6 +83,17 @@ impl Headline {
     }
 }
 
+/// The index of a headline figure in [`HEADLINE_NAMES`], by its summary.json name.
+pub fn headline_index(name: &str) -> Option<usize> {
+    HEADLINE_NAMES.iter().position(|n| *n == name)
+}
+
+/// Statistics of headline figure `i` across replicates (those where it is defined).
+pub fn headline_stats(replicates: &[Replicate], i: usize) -> Option<Stats> {
+    let values: Vec<f64> = replicates.iter().map(|r| r.headline.values()[i]).collect();
+    stats(&values)
+}
+
 fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
@@ -251,8 +262,7 @@ pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> ser
     map.insert("weeks".into(), scenario.simulation.weeks.into());
     map.insert("months".into(), months(scenario.simulation.weeks).into());
     for (i, name) in HEADLINE_NAMES.iter().enumerate() {
-        let values: Vec<f64> = replicates.iter().map(|r| r.headline.values()[i]).collect();
-        let value = stats(&values).map_or(serde_json::Value::Null, |s| {
+        let value = headline_stats(replicates, i).map_or(serde_json::Value::Null, |s| {
             serde_json::to_value(s).expect("stats serialise")
         });
         map.insert((*name).into(), value);

@@ -5,7 +5,6 @@
 
 use lwsim::model::World;
 use lwsim::scenario::load::load;
-use lwsim::summary::HEADLINE_NAMES;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -22,14 +21,11 @@ fn headline(s: &lwsim::Scenario, n: u32, name: &str) -> f64 {
     let mut s = s.clone();
     s.simulation.replicates = n;
     s.output.detail_replicates = 0;
-    let i = HEADLINE_NAMES.iter().position(|h| *h == name).expect("a headline name");
+    let i = lwsim::summary::headline_index(name).expect("a headline name");
     let reps = lwsim::run::run_all(&s, 0, &|| {});
-    let v: Vec<f64> = reps
-        .iter()
-        .map(|r| r.headline.values()[i])
-        .filter(|x| x.is_finite())
-        .collect();
-    v.iter().sum::<f64>() / v.len() as f64
+    lwsim::summary::headline_stats(&reps, i)
+        .expect("defined in some replicate")
+        .mean
 }
 
 /// Mean over `n` replicates of a function of the world after `weeks` weeks.

@@ -19,7 +19,7 @@ pub use targets::{Target, read_targets, round_sig, targets_table, validation_doc
 use crate::error::{Error, InputError};
 use crate::output::Batch;
 use crate::scenario::load::{clean_message, location, read_text};
-use crate::summary::{self, HEADLINE_NAMES};
+use crate::summary;
 use crate::sweep::{self, run::Shard};
 
 #[derive(Debug, Deserialize)]
@@ -128,11 +128,7 @@ pub fn calibrate(
             let reps = crate::run::run_all(&scenario, threads, &|| {});
             let d: f64 = targets
                 .iter()
-                .map(|t| {
-                    let i = HEADLINE_NAMES.iter().position(|n| *n == t.outcome).expect("checked");
-                    let vals: Vec<f64> = reps.iter().map(|r| r.headline.values()[i]).collect();
-                    t.distance(summary::stats(&vals).map_or(f64::NAN, |s| s.mean))
-                })
+                .map(|t| t.distance(t.model_stats(&reps).map_or(f64::NAN, |s| s.mean)))
                 .sum();
             let _ = writeln!(refined, "{},{p},{d}", rank + 1);
             if d < best.0 {

@@ -35,6 +35,11 @@ struct TargetsFile {
 }
 
 impl Target {
+    /// The target's outcome across replicates.
+    pub fn model_stats(&self, replicates: &[crate::run::Replicate]) -> Option<summary::Stats> {
+        summary::headline_index(&self.outcome).and_then(|i| summary::headline_stats(replicates, i))
+    }
+
     /// Does a model mean meet the target?
     pub fn passes(&self, mean: f64) -> bool {
         if !mean.is_finite() {
@@ -136,9 +141,7 @@ pub fn targets_table(
     md.push_str("| target | source | observed | tolerance | model mean | model 90% interval | pass |\n|---|---|---|---|---|---|---|\n");
     let mut all = true;
     for t in targets {
-        let i = HEADLINE_NAMES.iter().position(|n| *n == t.outcome).expect("checked");
-        let vals: Vec<f64> = replicates.iter().map(|r| r.headline.values()[i]).collect();
-        let s = summary::stats(&vals);
+        let s = t.model_stats(replicates);
         let mean = s.map_or(f64::NAN, |s| s.mean);
         let pass = t.passes(mean);
         all &= pass;

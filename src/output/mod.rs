@@ -40,7 +40,7 @@ pub struct RunInfo {
 }
 
 /// weekly.csv or practices.csv: each replicate's rows formatted in parallel, joined in replicate
-/// order, under one header. With no detail kept, the header alone (taken from `example`).
+/// order, under one header (from the first row, or, with no detail kept, from `example`).
 fn detail_csv<T: Serialize + Sync>(
     replicates: &[Replicate],
     rows: impl Fn(&Replicate) -> &Vec<T> + Sync,
@@ -58,7 +58,10 @@ fn detail_csv<T: Serialize + Sync>(
         })
         .collect();
     let header = {
-        let full = csv_bytes(example().iter().take(1));
+        let full = match replicates.iter().find_map(|r| rows(r).first()) {
+            Some(first) => csv_bytes(std::iter::once(first)),
+            None => csv_bytes(example().iter().take(1)),
+        };
         let end = full.iter().position(|&b| b == b'\n').map_or(full.len(), |i| i + 1);
         full[..end].to_vec()
     };
@@ -78,6 +81,9 @@ pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     }
     w.into_inner().expect("writing to memory cannot fail")
 }
+
+/// Result files in memory: (file name, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
 
 /// The charts every run writes, each as NAME.png and NAME.svg.
 pub const CHARTS: [&str; 3] = ["integration", "stages", "capacity"];
@@ -105,13 +111,14 @@ fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(
     ])
 }
 
-/// The reproducible result files of one scenario (everything but run.json), as (name, bytes).
+/// The reproducible result files of one scenario (everything but run.json), as (name, bytes),
+/// and the monthly statistics the charts were drawn from (a comparison reuses them).
 /// `colour` is the scenario's place among the scenarios of its run (its colour in every chart).
 pub fn result_files(
     scenario: &Scenario,
     replicates: &[Replicate],
     colour: usize,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+) -> Result<(Files, charts::Monthly), Error> {
     let weekly = detail_csv(
         replicates,
         |r| &r.weekly,
@@ -140,25 +147,28 @@ pub fn result_files(
     files.extend(chart_files("integration", charts::integration(&data))?);
     files.extend(chart_files("stages", charts::stages(&data))?);
     files.extend(chart_files("capacity", charts::capacity(&data))?);
-    Ok(files)
+    Ok((files, data))
 }
 
-/// Write every result file of one scenario into `dir` (already prepared).
+/// Write every result file of one scenario into `dir` (already prepared). Returns the monthly
+/// statistics of its charts, for a comparison.
 pub fn write_results(
     dir: &Path,
     scenario: &Scenario,
     replicates: &[Replicate],
     colour: usize,
     info: &RunInfo,
-) -> Result<(), Error> {
+) -> Result<charts::Monthly, Error> {
     let mut batch = Batch::default();
-    for (name, bytes) in result_files(scenario, replicates, colour)? {
+    let (files, monthly) = result_files(scenario, replicates, colour)?;
+    for (name, bytes) in files {
         batch.stage(dir.join(name), &bytes)?;
     }
     let mut run = serde_json::to_vec_pretty(info).expect("json");
     run.push(b'\n');
     batch.stage(dir.join("run.json"), &run)?;
-    batch.commit()
+    batch.commit()?;
+    Ok(monthly)
 }
 
 /// One row of comparison/headline.csv: a scenario's headline figure.
@@ -181,48 +191,43 @@ struct IntegrationRow<'a> {
     p95: f64,
 }
 
-/// comparison/headline.csv and comparison/integration.csv for two or more scenarios.
-pub fn write_comparison(dir: &Path, runs: &[(Scenario, Vec<Replicate>)]) -> Result<(), Error> {
+/// comparison/: headline.csv, integration.csv and their charts, for two or more scenarios, each
+/// given as the monthly statistics of its charts (from [`write_results`]) and its replicates.
+pub fn write_comparison(dir: &Path, runs: &[(charts::Monthly, Vec<Replicate>)]) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut headline = Vec::new();
     let mut integration = Vec::new();
-    for (scenario, reps) in runs {
-        for (i, name) in summary::HEADLINE_NAMES.iter().enumerate() {
-            let values: Vec<f64> = reps.iter().map(|r| r.headline.values()[i]).collect();
-            if let Some(s) = summary::stats(&values) {
+    for (monthly, reps) in runs {
+        let scenario = monthly.scenario.as_str();
+        for (i, measure) in summary::HEADLINE_NAMES.iter().enumerate() {
+            if let Some(s) = summary::headline_stats(reps, i) {
                 headline.push(ComparisonRow {
-                    scenario: &scenario.name,
-                    measure: name,
+                    scenario,
+                    measure,
                     mean: s.mean,
                     p05: s.p05,
                     p95: s.p95,
                 });
             }
         }
-        for row in summary::monthly(reps)
-            .into_iter()
-            .filter(|r| r.measure == "integration_rate")
-        {
+        let s = monthly.series("integration_rate");
+        for m in 0..s.month.len() {
             integration.push(IntegrationRow {
-                scenario: &scenario.name,
-                month: row.month,
-                mean: row.mean,
-                p05: row.p05,
-                p95: row.p95,
+                scenario,
+                month: s.month[m] as u32,
+                mean: s.mean[m],
+                p05: s.p05[m],
+                p95: s.p95[m],
             });
         }
     }
     let mut batch = Batch::default();
     batch.stage(dir.join("headline.csv"), &csv_bytes(headline))?;
     batch.stage(dir.join("integration.csv"), &csv_bytes(integration))?;
-    let monthly: Vec<charts::Monthly> = runs
-        .iter()
-        .enumerate()
-        .map(|(i, (s, reps))| chart_data(&s.name, reps.len(), i, &summary::monthly(reps)))
-        .collect();
+    let monthly: Vec<charts::Monthly> = runs.iter().map(|(m, _)| m.clone()).collect();
     let figures: Vec<(String, Vec<charts::Figure>)> = runs
         .iter()
-        .map(|(s, reps)| (s.name.clone(), headline_figures(reps)))
+        .map(|(m, reps)| (m.scenario.clone(), headline_figures(reps)))
         .collect();
     for (name, bytes) in chart_files("integration", charts::comparison(&monthly))?
         .into_iter()
@@ -248,24 +253,9 @@ fn headline_figures(reps: &[Replicate]) -> Vec<charts::Figure> {
     COMPARED
         .iter()
         .map(|(measure, label)| {
-            let i = summary::HEADLINE_NAMES
-                .iter()
-                .position(|n| n == measure)
-                .expect("a headline name");
-            let values: Vec<f64> = reps.iter().map(|r| r.headline.values()[i]).collect();
-            let s = summary::stats(&values).unwrap_or(summary::Stats {
-                mean: 0.0,
-                sd: 0.0,
-                p05: 0.0,
-                p50: 0.0,
-                p95: 0.0,
-            });
-            charts::Figure {
-                label,
-                mean: s.mean,
-                p05: s.p05,
-                p95: s.p95,
-            }
+            let i = summary::headline_index(measure).expect("a headline name");
+            let (mean, p05, p95) = summary::headline_stats(reps, i).map_or((0.0, 0.0, 0.0), |s| (s.mean, s.p05, s.p95));
+            charts::Figure { label, mean, p05, p95 }
         })
         .collect()
 }

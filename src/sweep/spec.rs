@@ -109,7 +109,7 @@ impl Sweep {
     pub fn outcome_indices(&self) -> Vec<usize> {
         self.outcomes
             .iter()
-            .map(|o| HEADLINE_NAMES.iter().position(|n| n == o).expect("checked"))
+            .map(|o| crate::summary::headline_index(o).expect("checked"))
             .collect()
     }
 
