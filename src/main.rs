@@ -291,7 +291,12 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
     let mut runs = Vec::new();
     for (colour, (file, scenario)) in scenarios.into_iter().enumerate() {
         let start = Instant::now();
-        let bar = progress_bar(u64::from(scenario.simulation.replicates), &scenario.name, quiet);
+        let bar = progress_bar(
+            Some(u64::from(scenario.simulation.replicates)),
+            &scenario.name,
+            "replicates, {per_sec}, {eta} left",
+            quiet,
+        );
         let replicates = run::run_all(&scenario, threads, &|| bar.inc(1));
         bar.finish_and_clear();
         let info = RunInfo {
@@ -334,13 +339,15 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn progress_bar(n: u64, name: &str, quiet: bool) -> ProgressBar {
+/// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet). `counts`
+/// is the tail of the template: what is counted and how the rate is shown.
+fn progress_bar(len: Option<u64>, name: &str, counts: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} replicates, {per_sec}, {eta} left")
+        ProgressStyle::with_template(&format!("{{msg}} [{{bar:30}}] {{pos}}/{{len}} {counts}"))
             .expect("valid template")
             .progress_chars("=> "),
     );
@@ -391,19 +398,9 @@ fn sweep_command(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar counting sweep points (hidden when not a terminal or with --quiet).
+/// A progress bar counting sweep points.
 fn points_bar(name: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} points, {eta} left")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message(name.to_string());
-    bar
+    progress_bar(None, name, "points, {eta} left", quiet)
 }
 
 fn targets_command(

@@ -72,13 +72,7 @@ fn austerity_closes_organisations_and_lowers_capacity() {
 fn more_gp_buy_in_means_more_integration() {
     let low = load("low-buy-in.toml", &[]);
     let high = load("high-buy-in.toml", &[]);
-    let belonging = |w: &World| {
-        w.practices
-            .iter()
-            .filter(|p| p.stage == lwsim::model::practice::Stage::Belonging)
-            .count() as f64
-            / w.practices.len() as f64
-    };
+    let belonging = |w: &World| lwsim::observe::observe(w, 0, 0).integration_rate;
     let (high, low) = (
         mean_over_replicates(&high, 40, belonging),
         mean_over_replicates(&low, 40, belonging),

@@ -194,13 +194,7 @@ fn a_link_worker_leaving_costs_the_practice_its_community_links() {
 fn integration_takes_time_few_practices_belong_after_three_months() {
     // 400 replicates; at month 3 (week 13) under 2% of practices belong, at month 24 over 30%.
     let s = scenario("deep-end-baseline.toml", &[]);
-    let belonging = |w: &World| {
-        w.practices
-            .iter()
-            .filter(|p| p.stage == lwsim::model::practice::Stage::Belonging)
-            .count() as f64
-            / w.practices.len() as f64
-    };
+    let belonging = |w: &World| lwsim::observe::observe(w, 0, 0).integration_rate;
     let early = world_mean(&s, 400, lwsim::observe::month_end_week(3), belonging);
     assert!(early < 0.02, "month 3: {early}");
     assert!(world_mean(&s, 400, 104, belonging) > 0.3);

@@ -18,7 +18,7 @@ pub use targets::{Target, read_targets, round_sig, targets_table, validation_doc
 
 use crate::error::{Error, InputError};
 use crate::output::Batch;
-use crate::scenario::load::{clean_message, location, read_text};
+use crate::scenario::load::{parse_toml, read_text};
 use crate::summary;
 use crate::sweep::{self, run::Shard};
 
@@ -45,10 +45,7 @@ pub fn calibrate(
 ) -> Result<PathBuf, Error> {
     let text = read_text(config)?;
     let file = config.display().to_string();
-    let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let at = e.span().map_or(file.clone(), |s| location(&file, &text, s.start));
-        InputError::at(&at, None, clean_message(e.message()))
-    })?;
+    let cfg: ConfigFile = parse_toml(&file, &text)?;
     let dir = config.parent().unwrap_or(Path::new("."));
     let sweep = sweep::spec::read(&dir.join(&cfg.sweep))?;
     let targets = read_targets(&dir.join(&cfg.targets))?;

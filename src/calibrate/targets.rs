@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::error::InputError;
 use crate::scenario::Scenario;
-use crate::scenario::load::{clean_message, location, read_text};
+use crate::scenario::load::{parse_toml, read_text};
 use crate::summary::{self, HEADLINE_NAMES};
 
 /// One pattern to reproduce.
@@ -87,10 +87,7 @@ impl Target {
 pub fn read_targets(path: &Path) -> Result<Vec<Target>, InputError> {
     let text = read_text(path)?;
     let file = path.display().to_string();
-    let parsed: TargetsFile = toml::from_str(&text).map_err(|e| {
-        let at = e.span().map_or(file.clone(), |s| location(&file, &text, s.start));
-        InputError::at(&at, None, clean_message(e.message()))
-    })?;
+    let parsed: TargetsFile = parse_toml(&file, &text)?;
     for t in &parsed.target {
         if !HEADLINE_NAMES.contains(&t.outcome.as_str()) {
             return Err(InputError::at(

@@ -316,13 +316,7 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
             "expected the need weights (patients.need_*) to sum to more than 0".into(),
         ));
     }
-    let valid_name = !scenario.name.is_empty()
-        && scenario
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        && !scenario.name.starts_with('.');
-    if !valid_name {
+    if !valid_name(&scenario.name) {
         problems.push((
             "name".into(),
             format!(
@@ -360,6 +354,12 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
         ));
     }
     problems
+}
+
+/// A name that can name a results directory: letters, digits, '-', '_' and '.', not starting
+/// with '.'.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) && !name.starts_with('.')
 }
 
 /// Most community organisations in one world (networks times organisations per network).

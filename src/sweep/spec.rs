@@ -13,7 +13,7 @@ use super::design::{self, Range};
 use crate::error::InputError;
 use crate::rng;
 use crate::scenario::Scenario;
-use crate::scenario::load::{self, clean_message, location, read_text};
+use crate::scenario::load::{self, location, read_text};
 use crate::scenario::params::{self, Kind};
 use crate::summary::HEADLINE_NAMES;
 
@@ -184,21 +184,8 @@ pub fn read(path: &Path) -> Result<Sweep, InputError> {
     let err = |parameter: Option<usize>, key: &str, shown: &str, msg: String| {
         InputError::at(&locate(&file, &text, parameter, key), Some(shown), msg)
     };
-    let deserializer = toml::Deserializer::parse(&text).map_err(|e| {
-        let at = e.span().map_or(file.clone(), |s| location(&file, &text, s.start));
-        InputError::at(&at, None, format!("malformed TOML: {}", load::first_line(e.message())))
-    })?;
-    let raw: SweepFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let key = e.path().to_string();
-        let inner = e.into_inner();
-        let at = inner.span().map_or(file.clone(), |s| location(&file, &text, s.start));
-        let key = (!key.is_empty() && key != ".").then_some(key);
-        InputError::at(&at, key.as_deref(), clean_message(inner.message()))
-    })?;
-    let valid_name = !raw.name.is_empty()
-        && raw.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        && !raw.name.starts_with('.');
-    if !valid_name {
+    let raw: SweepFile = load::parse_toml(&file, &text)?;
+    if !params::valid_name(&raw.name) {
         return Err(err(
             None,
             "name",
