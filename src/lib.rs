@@ -8,7 +8,9 @@
 
 pub mod calibrate;
 pub mod charts;
+pub mod cli;
 pub mod error;
+pub mod human;
 pub mod model;
 pub mod observe;
 pub mod output;

@@ -1,157 +1,24 @@
-//! The `lwsim` command line: argument parsing and printing only; the work is in the library.
+//! The `lwsim` command line: argument parsing (the definition is in `lwsim::cli`), dispatch and
+//! printing only; the work is in the library.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use lwsim::cli::{self, Cli, Command, RunArgs, Shell, exit};
 use lwsim::error::Error;
+use lwsim::human;
 use lwsim::output::{self, RunInfo};
 use lwsim::scenario::{load, params};
 use lwsim::{Scenario, run};
 
-#[derive(Parser)]
-#[command(
-    name = "lwsim",
-    version,
-    about = "Simulate how social-prescribing link-worker programmes take root in general practice"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Args)]
-struct RunArgs {
-    /// Scenario files (TOML).
-    #[arg(required = true)]
-    scenarios: Vec<PathBuf>,
-    /// Output directory: replaces output/<name>/ for one scenario, output/ for several.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Number of replicates (same as --set simulation.replicates=N).
-    #[arg(long)]
-    replicates: Option<u32>,
-    /// Base seed (same as --set simulation.seed=S).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// Override a scenario key: --set practices.gp_buy_in.mean=0.7 (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    sets: Vec<String>,
-    /// Overwrite a directory that already holds results.
-    #[arg(long)]
-    force: bool,
-    /// No progress bar.
-    #[arg(long)]
-    quiet: bool,
-    /// Per-replicate detail: weekly.csv and practices.csv hold the first N replicates
-    /// (same as --set output.detail_replicates=N; default 1000; 0 for headers only).
-    #[arg(long, value_name = "N")]
-    detail: Option<u32>,
-    /// Also write report.html in each scenario's results directory.
-    #[arg(long)]
-    report: bool,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run one or more scenarios and write their results (and a comparison, for two or more).
-    Run(RunArgs),
-    /// Run a parameter sweep (grid, lhs, morris, sobol) with replicates at every point.
-    Sweep {
-        /// Sweep file (TOML).
-        file: PathBuf,
-        /// Output directory (default: output/<sweep name>/, or output/<name>-shard-I-of-N/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Continue a sweep that was stopped: finished points are kept, not recomputed.
-        #[arg(long)]
-        resume: bool,
-        /// Start again in a directory that already holds a sweep.
-        #[arg(long)]
-        force: bool,
-        /// Run only the points whose index is I modulo N (for a cluster job array).
-        #[arg(long, value_name = "I/N")]
-        shard: Option<String>,
-        /// No progress bar.
-        #[arg(long)]
-        quiet: bool,
-    },
-    /// Combine the directories of a sharded sweep into the files an unsharded run writes.
-    Merge {
-        #[arg(required = true)]
-        shards: Vec<PathBuf>,
-        #[arg(long)]
-        out: PathBuf,
-        /// Overwrite a directory that already holds a sweep.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Calibrate uncertain constants against the targets (a sweep ranked by distance; ABC rejection).
-    Calibrate {
-        /// Calibration file (e.g. calibration/deep-end.toml).
-        config: PathBuf,
-        /// Output directory (default: output/<sweep name>/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Continue a calibration that was stopped.
-        #[arg(long)]
-        resume: bool,
-        /// Start again in a directory that already holds one.
-        #[arg(long)]
-        force: bool,
-        /// No progress bar.
-        #[arg(long)]
-        quiet: bool,
-    },
-    /// Check a scenario against the calibration targets; print docs/VALIDATION.md.
-    Targets {
-        scenario: PathBuf,
-        /// Targets file.
-        #[arg(long, default_value = "calibration/targets.toml")]
-        targets: PathBuf,
-        /// Replicates (default: the scenario's).
-        #[arg(long)]
-        replicates: Option<u32>,
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-    },
-    /// Write DIR/report.html: one self-contained page from the results of `lwsim run` in DIR.
-    Report { dir: PathBuf },
-    /// Check scenario files without running them.
-    Validate {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
-    /// Print the reference of every scenario key (docs/SCENARIOS.md) as Markdown.
-    Keys,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(mut args) => {
-            if let Some(n) = args.replicates {
-                args.sets.push(format!("simulation.replicates={n}"));
-            }
-            if let Some(n) = args.detail {
-                args.sets.push(format!("output.detail_replicates={n}"));
-            }
-            if let Some(seed) = args.seed {
-                args.sets.push(format!("simulation.seed={seed}"));
-            }
-            run_command(&args)
-        }
+        Command::Run(args) => run_command(args),
         Command::Validate { files } => validate(&files),
         Command::Sweep {
             file,
@@ -161,7 +28,7 @@ fn main() -> ExitCode {
             force,
             shard,
             quiet,
-        } => sweep_command(&file, out, threads, resume, force, shard.as_deref(), quiet),
+        } => sweep_command(&file, out, threads.count(), resume, force, shard.as_deref(), quiet),
         Command::Calibrate {
             config,
             out,
@@ -170,13 +37,22 @@ fn main() -> ExitCode {
             force,
             quiet,
         } => {
+            let start = Instant::now();
             let bar = points_bar("calibration", quiet);
             let progress = |done: u64, total: u64| {
                 bar.set_length(total);
                 bar.set_position(done);
             };
-            lwsim::calibrate::calibrate(&config, out, threads, resume, force, &progress).and_then(|dir| {
+            lwsim::calibrate::calibrate(&config, out, threads.count(), resume, force, &progress).and_then(|dir| {
                 bar.finish_and_clear();
+                done_line(
+                    quiet,
+                    &format!(
+                        "wrote {}: calibration in {}",
+                        dir.display(),
+                        human::duration(start.elapsed().as_secs_f64())
+                    ),
+                );
                 print(&format!("{}\n", dir.join("chosen.toml").display()))
             })
         }
@@ -185,14 +61,32 @@ fn main() -> ExitCode {
             targets,
             replicates,
             threads,
-        } => targets_command(&scenario, &targets, replicates, threads),
-        Command::Merge { shards, out, force } => {
-            lwsim::sweep::merge::merge(&shards, &out, force).map(|_| ExitCode::SUCCESS)
-        }
+        } => targets_command(&scenario, targets, replicates, threads.count()),
+        Command::Merge {
+            shards,
+            out,
+            force,
+            quiet,
+        } => lwsim::sweep::merge::merge(&shards, &out, force).map(|_| {
+            done_line(
+                quiet,
+                &format!(
+                    "wrote {}: {} shards merged",
+                    out.display(),
+                    human::count(shards.len() as u64)
+                ),
+            );
+            ExitCode::SUCCESS
+        }),
         Command::Keys => print(&params::markdown()),
-        Command::Report { dir } => {
-            lwsim::report::write_report(&dir).and_then(|_| print(&format!("{}\n", dir.join("report.html").display())))
-        }
+        Command::Report { dir, force, quiet } => lwsim::report::write_report(&dir, force).and_then(|_| {
+            let page = dir.join("report.html");
+            done_line(quiet, &format!("wrote {}", page.display()));
+            print(&format!("{}\n", page.display()))
+        }),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { dir } => man_pages(&dir),
+        Command::Help { command } => help(command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -200,6 +94,14 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// The one line on stderr that ends a command that wrote files (unless `--quiet`), on a
+/// terminal or not, so that a log says where the results went.
+fn done_line(quiet: bool, text: &str) {
+    if !quiet {
+        eprintln!("{text}");
     }
 }
 
@@ -242,7 +144,16 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
+fn run_command(mut args: RunArgs) -> Result<ExitCode, Error> {
+    if let Some(n) = args.replicates {
+        args.sets.push(format!("simulation.replicates={n}"));
+    }
+    if let Some(n) = args.detail {
+        args.sets.push(format!("output.detail_replicates={n}"));
+    }
+    if let Some(seed) = args.seed {
+        args.sets.push(format!("simulation.seed={seed}"));
+    }
     let RunArgs {
         scenarios: files,
         out,
@@ -253,11 +164,11 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
         report,
         ..
     } = args;
-    let (threads, force, quiet) = (*threads, *force, *quiet);
+    let threads = threads.count();
     // Read and check every scenario, and every output directory, before running anything.
     let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
-    for f in files {
-        let s = load::load(f, sets)?;
+    for f in &files {
+        let s = load::load(f, &sets)?;
         if let Some((other, _)) = scenarios.iter().find(|(_, o)| o.name == s.name) {
             return Err(Error::Refused {
                 path: f.clone(),
@@ -294,7 +205,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
         let bar = progress_bar(
             Some(u64::from(scenario.simulation.replicates)),
             &scenario.name,
-            "replicates, {per_sec}, {eta} left",
+            "replicates",
             quiet,
         );
         let replicates = run::run_all(&scenario, threads, &|| bar.inc(1));
@@ -316,39 +227,54 @@ fn run_command(args: &RunArgs) -> Result<ExitCode, Error> {
         };
         let dir = dir_of(&scenario);
         let monthly = output::write_results(&dir, &scenario, &replicates, colour, &info)?;
-        if *report {
-            lwsim::report::write_report(&dir)?;
+        if report {
+            lwsim::report::write_report(&dir, true)?;
         }
-        if !quiet && std::io::stderr().is_terminal() {
-            eprintln!(
-                "{}: {} replicates in {:.2} s -> {}",
-                scenario.name,
-                replicates.len(),
-                info.wall_seconds,
-                dir.display()
-            );
-        }
+        done_line(
+            quiet,
+            &format!(
+                "wrote {}: {} replicates in {}",
+                dir.display(),
+                human::count(replicates.len() as u64),
+                human::duration(info.wall_seconds)
+            ),
+        );
         if several {
             runs.push((monthly, replicates));
         }
     }
     if several {
-        output::write_comparison(&root.join("comparison"), &runs)?;
+        let dir = root.join("comparison");
+        output::write_comparison(&dir, &runs)?;
+        done_line(
+            quiet,
+            &format!("wrote {}: {} scenarios compared", dir.display(), runs.len()),
+        );
     }
     drop(locks);
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet). `counts`
-/// is the tail of the template: what is counted and how the rate is shown.
-fn progress_bar(len: Option<u64>, name: &str, counts: &str, quiet: bool) -> ProgressBar {
+/// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet): what is
+/// counted, done out of all, the rate in whole numbers with separators, and the time left.
+fn progress_bar(len: Option<u64>, name: &str, counted: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
+    let counted = counted.to_string();
     bar.set_style(
-        ProgressStyle::with_template(&format!("{{msg}} [{{bar:30}}] {{pos}}/{{len}} {counts}"))
+        ProgressStyle::with_template("{msg} [{bar:30}] {done}/{all} {rate}, {eta} left")
             .expect("valid template")
+            .with_key("done", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", human::count(s.pos()));
+            })
+            .with_key("all", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", s.len().map_or("?".to_string(), human::count));
+            })
+            .with_key("rate", move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{} {counted}/s", human::rate(s.per_sec()));
+            })
             .progress_chars("=> "),
     );
     bar.set_message(name.to_string());
@@ -356,7 +282,7 @@ fn progress_bar(len: Option<u64>, name: &str, counts: &str, quiet: bool) -> Prog
 }
 
 fn sweep_command(
-    file: &std::path::Path,
+    file: &Path,
     out: Option<PathBuf>,
     threads: usize,
     resume: bool,
@@ -365,6 +291,7 @@ fn sweep_command(
     quiet: bool,
 ) -> Result<ExitCode, Error> {
     use lwsim::sweep::run::{self, Shard};
+    let start = Instant::now();
     let sweep = lwsim::sweep::spec::read(file)?;
     let shard = match shard {
         Some(s) => Shard::parse(s)?,
@@ -395,17 +322,48 @@ fn sweep_command(
         },
     )?;
     bar.finish_and_clear();
+    done_line(
+        quiet,
+        &format!(
+            "wrote {}: sweep `{}` in {}",
+            out.display(),
+            sweep.name,
+            human::duration(start.elapsed().as_secs_f64())
+        ),
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// A progress bar counting sweep points.
 fn points_bar(name: &str, quiet: bool) -> ProgressBar {
-    progress_bar(None, name, "points, {eta} left", quiet)
+    progress_bar(None, name, "points", quiet)
+}
+
+/// Where `lwsim targets` finds its targets without `--targets`: calibration/targets.toml in the
+/// scenario's folder or the nearest folder above it, then in the working folder.
+fn find_targets(scenario: &Path) -> Result<PathBuf, Error> {
+    let relative = Path::new("calibration").join("targets.toml");
+    let start = std::fs::canonicalize(scenario)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let found = start
+        .iter()
+        .flat_map(|d| d.ancestors())
+        .map(|d| d.join(&relative))
+        .chain(std::iter::once(relative.clone()))
+        .find(|p| p.is_file());
+    found.ok_or_else(|| {
+        Error::from(lwsim::InputError::at(
+            &scenario.display().to_string(),
+            None,
+            "no calibration/targets.toml in this scenario's folder, the folders above it, or the working folder; pass --targets FILE".into(),
+        ))
+    })
 }
 
 fn targets_command(
-    scenario: &std::path::Path,
-    targets: &std::path::Path,
+    scenario: &Path,
+    targets: Option<PathBuf>,
     replicates: Option<u32>,
     threads: usize,
 ) -> Result<ExitCode, Error> {
@@ -414,12 +372,68 @@ fn targets_command(
         .into_iter()
         .collect();
     let s = load::load(scenario, &sets)?;
-    let t = lwsim::calibrate::read_targets(targets)?;
+    let targets = match targets {
+        Some(t) => t,
+        None => find_targets(scenario)?,
+    };
+    let t = lwsim::calibrate::read_targets(&targets)?;
     let reps = run::run_all(&s, threads, &|| {});
     let command = format!(
         "lwsim targets {}{} > docs/VALIDATION.md",
         scenario.display(),
         replicates.map(|n| format!(" --replicates {n}")).unwrap_or_default()
     );
-    print(&lwsim::calibrate::validation_doc(&s, &t, &reps, &command))
+    let (doc, failed) = lwsim::calibrate::validation_doc(&s, &t, &reps, &command);
+    print(&doc)?;
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: {} of {} targets FAIL: {}",
+            failed.len(),
+            t.len(),
+            failed.join(", ")
+        );
+        Ok(ExitCode::from(exit::CHECK_FAILED))
+    }
+}
+
+/// `lwsim completions SHELL`: the completion script on stdout.
+fn completions(shell: Shell) -> Result<ExitCode, Error> {
+    use clap_complete::Shell as S;
+    let shell = match shell {
+        Shell::Bash => S::Bash,
+        Shell::Zsh => S::Zsh,
+        Shell::Fish => S::Fish,
+        Shell::Powershell => S::PowerShell,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cli::command(), "lwsim", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+/// `lwsim man DIR`: lwsim.1 and lwsim-COMMAND.1 for every command.
+fn man_pages(dir: &Path) -> Result<ExitCode, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    clap_mangen::generate_to(cli::command(), dir).map_err(|e| Error::io(dir, e))?;
+    eprintln!("wrote {}: lwsim.1 and a page per command", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lwsim help [COMMAND]`: exactly what `lwsim [COMMAND] --help` prints.
+fn help(command: Option<&str>) -> Result<ExitCode, Error> {
+    let mut argv = vec!["lwsim"];
+    argv.extend(command);
+    argv.push("--help");
+    match Cli::try_parse_from(argv) {
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
+            let _ = e.print();
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let _ = e.print();
+            Ok(ExitCode::from(exit::BAD_INPUT))
+        }
+        Ok(_) => Ok(ExitCode::from(exit::BAD_INPUT)),
+    }
 }

@@ -139,7 +139,18 @@ pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Mon
 }
 
 /// Build report.html for the results in `dir` and write it there.
-pub fn write_report(dir: &Path) -> Result<(), Error> {
+///
+/// # Errors
+/// `Refused` (exit 2) when `dir/report.html` exists and `force` is false; `Input` when `dir`
+/// does not hold the results of `lwsim run`; `Io` when the page cannot be written.
+pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
+    let page = dir.join("report.html");
+    if !force && page.exists() {
+        return Err(Error::Refused {
+            path: page,
+            message: "exists; use --force to overwrite it".into(),
+        });
+    }
     let html = build(dir)?;
     let mut batch = Batch::default();
     batch.stage(dir.join("report.html"), html.as_bytes())?;

@@ -13,7 +13,21 @@ fn run_writes_every_result_file_with_the_promised_columns() {
     let base = scenario("deep-end-baseline.toml").display().to_string();
     let out = lwsim_in(tmp.path(), &["run", &base, "--replicates", "3"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "", "not a terminal: silent");
+    let dir_text = tmp.path().join("output/deep-end-baseline");
+    assert_eq!(
+        stderr(&out).lines().collect::<Vec<_>>().len(),
+        1,
+        "not a terminal: no progress bar, one closing line: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "wrote {}: 3 replicates in ",
+            dir_text.strip_prefix(tmp.path()).unwrap().display()
+        )),
+        "{}",
+        stderr(&out)
+    );
     let dir = tmp.path().join("output/deep-end-baseline");
     let weekly = header(&dir.join("weekly.csv"));
     assert_eq!(weekly[..4], ["replicate", "seed", "week", "month"]);

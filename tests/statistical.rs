@@ -56,7 +56,8 @@ fn validation_md_is_current_and_every_target_passes() {
     let targets = lwsim::calibrate::read_targets(&root().join("calibration/targets.toml")).unwrap();
     let reps = lwsim::run::run_all(&s, 0, &|| {});
     let command = "lwsim targets scenarios/deep-end-baseline.toml --replicates 1000 > docs/VALIDATION.md";
-    let doc = lwsim::calibrate::validation_doc(&s, &targets, &reps, command);
+    let (doc, failed) = lwsim::calibrate::validation_doc(&s, &targets, &reps, command);
+    assert!(failed.is_empty(), "targets that fail: {failed:?}");
     let committed = std::fs::read_to_string(root().join("docs/VALIDATION.md")).unwrap();
     assert!(doc == committed, "docs/VALIDATION.md is stale: run `{command}`");
     assert!(doc.contains("Every target passes.") && !doc.contains("FAIL"));

@@ -5,6 +5,7 @@ mod util;
 
 mod charts;
 mod cli;
+mod commands;
 mod determinism;
 mod invariants;
 mod mechanisms;

@@ -121,13 +121,13 @@ pub fn round_sig(x: f64, digits: i32) -> f64 {
 }
 
 /// `lwsim targets`: the scenario's headline figures against every target, as a Markdown table
-/// (docs/VALIDATION.md's), and whether every target passes.
+/// (docs/VALIDATION.md's), and the names of the targets that fail (empty when all pass).
 pub fn targets_table(
     scenario: &Scenario,
     targets: &[Target],
     replicates: &[crate::run::Replicate],
     command: &str,
-) -> (String, bool) {
+) -> (String, Vec<String>) {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -136,12 +136,14 @@ pub fn targets_table(
         scenario.simulation.seed
     );
     md.push_str("| target | source | observed | tolerance | model mean | model 90% interval | pass |\n|---|---|---|---|---|---|---|\n");
-    let mut all = true;
+    let mut failed = Vec::new();
     for t in targets {
         let s = t.model_stats(replicates);
         let mean = s.map_or(f64::NAN, |s| s.mean);
         let pass = t.passes(mean);
-        all &= pass;
+        if !pass {
+            failed.push(t.name.clone());
+        }
         let (obs, tol) = t.describe();
         let interval = s.map_or("-".into(), |s| {
             format!("{} to {}", round_sig(s.p05, 3), round_sig(s.p95, 3))
@@ -156,20 +158,22 @@ pub fn targets_table(
             if pass { "pass" } else { "**FAIL**" }
         );
     }
-    (md, all)
+    (md, failed)
 }
 
 /// The text about what the model cannot claim, kept beside the targets and appended to the table.
 const LIMITS: &str = include_str!("../../calibration/LIMITS.md");
 
-/// docs/VALIDATION.md: the targets table and what the model cannot claim.
+/// docs/VALIDATION.md: the targets table and what the model cannot claim; and the names of the
+/// targets that fail (empty when all pass), for `lwsim targets`' exit status 3.
 pub fn validation_doc(
     scenario: &Scenario,
     targets: &[Target],
     replicates: &[crate::run::Replicate],
     command: &str,
-) -> String {
-    let (table, all) = targets_table(scenario, targets, replicates, command);
+) -> (String, Vec<String>) {
+    let (table, failed) = targets_table(scenario, targets, replicates, command);
+    let all = failed.is_empty();
     let mut doc = String::from(
         "# Validation: the Deep End baseline against the literature
 
@@ -196,7 +200,7 @@ by the command below and a test fails when it is out of date.
         }
     );
     doc.push_str(LIMITS);
-    doc
+    (doc, failed)
 }
 
 #[cfg(test)]

@@ -1,0 +1,388 @@
+//! The command line's definition (clap): every command, argument, short flag and help text, in
+//! one place. `main.rs` parses with it and dispatches; the tests walk it (every argument has a
+//! description), and the README's command list, the shell completions and the man pages are
+//! generated from it.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// Exit statuses, as INTERFACE.md names them.
+pub mod exit {
+    /// The command did what was asked.
+    pub const SUCCESS: u8 = 0;
+    /// The environment failed: a file could not be written, a chart not drawn.
+    pub const FAILURE: u8 = 1;
+    /// Bad input: a missing or malformed file, an unknown key, a value out of range, a refused
+    /// overwrite.
+    pub const BAD_INPUT: u8 = 2;
+    /// The command ran, but a check it performs failed (`lwsim targets` with a FAIL row).
+    pub const CHECK_FAILED: u8 = 3;
+    /// Interrupted by SIGINT (Ctrl-C): 128 + 2.
+    pub const INTERRUPTED: u8 = 130;
+    /// Stopped by SIGTERM: 128 + 15.
+    pub const TERMINATED: u8 = 143;
+}
+
+/// The most worker threads any command accepts (`--threads`): more only adds scheduling work.
+pub const MAX_THREADS: usize = 1024;
+
+const EXIT_CODES: &str = "\
+Exit status: 0 success; 1 environment or write failure; 2 bad input (missing or malformed file,
+unknown key, value out of range, refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
+
+const TARGETS_EXIT_CODES: &str = "\
+Exit status: 0 every target passes; 3 the run finished but a target FAILs (the table is still
+printed); 1 environment or write failure; 2 bad input; 130 interrupted, 143 terminated.";
+
+const RUN_AFTER: &str = "\
+Examples:
+  lwsim run scenarios/deep-end-baseline.toml
+  lwsim run scenarios/deep-end-baseline.toml scenarios/austerity.toml -o output/cuts -f
+  lwsim run scenarios/deep-end-baseline.toml --set funding.annual_cut=0.2 --set name=cut-20 -r 200 -s 7
+
+Exit status: 0 success; 1 environment or write failure; 2 bad input (missing or malformed file,
+unknown key, value out of range, refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
+
+const SWEEP_AFTER: &str = "\
+Examples:
+  lwsim sweep scenarios/sweeps/levers-morris.toml
+  lwsim sweep scenarios/sweeps/levers-morris.toml --resume       # after an interruption
+  lwsim sweep scenarios/sweeps/levers-morris.toml --shard 0/4 -o out/shard-0
+
+Exit status: 0 success; 1 environment or write failure; 2 bad input (missing or malformed file,
+unknown key, value out of range, refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
+
+const MERGE_AFTER: &str = "\
+Examples:
+  lwsim merge out/shard-0 out/shard-1 out/shard-2 out/shard-3 -o output/levers-morris
+  lwsim merge out/shard-* -o output/levers-morris -f
+
+Exit status: 0 success; 1 environment or write failure; 2 bad input (a missing, duplicate,
+incomplete or foreign shard; refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
+
+/// The parsed command line.
+#[derive(Parser, Debug)]
+#[command(
+    name = "lwsim",
+    version,
+    about = "Simulate how social-prescribing link-worker programmes take root in general practice",
+    after_help = EXIT_CODES,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Arguments of `lwsim run`.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = RUN_AFTER)]
+pub struct RunArgs {
+    /// Scenario files (TOML); the first is the reference of a comparison.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Output directory: replaces output/<name>/ for one scenario, output/ for several.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Number of replicates (same as --set simulation.replicates=N).
+    #[arg(short, long, value_name = "N")]
+    pub replicates: Option<u32>,
+    /// Base seed (same as --set simulation.seed=S).
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub threads: Threads,
+    /// Override a scenario key, e.g. --set practices.gp_buy_in.mean=0.7 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Overwrite a directory that already holds results.
+    #[arg(short, long)]
+    pub force: bool,
+    /// No progress bar and no closing line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Per-replicate detail: weekly.csv and practices.csv hold the first N replicates
+    /// (same as --set output.detail_replicates=N; default 1,000; 0 for headers only).
+    #[arg(long, value_name = "N")]
+    pub detail: Option<u32>,
+    /// Also write report.html in each scenario's results directory.
+    #[arg(long)]
+    pub report: bool,
+}
+
+/// `--threads`, shared by every command that runs the model.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct Threads {
+    /// Worker threads, 1 to 1,024 [default: all cores]. Results do not depend on it.
+    #[arg(
+        short = 'j',
+        long = "threads",
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64)
+    )]
+    pub threads: Option<u16>,
+}
+
+impl Threads {
+    /// The thread count to hand to rayon: 0 means "all cores".
+    pub fn count(self) -> usize {
+        self.threads.map_or(0, usize::from)
+    }
+}
+
+/// A shell that `lwsim completions` writes a script for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run one or more scenarios and write their results (and a comparison, for two or more).
+    Run(RunArgs),
+    /// Run a parameter sweep (grid, lhs, morris, sobol) with replicates at every point.
+    #[command(after_help = SWEEP_AFTER)]
+    Sweep {
+        /// Sweep file (TOML).
+        #[arg(value_name = "SWEEP")]
+        file: PathBuf,
+        /// Output directory [default: output/<sweep name>/, or output/<name>-shard-I-of-N/].
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        threads: Threads,
+        /// Continue a sweep that was stopped: finished points are kept, not recomputed.
+        #[arg(long)]
+        resume: bool,
+        /// Start again in a directory that already holds a sweep.
+        #[arg(short, long)]
+        force: bool,
+        /// Run only the points whose index is I modulo N (for a cluster job array).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// No progress bar and no closing line on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Combine the directories of a sharded sweep into the files an unsharded run writes.
+    #[command(after_help = MERGE_AFTER)]
+    Merge {
+        /// The shard directories written by `lwsim sweep --shard I/N`, all N of them.
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+        /// Directory to write the merged sweep into.
+        #[arg(short, long, value_name = "DIR")]
+        out: PathBuf,
+        /// Overwrite a directory that already holds a sweep.
+        #[arg(short, long)]
+        force: bool,
+        /// No closing line on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Calibrate uncertain constants against the targets (a sweep ranked by distance; ABC rejection).
+    #[command(after_help = EXIT_CODES)]
+    Calibrate {
+        /// Calibration file (e.g. calibration/deep-end.toml).
+        #[arg(value_name = "CALIBRATION")]
+        config: PathBuf,
+        /// Output directory [default: output/<sweep name>/].
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        threads: Threads,
+        /// Continue a calibration that was stopped.
+        #[arg(long)]
+        resume: bool,
+        /// Start again in a directory that already holds one.
+        #[arg(short, long)]
+        force: bool,
+        /// No progress bar and no closing line on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check a scenario against the calibration targets; print docs/VALIDATION.md.
+    #[command(after_help = TARGETS_EXIT_CODES)]
+    Targets {
+        /// Scenario file (TOML) to run and check.
+        scenario: PathBuf,
+        /// Targets file [default: calibration/targets.toml in the scenario's folder or the
+        /// nearest folder above it, then in the working folder].
+        #[arg(long, value_name = "FILE")]
+        targets: Option<PathBuf>,
+        /// Replicates [default: the scenario's].
+        #[arg(short, long, value_name = "N")]
+        replicates: Option<u32>,
+        #[command(flatten)]
+        threads: Threads,
+    },
+    /// Write DIR/report.html: one self-contained page from the results of `lwsim run` in DIR.
+    #[command(after_help = EXIT_CODES)]
+    Report {
+        /// A results directory written by `lwsim run`.
+        dir: PathBuf,
+        /// Overwrite an existing report.html.
+        #[arg(short, long)]
+        force: bool,
+        /// No closing line on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check scenario or sweep files without running them; print `ok` per file or the errors.
+    #[command(after_help = EXIT_CODES)]
+    Validate {
+        /// Scenario or sweep files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the reference of every scenario key (docs/SCENARIOS.md) as Markdown.
+    #[command(after_help = EXIT_CODES)]
+    Keys,
+    /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
+    #[command(after_help = EXIT_CODES)]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Write the manual pages (lwsim.1 and one per command) into DIR.
+    #[command(after_help = EXIT_CODES)]
+    Man {
+        /// Directory for the pages, e.g. ~/.local/share/man/man1.
+        dir: PathBuf,
+    },
+    /// Print the help of lwsim or of one command (the same text as `lwsim COMMAND --help`).
+    #[command(after_help = EXIT_CODES)]
+    Help {
+        /// The command whose help to print.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
+}
+
+/// The clap command tree, with bin names propagated (for help, completions and man pages).
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd
+}
+
+/// The README's command list: one line per command with every argument, generated from the
+/// definition above (a test checks that README.md holds exactly this block).
+pub fn usage_lines() -> String {
+    let cmd = command();
+    let mut out = String::new();
+    for sub in cmd.get_subcommands() {
+        let mut line = format!("lwsim {}", sub.get_name());
+        for arg in sub.get_positionals() {
+            let name = arg
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map_or_else(|| arg.get_id().as_str().to_uppercase(), ToString::to_string);
+            let many = matches!(arg.get_num_args(), Some(r) if r.max_values() > 1);
+            let dots = if many { "..." } else { "" };
+            if arg.is_required_set() {
+                line.push_str(&format!(" {name}{dots}"));
+            } else {
+                line.push_str(&format!(" [{name}]{dots}"));
+            }
+        }
+        for arg in sub.get_opts().chain(
+            sub.get_arguments()
+                .filter(|a| !a.is_positional() && !a.get_action().takes_values() && a.get_id() != "help"),
+        ) {
+            let Some(long) = arg.get_long() else { continue };
+            let mut flag = match arg.get_short() {
+                Some(c) => format!("-{c}|--{long}"),
+                None => format!("--{long}"),
+            };
+            if arg.get_action().takes_values() {
+                let value = arg
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map_or("VALUE".to_string(), ToString::to_string);
+                flag.push(' ');
+                flag.push_str(&value);
+            }
+            let repeat = if matches!(arg.get_action(), clap::ArgAction::Append) {
+                "..."
+            } else {
+                ""
+            };
+            if arg.is_required_set() {
+                line.push_str(&format!(" {flag}"));
+            } else {
+                line.push_str(&format!(" [{flag}]{repeat}"));
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("lwsim --help | --version\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_argument_of_every_command_has_a_description() {
+        let cmd = command();
+        let mut missing = Vec::new();
+        for sub in std::iter::once(&cmd).chain(cmd.get_subcommands()) {
+            assert!(sub.get_about().is_some(), "`{}` has no description", sub.get_name());
+            for arg in sub.get_arguments() {
+                if arg.get_help().is_none() && !arg.is_hide_set() {
+                    missing.push(format!("{} {}", sub.get_name(), arg.get_id()));
+                }
+            }
+            let after = sub.get_after_help().map(|s| s.to_string()).unwrap_or_default();
+            assert!(
+                after.contains("Exit status:"),
+                "`{}` --help does not end with its exit codes",
+                sub.get_name()
+            );
+        }
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
+    }
+
+    #[test]
+    fn short_flags_follow_convention() {
+        let cmd = command();
+        let run = cmd.find_subcommand("run").unwrap();
+        let short = |id: &str| {
+            run.get_arguments()
+                .find(|a| a.get_id() == id)
+                .and_then(|a| a.get_short())
+        };
+        assert_eq!(short("out"), Some('o'));
+        assert_eq!(short("replicates"), Some('r'));
+        assert_eq!(short("seed"), Some('s'));
+        assert_eq!(short("threads"), Some('j'));
+        assert_eq!(short("quiet"), Some('q'));
+        assert_eq!(short("force"), Some('f'));
+    }
+
+    #[test]
+    fn thread_counts_are_bounded() {
+        let parse = |n: &str| {
+            Cli::try_parse_from(["lwsim", "keys"]).and(Cli::try_parse_from(["lwsim", "sweep", "x.toml", "-j", n]))
+        };
+        assert!(parse("1").is_ok() && parse("1024").is_ok());
+        for bad in ["0", "1025", "100000", "-1", "many"] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+        }
+    }
+}
