@@ -131,6 +131,25 @@ impl Threads {
     }
 }
 
+/// The options `lwsim sweep` and `lwsim calibrate` share (a calibration is a sweep).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SweepOpts {
+    /// Output directory [default: output/<sweep name>/, or output/<name>-shard-I-of-N/ for a shard].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub threads: Threads,
+    /// Continue a sweep that was stopped: finished points are kept, not recomputed.
+    #[arg(long)]
+    pub resume: bool,
+    /// Start again in a directory that already holds a sweep.
+    #[arg(short, long)]
+    pub force: bool,
+    /// No progress bar and no closing line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// A shell that `lwsim completions` writes a script for.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shell {
@@ -151,23 +170,11 @@ pub enum Command {
         /// Sweep file (TOML).
         #[arg(value_name = "SWEEP")]
         file: PathBuf,
-        /// Output directory [default: output/<sweep name>/, or output/<name>-shard-I-of-N/].
-        #[arg(short, long, value_name = "DIR")]
-        out: Option<PathBuf>,
         #[command(flatten)]
-        threads: Threads,
-        /// Continue a sweep that was stopped: finished points are kept, not recomputed.
-        #[arg(long)]
-        resume: bool,
-        /// Start again in a directory that already holds a sweep.
-        #[arg(short, long)]
-        force: bool,
+        opts: SweepOpts,
         /// Run only the points whose index is I modulo N (for a cluster job array).
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
-        /// No progress bar and no closing line on stderr.
-        #[arg(short, long)]
-        quiet: bool,
     },
     /// Combine the directories of a sharded sweep into the files an unsharded run writes.
     #[command(after_help = MERGE_AFTER)]
@@ -191,20 +198,8 @@ pub enum Command {
         /// Calibration file (e.g. calibration/deep-end.toml).
         #[arg(value_name = "CALIBRATION")]
         config: PathBuf,
-        /// Output directory [default: output/<sweep name>/].
-        #[arg(short, long, value_name = "DIR")]
-        out: Option<PathBuf>,
         #[command(flatten)]
-        threads: Threads,
-        /// Continue a calibration that was stopped.
-        #[arg(long)]
-        resume: bool,
-        /// Start again in a directory that already holds one.
-        #[arg(short, long)]
-        force: bool,
-        /// No progress bar and no closing line on stderr.
-        #[arg(short, long)]
-        quiet: bool,
+        opts: SweepOpts,
     },
     /// Check a scenario against the calibration targets; print docs/VALIDATION.md.
     #[command(after_help = TARGETS_EXIT_CODES)]

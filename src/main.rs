@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use lwsim::cli::{self, Cli, Command, RunArgs, Shell, exit};
+use lwsim::cli::{self, Cli, Command, RunArgs, Shell, SweepOpts, exit};
 use lwsim::error::Error;
 use lwsim::human;
 use lwsim::output::{self, RunInfo};
@@ -20,23 +20,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run_command(args),
         Command::Validate { files } => validate(&files),
-        Command::Sweep {
-            file,
-            out,
-            threads,
-            resume,
-            force,
-            shard,
-            quiet,
-        } => sweep_command(&file, out, threads.count(), resume, force, shard.as_deref(), quiet),
-        Command::Calibrate {
-            config,
-            out,
-            threads,
-            resume,
-            force,
-            quiet,
-        } => {
+        Command::Sweep { file, opts, shard } => sweep_command(&file, opts, shard.as_deref()),
+        Command::Calibrate { config, opts } => {
+            let SweepOpts {
+                out,
+                threads,
+                resume,
+                force,
+                quiet,
+            } = opts;
             let start = Instant::now();
             let bar = points_bar("calibration", quiet);
             let progress = |done: u64, total: u64| {
@@ -281,15 +273,15 @@ fn progress_bar(len: Option<u64>, name: &str, counted: &str, quiet: bool) -> Pro
     bar
 }
 
-fn sweep_command(
-    file: &Path,
-    out: Option<PathBuf>,
-    threads: usize,
-    resume: bool,
-    force: bool,
-    shard: Option<&str>,
-    quiet: bool,
-) -> Result<ExitCode, Error> {
+fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<ExitCode, Error> {
+    let SweepOpts {
+        out,
+        threads,
+        resume,
+        force,
+        quiet,
+    } = opts;
+    let threads = threads.count();
     use lwsim::sweep::run::{self, Shard};
     let start = Instant::now();
     let sweep = lwsim::sweep::spec::read(file)?;
