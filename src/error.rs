@@ -67,14 +67,19 @@ pub enum Error {
     Chart(String),
     #[error("{path}: cannot write: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// Stopped by SIGINT (status 130) or SIGTERM (143) between replicates or points.
+    #[error("interrupted by {}: stopped between replicates; temporary files removed", if *status == 143 { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
+    Interrupted { status: u8 },
 }
 
 impl Error {
-    /// The process exit status this error maps to (INTERFACE.md: 2 bad input, 1 other failure).
+    /// The process exit status this error maps to (INTERFACE.md: 2 bad input, 1 other failure,
+    /// 130 and 143 interrupted).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Refused { .. } => 2,
             Error::Io { .. } | Error::Chart(_) => 1,
+            Error::Interrupted { status } => *status,
         }
     }
 

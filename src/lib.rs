@@ -11,6 +11,7 @@ pub mod charts;
 pub mod cli;
 pub mod error;
 pub mod human;
+pub mod interrupt;
 pub mod model;
 pub mod observe;
 pub mod output;

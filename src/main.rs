@@ -11,12 +11,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use lwsim::cli::{self, Cli, Command, RunArgs, Shell, SweepOpts, exit};
 use lwsim::error::Error;
 use lwsim::human;
-use lwsim::output::{self, RunInfo};
+use lwsim::output::{self, Kind, RunInfo};
 use lwsim::scenario::{load, params};
 use lwsim::{Scenario, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = lwsim::interrupt::install() {
+        eprintln!("warning: cannot handle Ctrl-C cleanly ({e}); an interrupted run may leave temporary files");
+    }
     let result = match cli.command {
         Command::Run(args) => run_command(args),
         Command::Validate { files } => validate(&files),
@@ -106,24 +109,29 @@ fn print(text: &str) -> Result<ExitCode, Error> {
     }
 }
 
-/// Is this a sweep file (it has a top-level `design`, `scenario` or `parameter` key) rather than
-/// a scenario?
-fn is_sweep_file(path: &std::path::Path) -> bool {
-    load::read_text(path)
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .is_some_and(|t| ["design", "scenario", "parameter"].iter().any(|k| t.contains_key(*k)))
+/// Is this text a sweep file (it has a top-level `design`, `scenario` or `parameter` key)
+/// rather than a scenario? Read leniently (any value TOML's grammar takes), so that a sweep file
+/// with a bad value is still checked as a sweep.
+fn is_sweep_text(text: &str) -> bool {
+    toml::de::DeTable::parse(text).is_ok_and(|t| {
+        ["design", "scenario", "parameter"]
+            .iter()
+            .any(|k| t.get_ref().contains_key(*k))
+    })
 }
 
 fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
     let mut failed = false;
     let mut report = String::new();
     for f in files {
-        let checked = if is_sweep_file(f) {
-            lwsim::sweep::spec::read(f).map(|_| ())
-        } else {
-            load::load(f, &[]).map(|_| ())
-        };
+        // Read once: standard input and pipes can be read only once.
+        let checked = load::read_text(f).and_then(|text| {
+            if is_sweep_text(&text) {
+                lwsim::sweep::spec::read_from(f, text).map(|_| ())
+            } else {
+                load::load_text(f, text, &[]).map(|_| ())
+            }
+        });
         match checked {
             Ok(_) => report.push_str(&format!("{}: ok\n", f.display())),
             Err(e) => {
@@ -136,21 +144,23 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-fn run_command(mut args: RunArgs) -> Result<ExitCode, Error> {
+fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
+    // Each override with the flag it came from, so that a message names what the user typed.
+    let mut overrides: Vec<(&str, String)> = args.sets.iter().map(|s| ("--set", s.clone())).collect();
     if let Some(n) = args.replicates {
-        args.sets.push(format!("simulation.replicates={n}"));
+        overrides.push(("--replicates", format!("simulation.replicates={n}")));
     }
     if let Some(n) = args.detail {
-        args.sets.push(format!("output.detail_replicates={n}"));
+        overrides.push(("--detail", format!("output.detail_replicates={n}")));
     }
     if let Some(seed) = args.seed {
-        args.sets.push(format!("simulation.seed={seed}"));
+        overrides.push(("--seed", format!("simulation.seed={seed}")));
     }
+    let overrides: Vec<(&str, &str)> = overrides.iter().map(|(o, s)| (*o, s.as_str())).collect();
     let RunArgs {
         scenarios: files,
         out,
         threads,
-        sets,
         force,
         quiet,
         report,
@@ -160,7 +170,7 @@ fn run_command(mut args: RunArgs) -> Result<ExitCode, Error> {
     // Read and check every scenario, and every output directory, before running anything.
     let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in &files {
-        let s = load::load(f, &sets)?;
+        let s = load::load_text(f, load::read_text(f)?, &overrides)?;
         if let Some((other, _)) = scenarios.iter().find(|(_, o)| o.name == s.name) {
             return Err(Error::Refused {
                 path: f.clone(),
@@ -174,6 +184,15 @@ fn run_command(mut args: RunArgs) -> Result<ExitCode, Error> {
         scenarios.push((f.clone(), s));
     }
     let several = scenarios.len() > 1;
+    if several && let Some((f, s)) = scenarios.iter().find(|(_, s)| s.name == "comparison") {
+        return Err(Error::Refused {
+            path: f.clone(),
+            message: format!(
+                "is named `{}`, which collides with the comparison lwsim writes beside the scenarios' results; rename the scenario (--set name=...)",
+                s.name
+            ),
+        });
+    }
     let root = if several {
         out.clone().unwrap_or_else(|| "output".into())
     } else {
@@ -185,10 +204,15 @@ fn run_command(mut args: RunArgs) -> Result<ExitCode, Error> {
     };
     let mut locks = Vec::new();
     for (_, s) in &scenarios {
-        locks.push(output::DirLock::acquire(&dir_of(s), force)?);
+        locks.push(output::DirLock::acquire(&dir_of(s), Kind::Run, force)?);
     }
     if several {
-        locks.push(output::DirLock::acquire(&root.join("comparison"), true)?);
+        // A comparison is made anew from the scenarios just run: it replaces an older one.
+        locks.push(output::DirLock::acquire(
+            &root.join("comparison"),
+            Kind::Comparison,
+            true,
+        )?);
     }
     let command: Vec<String> = std::env::args().collect();
     let mut runs = Vec::new();
@@ -200,7 +224,7 @@ fn run_command(mut args: RunArgs) -> Result<ExitCode, Error> {
             "replicates",
             quiet,
         );
-        let replicates = run::run_all(&scenario, threads, &|| bar.inc(1));
+        let replicates = run::run_all(&scenario, threads, &|| bar.inc(1))?;
         bar.finish_and_clear();
         let info = RunInfo {
             version: env!("CARGO_PKG_VERSION"),
@@ -359,17 +383,15 @@ fn targets_command(
     replicates: Option<u32>,
     threads: usize,
 ) -> Result<ExitCode, Error> {
-    let sets: Vec<String> = replicates
-        .map(|n| format!("simulation.replicates={n}"))
-        .into_iter()
-        .collect();
-    let s = load::load(scenario, &sets)?;
+    let set = replicates.map(|n| format!("simulation.replicates={n}"));
+    let sets: Vec<(&str, &str)> = set.iter().map(|s| ("--replicates", s.as_str())).collect();
+    let s = load::load_text(scenario, load::read_text(scenario)?, &sets)?;
     let targets = match targets {
         Some(t) => t,
         None => find_targets(scenario)?,
     };
     let t = lwsim::calibrate::read_targets(&targets)?;
-    let reps = run::run_all(&s, threads, &|| {});
+    let reps = run::run_all(&s, threads, &|| {})?;
     let command = format!(
         "lwsim targets {}{} > docs/VALIDATION.md",
         scenario.display(),

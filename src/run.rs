@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 
+use crate::error::Error;
 use crate::model::World;
 use crate::observe::{self, PracticeRow, WeeklyRow};
 use crate::rng::replicate_seed;
@@ -62,15 +63,20 @@ pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
 }
 
 /// Run every replicate on `threads` threads (0: rayon's default), calling `progress` after each.
-pub fn run_all(scenario: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Vec<Replicate> {
+///
+/// # Errors
+/// [`Error::Interrupted`] when SIGINT or SIGTERM arrives (see [`crate::interrupt`]): replicates
+/// not yet started are skipped.
+pub fn run_all(scenario: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Vec<Replicate>, Error> {
     let n = scenario.simulation.replicates;
     let work = || {
         (0..n)
             .into_par_iter()
             .map(|i| {
+                crate::interrupt::check()?;
                 let r = run_replicate(scenario, i);
                 progress();
-                r
+                Ok(r)
             })
             .collect()
     };

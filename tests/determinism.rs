@@ -88,7 +88,7 @@ fn the_resolved_scenario_reproduces_the_run() {
 #[test]
 fn a_replicate_is_reproduced_from_its_seed_alone() {
     let s = load("deep-end-baseline.toml", &["simulation.replicates=3"]);
-    let all = lwsim::run::run_all(&s, 2, &|| {});
+    let all = lwsim::run::run_all(&s, 2, &|| {}).unwrap();
     let third = lwsim::run::run_replicate(&s, 2);
     assert_eq!(all[2], third);
     assert_eq!(third.seed, lwsim::rng::replicate_seed(s.simulation.seed, 2));

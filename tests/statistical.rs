@@ -22,7 +22,7 @@ fn headline(s: &lwsim::Scenario, n: u32, name: &str) -> f64 {
     s.simulation.replicates = n;
     s.output.detail_replicates = 0;
     let i = lwsim::summary::headline_index(name).expect("a headline name");
-    let reps = lwsim::run::run_all(&s, 0, &|| {});
+    let reps = lwsim::run::run_all(&s, 0, &|| {}).unwrap();
     lwsim::summary::headline_stats(&reps, i)
         .expect("defined in some replicate")
         .mean
@@ -54,7 +54,7 @@ fn validation_md_is_current_and_every_target_passes() {
     // 1,000 replicates: the command docs/VALIDATION.md names.
     let s = scenario("deep-end-baseline.toml", &["simulation.replicates=1000"]);
     let targets = lwsim::calibrate::read_targets(&root().join("calibration/targets.toml")).unwrap();
-    let reps = lwsim::run::run_all(&s, 0, &|| {});
+    let reps = lwsim::run::run_all(&s, 0, &|| {}).unwrap();
     let command = "lwsim targets scenarios/deep-end-baseline.toml --replicates 1000 > docs/VALIDATION.md";
     let (doc, failed) = lwsim::calibrate::validation_doc(&s, &targets, &reps, command);
     assert!(failed.is_empty(), "targets that fail: {failed:?}");

@@ -122,7 +122,7 @@ pub fn calibrate(
         for (rank, &p) in accepted.iter().enumerate() {
             let mut scenario = sweep.point_scenario(p);
             scenario.simulation.replicates = cfg.refine;
-            let reps = crate::run::run_all(&scenario, threads, &|| {});
+            let reps = crate::run::run_all(&scenario, threads, &|| {})?;
             let d: f64 = targets
                 .iter()
                 .map(|t| t.distance(t.model_stats(&reps).map_or(f64::NAN, |s| s.mean)))

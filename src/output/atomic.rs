@@ -4,22 +4,126 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::RESULT_FILES;
 use crate::error::Error;
 
 /// The lock file a run holds in each results directory while it writes there.
 pub const LOCK_FILE: &str = ".lwsim.lock";
 
-/// A results directory held by this process: created if needed, locked against a second run,
-/// and checked not to hold results already (unless `force`). The lock is released on drop; a
-/// lock left by a process that no longer runs (killed, crashed) is taken over.
+/// What a results directory holds: one kind only (INTERFACE.md; a run's results never mix with
+/// a sweep's). Each kind is recognised by its marker files and owns the files it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `lwsim run`: one scenario's results.
+    Run,
+    /// `comparison/` beside two or more scenarios' results.
+    Comparison,
+    /// `lwsim sweep`, `lwsim merge` and `lwsim calibrate` (a calibration is a sweep).
+    Sweep,
+    /// `lwsim seek`.
+    Seek,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [Kind::Run, Kind::Comparison, Kind::Sweep, Kind::Seek];
+
+    /// The command that writes this kind, for messages.
+    pub fn command(self) -> &'static str {
+        match self {
+            Kind::Run => "lwsim run",
+            Kind::Comparison => "a comparison (lwsim run with several scenarios)",
+            Kind::Sweep => "lwsim sweep",
+            Kind::Seek => "lwsim seek",
+        }
+    }
+
+    /// Files whose presence means a directory holds this kind.
+    fn markers(self) -> &'static [&'static str] {
+        match self {
+            Kind::Run => &["summary.json", "scenario.resolved.toml"],
+            Kind::Comparison => &["integration.csv", "effects.csv"],
+            Kind::Sweep => &["sweep.json"],
+            Kind::Seek => &["seek.json"],
+        }
+    }
+
+    /// Every file this kind writes (what `--force` removes before writing anew).
+    fn files(self) -> &'static [&'static str] {
+        match self {
+            Kind::Run => &[
+                "scenario.resolved.toml",
+                "weekly.csv",
+                "monthly.csv",
+                "practices.csv",
+                "headline.csv",
+                "summary.json",
+                "run.json",
+                "integration.png",
+                "integration.svg",
+                "stages.png",
+                "stages.svg",
+                "capacity.png",
+                "capacity.svg",
+                "report.html",
+            ],
+            Kind::Comparison => &[
+                "headline.csv",
+                "integration.csv",
+                "effects.csv",
+                "integration.png",
+                "integration.svg",
+                "headline.png",
+                "headline.svg",
+                "effects.png",
+                "effects.svg",
+                "report.html",
+            ],
+            Kind::Sweep => &[
+                "sweep.json",
+                "design.csv",
+                "sweep.csv",
+                "sweep.partial.csv",
+                "points.csv",
+                "sensitivity.csv",
+                "heatmap.png",
+                "heatmap.svg",
+                "sensitivity.png",
+                "sensitivity.svg",
+                "accepted.csv",
+                "fit.csv",
+                "chosen.toml",
+                "refined.csv",
+            ],
+            Kind::Seek => &["seek.json", "seek.csv", "seek.png", "seek.svg", "report.html"],
+        }
+    }
+
+    /// The kind a directory holds, if any (the first whose markers are present).
+    pub fn of(dir: &Path) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.markers().iter().any(|m| dir.join(m).is_file()))
+    }
+}
+
+/// A results directory held by this process: created if needed, locked against a second run
+/// (an OS advisory lock, released by the operating system when the process ends however it
+/// ends, so a killed run never leaves a lock that blocks the next), cleared of temporary files
+/// left by runs that died, and checked to hold no results of another kind (and, for a run, none
+/// of its own kind) unless `force`, which then removes every file lwsim writes there.
 #[derive(Debug)]
 pub struct DirLock {
     path: PathBuf,
+    _file: std::fs::File,
 }
 
 impl DirLock {
-    pub fn acquire(dir: &Path, force: bool) -> Result<DirLock, Error> {
+    /// Take `dir` for results of `kind`.
+    ///
+    /// # Errors
+    /// `Refused` (exit 2) when another lwsim process holds the directory, when `dir` is a plain
+    /// file, or when it holds results (of another kind, or a run's) and `force` is false; `Io`
+    /// (exit 1) when it cannot be created or locked.
+    pub fn acquire(dir: &Path, kind: Kind, force: bool) -> Result<DirLock, Error> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Refused {
                 path: dir.into(),
@@ -28,43 +132,74 @@ impl DirLock {
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let path = dir.join(LOCK_FILE);
-        let me = format!("{}\n", std::process::id());
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    f.write_all(me.as_bytes()).map_err(|e| Error::io(&path, e))?;
-                    let lock = DirLock { path };
-                    if !force && RESULT_FILES.iter().any(|f| dir.join(f).exists()) {
-                        return Err(Error::Refused {
-                            path: dir.into(),
-                            message:
-                                "already holds results; use --force to overwrite, or --out to choose another directory"
-                                    .into(),
-                        });
-                    }
-                    return Ok(lock);
+        let file = Self::lock(dir, &path)?;
+        let lock = DirLock { path, _file: file };
+        remove_stale_temporaries(dir);
+        if let Some(held) = Kind::of(dir) {
+            let same = held == kind;
+            if !force && (!same || kind != Kind::Sweep) {
+                let message = if same {
+                    "already holds results; use --force to overwrite, or --out to choose another directory".to_string()
+                } else {
+                    format!(
+                        "holds the results of {}; a results directory holds one kind: use --force to replace them whole, or --out to choose another directory",
+                        held.command()
+                    )
+                };
+                return Err(Error::Refused {
+                    path: dir.into(),
+                    message,
+                });
+            }
+            if force && (!same || kind != Kind::Sweep) {
+                for name in Kind::ALL.iter().flat_map(|k| k.files()) {
+                    let _ = std::fs::remove_file(dir.join(name));
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|t| t.trim().parse::<u32>().ok());
-                    match holder {
-                        Some(pid) if process_alive(pid) => {
-                            return Err(Error::Refused {
-                                path: dir.into(),
-                                message: format!(
-                                    "another lwsim run (process {pid}) is writing here; wait for it to finish or choose another --out (lock: {})",
-                                    path.display()
-                                ),
-                            });
-                        }
-                        // Left by a run that is gone: take it over.
-                        _ => {
-                            let _ = std::fs::remove_file(&path);
-                        }
+            }
+        }
+        Ok(lock)
+    }
+
+    /// Open the lock file and take its advisory lock, writing our process id into it.
+    fn lock(dir: &Path, path: &Path) -> Result<std::fs::File, Error> {
+        for _ in 0..3 {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            match file.try_lock() {
+                Ok(()) => {
+                    // The previous holder removes the file as it lets go: make sure the lock
+                    // we hold is on the file the path names now.
+                    if !same_file(&file, path) {
+                        continue;
                     }
+                    let me = format!("{}\n", std::process::id());
+                    file.set_len(0)
+                        .and_then(|_| file.write_all(me.as_bytes()))
+                        .map_err(|e| Error::io(path, e))?;
+                    return Ok(file);
                 }
-                Err(e) => return Err(Error::io(&path, e)),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(path).unwrap_or_default();
+                    let holder = holder.trim();
+                    let who = if holder.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (process {holder})")
+                    };
+                    return Err(Error::Refused {
+                        path: dir.into(),
+                        message: format!(
+                            "another lwsim run{who} is writing here; wait for it to finish or choose another --out (lock: {})",
+                            path.display()
+                        ),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
             }
         }
         Err(Error::Refused {
@@ -76,27 +211,38 @@ impl DirLock {
 
 impl Drop for DirLock {
     fn drop(&mut self) {
+        // Remove the file while still holding the lock; the lock goes with the descriptor.
         let _ = std::fs::remove_file(&self.path);
     }
 }
 
-/// Is process `pid` a running lwsim? (Linux: /proc, and its command name, so that a pid reused
-/// by another program after a crash does not hold the lock; elsewhere assume it is, so a lock is
-/// never stolen.)
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    let proc_root = Path::new("/proc");
-    if !proc_root.join("self").exists() {
-        return true;
-    }
-    match std::fs::read_to_string(proc_root.join(pid.to_string()).join("comm")) {
-        Ok(comm) => {
-            let me = std::fs::read_to_string(proc_root.join("self/comm")).unwrap_or_default();
-            comm.trim() == me.trim() || comm.starts_with("lwsim")
+/// Does `path` still name the open `file`?
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
         }
-        Err(_) => false,
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Remove `.NAME.tmp-PID` files: with the directory's lock held, any there were left by a run
+/// that died before it could clean up.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(".tmp-") && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -132,8 +278,14 @@ impl Batch {
         self.staged.push((tmp, path));
     }
 
-    /// Rename every staged file into place.
+    /// Rename every staged file into place; if SIGINT or SIGTERM has arrived, remove them
+    /// instead (no half-written set of results).
+    ///
+    /// # Errors
+    /// `Interrupted`, or `Io` naming the file that could not be renamed (then none of the
+    /// remaining temporary files is left behind).
     pub fn commit(mut self) -> Result<(), Error> {
+        crate::interrupt::check()?;
         let staged = std::mem::take(&mut self.staged);
         for (i, (tmp, path)) in staged.iter().enumerate() {
             if let Err(e) = std::fs::rename(tmp, path) {

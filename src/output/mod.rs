@@ -13,7 +13,7 @@ mod atomic;
 use crate::run::Replicate;
 use crate::scenario::Scenario;
 use crate::{charts, summary};
-pub use atomic::{Batch, DirLock, LOCK_FILE};
+pub use atomic::{Batch, DirLock, Kind, LOCK_FILE};
 
 /// The files a run writes; their presence marks a directory as holding results.
 pub const RESULT_FILES: [&str; 6] = [

@@ -15,36 +15,53 @@ const MAX_EXTENDS_DEPTH: usize = 32;
 /// Largest scenario file read (bytes); real ones are a few kilobytes.
 const MAX_FILE_BYTES: u64 = 1 << 20;
 
-/// One file of an `extends` chain, with its text.
+/// One file of an `extends` chain, with its text and its table.
 struct Source {
     path: PathBuf,
     text: String,
+    table: toml::Table,
 }
 
-/// Read a file as UTF-8 text, with errors naming it.
+/// The path that names standard input.
+pub const STDIN: &str = "-";
+
+/// Read a file as UTF-8 text, with errors naming it. The file is read once, as a stream, so
+/// standard input (`-`, or `/dev/stdin`), pipes and FIFOs work like files; at most
+/// 1 MiB is read.
+///
+/// # Errors
+/// A missing or unreadable file, a directory, a file over 1 MiB, text that is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
+    use std::io::Read;
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e))))?;
-    if meta.is_dir() {
+    let cannot = |e: std::io::Error| InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e)));
+    let mut bytes = Vec::new();
+    if path == Path::new(STDIN) {
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        let meta = std::fs::metadata(path).map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(InputError::at(
+                &shown,
+                None,
+                "expected a file, found a directory".into(),
+            ));
+        }
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(InputError::at(
             &shown,
             None,
-            "expected a file, found a directory".into(),
+            format!("expected a scenario file of at most {MAX_FILE_BYTES} bytes, found more"),
         ));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(InputError::at(
-            &shown,
-            None,
-            format!(
-                "expected a scenario file of at most {MAX_FILE_BYTES} bytes, found {} bytes",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::at(&shown, None, format!("cannot read file: {}", io_reason(&e))))?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
         InputError::at(
@@ -64,20 +81,35 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Load a scenario file, following `extends`, then apply `--set KEY=VALUE` overrides.
+///
+/// # Errors
+/// Every problem with the file, the files it extends and the overrides, located by file, line,
+/// column and dotted key.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, InputError> {
-    let chain = read_chain(path)?;
+    let sets: Vec<(&str, &str)> = sets.iter().map(|s| ("--set", s.as_str())).collect();
+    load_text(path, read_text(path)?, &sets)
+}
+
+/// [`load`] with the named file's text already read (each input is read once: standard input
+/// and pipes can be read only once), and each override with the flag it came from
+/// (`("--set", "practices.count=7")`, `("--replicates", "simulation.replicates=0")`), which
+/// messages name.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_text(path: &Path, text: String, sets: &[(&str, &str)]) -> Result<Scenario, InputError> {
+    let chain = read_chain(path, text)?;
     // Merge from the base-most file to the named one.
     let mut merged = toml::Table::new();
     for source in chain.iter().rev() {
-        let table: toml::Table = toml::from_str(&source.text).expect("checked in read_chain");
-        merge(&mut merged, table);
+        merge(&mut merged, source.table.clone());
     }
     merged.remove("extends");
-    let mut set_keys = Vec::new();
-    for set in sets {
-        let (key, value) = parse_set(set)?;
+    let mut set_keys: Vec<(String, &str)> = Vec::new();
+    for (origin, set) in sets {
+        let (key, value) = parse_set(origin, set)?;
         insert(&mut merged, &key, value);
-        set_keys.push(key);
+        set_keys.push((key, origin));
     }
     let scenario: Scenario = merged
         .try_into()
@@ -89,10 +121,9 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, InputError> {
     let problems = problems
         .into_iter()
         .map(|(key, message)| {
-            let location = if set_keys.contains(&key) {
-                "--set".to_string()
-            } else {
-                locate(&chain, &key)
+            let location = match set_keys.iter().rev().find(|(k, _)| *k == key) {
+                Some((_, origin)) => origin.to_string(),
+                None => locate(&chain, &key),
             };
             Problem {
                 location,
@@ -104,14 +135,18 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, InputError> {
     Err(InputError { problems })
 }
 
-/// Read the named file and every file its `extends` names, checking each on its own.
-fn read_chain(path: &Path) -> Result<Vec<Source>, InputError> {
+/// Check the named file (its text given) and read and check every file its `extends` names.
+fn read_chain(path: &Path, text: String) -> Result<Vec<Source>, InputError> {
     let mut chain: Vec<Source> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut next = Some(path.to_path_buf());
+    let mut first = Some(text);
     while let Some(path) = next.take() {
-        let text = read_text(&path)?;
-        let extends = check_text(&path.display().to_string(), &text)?;
+        let text = match first.take() {
+            Some(text) => text,
+            None => read_text(&path)?,
+        };
+        let (extends, table) = check_text(&path.display().to_string(), &text)?;
         let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
         seen.push(canonical);
         if let Some((target, span)) = extends {
@@ -140,13 +175,17 @@ fn read_chain(path: &Path) -> Result<Vec<Source>, InputError> {
             }
             next = Some(resolved);
         }
-        chain.push(Source { path, text });
+        chain.push(Source { path, text, table });
     }
     Ok(chain)
 }
 
-/// Check one file's syntax, keys and types; return its `extends` target and the target's span.
-fn check_text(file: &str, text: &str) -> Result<Option<(String, std::ops::Range<usize>)>, InputError> {
+/// The file's `extends` target with its span, if any.
+type Extends = Option<(String, std::ops::Range<usize>)>;
+
+/// Check one file's syntax, keys and types; return its `extends` target (with the target's
+/// span) and its table.
+fn check_text(file: &str, text: &str) -> Result<(Extends, toml::Table), InputError> {
     let doc = DeTable::parse(text).map_err(|e| {
         let at = e.span().map_or(file.to_string(), |s| location(file, text, s.start));
         InputError::at(&at, None, format!("malformed TOML: {}", first_line(e.message())))
@@ -160,11 +199,13 @@ fn check_text(file: &str, text: &str) -> Result<Option<(String, std::ops::Range<
     }
     // Types: serde reports the first value of the wrong type, with its span and path.
     parse_toml::<Scenario>(file, text)?;
+    // A value serde took that a TOML table cannot hold (an integer beyond 64-bit signed).
+    let table: toml::Table = parse_toml(file, text)?;
     let extends = doc.get_ref().get("extends").and_then(|v| match v.get_ref() {
         DeValue::String(s) => Some((s.to_string(), v.span())),
         _ => None,
     });
-    Ok(extends)
+    Ok((extends, table))
 }
 
 /// Collect every key that is not a scenario key, with the nearest valid names.
@@ -177,10 +218,24 @@ fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: 
             format!("{prefix}.{name}")
         };
         if is_table(&dotted) {
-            if let DeValue::Table(inner) = value.get_ref() {
-                unknown_keys(inner, &dotted, file, text, out);
+            match value.get_ref() {
+                DeValue::Table(inner) => unknown_keys(inner, &dotted, file, text, out),
+                DeValue::Array(_) => {
+                    let start = key.span().start;
+                    out.push((
+                        start,
+                        Problem {
+                            location: location(file, text, start),
+                            key: Some(dotted.clone()),
+                            message: format!(
+                                "expected one table [{dotted}], found an array (`[[{dotted}]]` makes an array of tables)"
+                            ),
+                        },
+                    ));
+                }
+                _ => {} // another non-table here is a type error, reported by serde
             }
-            continue; // a non-table here is a type error, reported by serde
+            continue;
         }
         if spec(&dotted).is_some() || dotted == "extends" {
             continue;
@@ -229,8 +284,48 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Res
         let inner = e.into_inner();
         let at = inner.span().map_or(file.to_string(), |s| location(file, text, s.start));
         let key = (!key.is_empty() && key != ".").then_some(key);
-        InputError::at(&at, key.as_deref(), clean_message(inner.message()))
+        let literal = inner.span().and_then(|s| text.get(s)).unwrap_or("").trim();
+        InputError::at(&at, key.as_deref(), describe(inner.message(), literal))
     })
+}
+
+/// Serde's message for a value of the wrong type, in plain words, naming what the user wrote
+/// where the message's own words would mislead (a date is not a "map"; `[[x]]` is an array of
+/// tables; a number past TOML's 64-bit integers is not a "u64" problem).
+fn describe(message: &str, literal: &str) -> String {
+    let m = clean_message(message);
+    let expected = m
+        .strip_prefix("expected ")
+        .and_then(|r| r.split_once(", found "))
+        .map(|(e, _)| e.to_string());
+    let is_number = literal
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit());
+    if message.contains("too large") || message.contains("overflow") || (is_number && m.contains("found string")) {
+        return format!(
+            "expected a number TOML can hold (integers from -9223372036854775808 to 9223372036854775807), found {literal}"
+        );
+    }
+    // TOML's dates and times reach serde as maps; so do inline tables.
+    let found = if m.contains("found map") && literal.starts_with('{') {
+        Some(format!("an inline table `{}`", first_line(literal)))
+    } else if m.contains("found map") && literal.starts_with(|c: char| c.is_ascii_digit()) {
+        Some(format!("a date or time `{literal}`"))
+    } else if literal.starts_with("[[")
+        || (m.contains("found a sequence") || m.contains("found sequence")) && literal.starts_with('[')
+    {
+        Some(if literal.starts_with("[[") {
+            format!("an array of tables `{}`", first_line(literal))
+        } else {
+            format!("an array `{}`", first_line(literal))
+        })
+    } else {
+        None
+    };
+    match (expected, found) {
+        (Some(e), Some(f)) => format!("expected {e}, found {f}"),
+        _ => m,
+    }
 }
 
 /// Where a key was set: the nearest file in the chain that sets it.
@@ -256,11 +351,12 @@ fn locate(chain: &[Source], key: &str) -> String {
     "(default)".into()
 }
 
-/// Split `KEY=VALUE`, check the key, and parse VALUE as a TOML value (a bare word is a string).
-fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
+/// Split `KEY=VALUE`, check the key, and parse VALUE as a TOML value (a bare word that is not
+/// a number is a string). `origin` is the flag the override came from, for messages.
+fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputError> {
     let Some((key, raw)) = set.split_once('=') else {
         return Err(InputError::at(
-            "--set",
+            origin,
             None,
             format!("expected KEY=VALUE, found {set:?}"),
         ));
@@ -268,31 +364,59 @@ fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
     let key = key.trim();
     if key.is_empty() {
         return Err(InputError::at(
-            "--set",
+            origin,
             None,
             format!("expected a key before '=', found {set:?}"),
+        ));
+    }
+    if key == "extends" {
+        return Err(InputError::at(
+            origin,
+            Some(key),
+            "`extends` names a file to build on and can be set only in a scenario file, not with --set".into(),
         ));
     }
     if spec(key).is_none() {
         let mut nearest: Vec<(f64, &str)> = params::SPECS
             .iter()
             .map(|s| (strsim::jaro_winkler(key, s.key), s.key))
+            .filter(|(score, _)| *score > 0.8)
             .collect();
         nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
         let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
-        return Err(InputError::at(
-            "--set",
-            Some(key),
-            format!("unknown key; did you mean {}?", hint.join(" or ")),
-        ));
+        let hint = if hint.is_empty() {
+            "`lwsim keys` lists every key".to_string()
+        } else {
+            format!("did you mean {}?", hint.join(" or "))
+        };
+        return Err(InputError::at(origin, Some(key), format!("unknown key; {hint}")));
     }
     let raw = raw.trim();
+    let number_like = raw
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '.');
     let value = match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
         Ok(mut t) => t.remove("v").expect("parsed one key"),
+        Err(e) if number_like => {
+            let m = e.message();
+            let why = if m.contains("too large")
+                || m.contains("overflow")
+                || raw.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            {
+                "a number TOML can hold (integers from -9223372036854775808 to 9223372036854775807)".to_string()
+            } else {
+                format!("a number ({})", first_line(m))
+            };
+            return Err(InputError::at(
+                origin,
+                Some(key),
+                format!("expected {why}, found {raw}"),
+            ));
+        }
         Err(_) if !raw.contains(['"', '\'', '[', '{', '=']) && !raw.is_empty() => toml::Value::String(raw.to_string()),
         Err(_) => {
             return Err(InputError::at(
-                "--set",
+                origin,
                 Some(key),
                 format!("expected a TOML value, found {raw:?}"),
             ));
@@ -302,7 +426,7 @@ fn parse_set(set: &str) -> Result<(String, toml::Value), InputError> {
     let mut alone = toml::Table::new();
     insert(&mut alone, key, value.clone());
     if let Err(e) = alone.try_into::<Scenario>() {
-        return Err(InputError::at("--set", Some(key), clean_message(e.message())));
+        return Err(InputError::at(origin, Some(key), describe(e.message(), raw)));
     }
     Ok((key.to_string(), value))
 }

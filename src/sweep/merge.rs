@@ -8,7 +8,7 @@ use super::finish::finish;
 use super::run::{JOURNAL, Shard, design_csv, header, manifest, read_manifest};
 use super::spec::Sweep;
 use crate::error::{Error, InputError};
-use crate::output::{Batch, DirLock};
+use crate::output::{Batch, DirLock, Kind};
 
 /// `lwsim merge`: combine complete shard directories into the files an unsharded run writes.
 pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
@@ -65,7 +65,7 @@ pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
         });
     }
     found.sort();
-    let _lock = DirLock::acquire(out, true)?;
+    let _lock = DirLock::acquire(out, Kind::Sweep, force)?;
     if !force && out.join("sweep.json").exists() {
         return Err(Error::Refused {
             path: out.into(),

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::finish::finish;
 use super::spec::Sweep;
 use crate::error::{Error, InputError};
-use crate::output::{Batch, DirLock};
+use crate::output::{Batch, DirLock, Kind};
 
 pub const JOURNAL: &str = "sweep.partial.csv";
 
@@ -172,7 +172,7 @@ fn finished_prefix(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(usize, u
 /// Run (or resume) a sweep, or one shard of it.
 pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
     let dir = opts.out;
-    let _lock = DirLock::acquire(dir, true)?;
+    let _lock = DirLock::acquire(dir, Kind::Sweep, opts.force)?;
     let journal = dir.join(JOURNAL);
     let mut done = 0;
     let mut resumed_len = None;
@@ -245,10 +245,12 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
     .max(8);
     let outcome_idx = sweep.outcome_indices();
     for (c, points) in todo.chunks(chunk).enumerate() {
-        let work = || -> Vec<String> {
+        // A point not started because SIGINT or SIGTERM arrived is None.
+        let work = || -> Vec<Option<String>> {
             points
                 .par_iter()
                 .map(|&p| {
+                    crate::interrupt::received().is_none().then_some(())?;
                     let scenario = sweep.point_scenario(p);
                     let mut rows = String::new();
                     for r in 0..sweep.replicates {
@@ -265,7 +267,7 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
                         }
                         rows.push('\n');
                     }
-                    rows
+                    Some(rows)
                 })
                 .collect()
         };
@@ -273,10 +275,13 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
             Some(pool) => pool.install(work),
             None => work(),
         };
-        for b in blocks {
+        // Finished points in order, up to the first that was not started: --resume goes on
+        // from there.
+        for b in blocks.iter().map_while(Option::as_ref) {
             file.write_all(b.as_bytes()).map_err(|e| Error::io(&journal, e))?;
         }
         file.sync_data().map_err(|e| Error::io(&journal, e))?;
+        crate::interrupt::check()?;
         (opts.progress)((done + (c * chunk) + points.len()) as u64, total);
     }
     drop(file);

@@ -178,8 +178,18 @@ fn locate(file: &str, text: &str, parameter: Option<usize>, key: &str) -> String
 }
 
 /// Read and check a sweep file, and build its design.
+///
+/// # Errors
+/// Every problem with the file, located by file, line, column and key.
 pub fn read(path: &Path) -> Result<Sweep, InputError> {
-    let text = read_text(path)?;
+    read_from(path, read_text(path)?)
+}
+
+/// [`read`] with the file's text already read (standard input and pipes are read once).
+///
+/// # Errors
+/// As [`read`].
+pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
     let file = path.display().to_string();
     let err = |parameter: Option<usize>, key: &str, shown: &str, msg: String| {
         InputError::at(&locate(&file, &text, parameter, key), Some(shown), msg)
