@@ -135,6 +135,59 @@ enum Command {
     },
     /// Print the reference of every scenario key (docs/SCENARIOS.md) as Markdown.
     Keys,
+    /// What would it take? Find the lever value at which a goal on a headline figure is just met.
+    Seek(SeekArgs),
+}
+
+#[derive(Args)]
+struct SeekArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// The numeric scenario key to turn, e.g. funding.annual_cut.
+    #[arg(long, value_name = "KEY")]
+    lever: String,
+    /// The goal on the mean of a summary.json figure: 'MEASURE >= X' or 'MEASURE <= X'.
+    #[arg(long, value_name = "GOAL")]
+    goal: String,
+    /// Lowest lever value searched (default: the key's minimum).
+    #[arg(long, allow_negative_numbers = true)]
+    min: Option<f64>,
+    /// Highest lever value searched (default: the key's maximum).
+    #[arg(long, allow_negative_numbers = true)]
+    max: Option<f64>,
+    /// Replicates at each lever value near the crossing (a quarter of them in the coarse scan; default 400).
+    #[arg(short, long)]
+    replicates: Option<u32>,
+    /// Confidence of the interval around the answer.
+    #[arg(long, default_value_t = 0.9)]
+    confidence: f64,
+    /// The end of the range the search starts from; the answer is the first crossing from there.
+    #[arg(long, value_enum, default_value_t = SeekFrom::Low)]
+    from: SeekFrom,
+    /// Base seed (default: the scenario's); replicate r has the same seed at every lever value.
+    #[arg(short, long)]
+    seed: Option<u64>,
+    /// Override a scenario key: --set practices.count=12 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Output directory (default: output/seek-<scenario name>-<lever>/).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(short = 'j', long, default_value_t = 0)]
+    threads: usize,
+    /// Overwrite a directory that already holds results.
+    #[arg(short, long)]
+    force: bool,
+    /// No progress bar and no closing line on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SeekFrom {
+    Low,
+    High,
 }
 
 fn main() -> ExitCode {
@@ -190,6 +243,7 @@ fn main() -> ExitCode {
             lwsim::sweep::merge::merge(&shards, &out, force).map(|_| ExitCode::SUCCESS)
         }
         Command::Keys => print(&params::markdown()),
+        Command::Seek(args) => seek_command(&args),
         Command::Report { dir } => {
             lwsim::report::write_report(&dir).and_then(|_| print(&format!("{}\n", dir.join("report.html").display())))
         }
@@ -401,6 +455,41 @@ fn sweep_command(
 /// A progress bar counting sweep points.
 fn points_bar(name: &str, quiet: bool) -> ProgressBar {
     progress_bar(None, name, "points, {eta} left", quiet)
+}
+
+fn seek_command(args: &SeekArgs) -> Result<ExitCode, Error> {
+    let bar = progress_bar(None, "seek", "replicates, {per_sec}", args.quiet);
+    let progress = |done: u64| bar.set_position(done);
+    let outcome = lwsim::seek::seek(&lwsim::seek::Options {
+        scenario: &args.scenario,
+        sets: &args.sets,
+        lever: &args.lever,
+        goal: &args.goal,
+        min: args.min,
+        max: args.max,
+        replicates: args.replicates,
+        confidence: args.confidence,
+        from: match args.from {
+            SeekFrom::Low => lwsim::seek::From::Low,
+            SeekFrom::High => lwsim::seek::From::High,
+        },
+        seed: args.seed,
+        out: args.out.clone(),
+        force: args.force,
+        threads: args.threads,
+        command: std::env::args().collect(),
+        progress: &progress,
+    })?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        eprintln!(
+            "seek: {} lever values, {} replicates -> {}",
+            outcome.json.evaluations,
+            outcome.json.replicate_runs,
+            outcome.dir.display()
+        );
+    }
+    print(&format!("{}\n", outcome.json.answer))
 }
 
 fn targets_command(
