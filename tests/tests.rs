@@ -11,5 +11,6 @@ mod mechanisms;
 mod properties;
 mod robustness;
 mod scenarios;
+mod seek;
 mod sweeps;
 mod validation;

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::method::t_quantile;
-use super::{Row, SeekJson, show};
+use super::{Row, SeekJson};
 use crate::charts::{self, BLUE, DrawResult, GREEN, INK, Rendered, VERMILLION, err, text, title_style};
 
 struct SeekChart {
@@ -41,7 +41,7 @@ pub fn draw(json: &SeekJson, rows: &[Row]) -> Result<Rendered, String> {
     let pad = ((hi - lo) * 0.08).max(1e-9);
     lo -= pad;
     hi += pad;
-    let show = |x: f64| show(x, json.min, json.max, json.integer);
+    let show = |x: f64| json.show(x);
     let answer = json.value.zip(json.interval).map(|(v, [a, b])| (v, a, b));
     let answer_label = match answer {
         Some((v, a, b)) => format!(

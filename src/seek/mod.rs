@@ -274,19 +274,37 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     Ok(Outcome { dir, json })
 }
 
-/// A lever value for people: whole numbers for an integer key, else to a precision that suits
-/// the range searched.
-pub fn show(x: f64, min: f64, max: f64, integer: bool) -> String {
+/// How many decimals to show lever values with: none for an integer key; else to suit the
+/// range searched, and more if the interval's ends would otherwise look the same.
+pub fn decimals(min: f64, max: f64, integer: bool, interval: Option<[f64; 2]>) -> usize {
     if integer {
-        return format!("{x:.0}");
+        return 0;
     }
-    let decimals = (2.0 - (max - min).log10().floor()).clamp(0.0, 9.0) as usize;
+    let mut d = (2.0 - (max - min).log10().floor()).clamp(0.0, 9.0) as usize;
+    if let Some([lo, hi]) = interval {
+        while d < 9 && lo != hi && format!("{lo:.d$}") == format!("{hi:.d$}") {
+            d += 1;
+        }
+    }
+    d
+}
+
+/// A lever value for people, with `decimals` decimals.
+pub fn show(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}")
+}
+
+impl SeekJson {
+    /// A lever value for people, to the precision of [`decimals`].
+    pub fn show(&self, x: f64) -> String {
+        show(x, decimals(self.min, self.max, self.integer, self.interval))
+    }
 }
 
 /// seek.json from the method's answer.
 fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, found: &method::Found) -> SeekJson {
-    let show = |x: f64| show(x, s.min, s.max, s.integer);
+    let d = decimals(s.min, s.max, s.integer, found.interval.map(|(a, b)| [a, b]));
+    let show = |x: f64| show(x, d);
     let from = match s.from {
         From::Low => "low",
         From::High => "high",
@@ -466,9 +484,10 @@ mod tests {
 
     #[test]
     fn values_are_shown_to_the_precision_of_the_range() {
-        assert_eq!(show(0.1734, 0.0, 1.0, false), "0.17");
-        assert_eq!(show(37.0, 1.0, 1000.0, true), "37");
-        assert_eq!(show(0.1734, 0.1, 0.3, false), "0.173");
+        assert_eq!(show(0.1734, decimals(0.0, 1.0, false, None)), "0.17");
+        assert_eq!(show(37.0, decimals(1.0, 1000.0, true, None)), "37");
+        assert_eq!(show(0.1734, decimals(0.1, 0.3, false, None)), "0.173");
+        assert_eq!(decimals(0.0, 1.0, false, Some([0.2061, 0.2139])), 3);
         assert_eq!(show_mean(0.30041), "0.300");
         assert_eq!(show_mean(1234.5), "1234");
     }

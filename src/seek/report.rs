@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Row, SeekJson, reproduce_command, shell_quote, show, show_mean};
+use super::{Row, SeekJson, reproduce_command, shell_quote, show_mean};
 use crate::error::{Error, InputError};
 use crate::report::{escape, inline_svg, page_head};
 use crate::scenario::load::read_text;
@@ -33,7 +33,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
-    let show = |x: f64| show(x, json.min, json.max, json.integer);
+    let show = |x: f64| json.show(x);
 
     let mut h = page_head(&format!("lwsim seek: {}", escape(&json.goal)));
     let _ = writeln!(
@@ -46,11 +46,10 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         show(json.max)
     );
     h.push_str("<h2>Answer</h2>\n");
-    let answer = json.answer.strip_prefix("no answer: ").unwrap_or(&json.answer);
     let _ = writeln!(
         h,
         "<p style=\"font-size: 1.3em\"><b>{}</b></p>",
-        escape(&capitalise(answer))
+        escape(&capitalise(&json.answer))
     );
     if json.value.is_some() {
         let _ = writeln!(
