@@ -305,50 +305,40 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
     let open_near = near(&cache.point(g[k_near])).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater);
     let open_far = far(&cache.point(g[k_far])).partial_cmp(&0.0) != Some(std::cmp::Ordering::Less);
 
-    let mut brackets = vec![Bisection { a: g[j - 1], b: g[j] }];
-    if !open_near {
-        brackets.push(Bisection {
-            a: g[k_near],
-            b: g[k_near + 1],
-        });
-    }
-    if !open_far {
-        brackets.push(Bisection {
-            a: g[k_far - 1],
-            b: g[k_far],
-        });
-    }
-    let roles: Vec<u8> = std::iter::once(0)
-        .chain((!open_near).then_some(1))
-        .chain((!open_far).then_some(2))
-        .collect();
-    let test = |i: usize, p: &Point| match roles[i] {
-        0 => holds(p) == holds_at_start,
-        1 => near(p) > 0.0,
-        _ => far(p) >= 0.0,
-    };
-    bisect_all(&mut cache, s, &mut brackets, &test);
-
-    let mut k = 0;
+    let mut brackets = [Bisection { a: g[j - 1], b: g[j] }];
+    bisect_all(&mut cache, s, &mut brackets, &|_, p| holds(p) == holds_at_start);
     let root = {
         let (a, b) = (cache.point(brackets[0].a), cache.point(brackets[0].b));
         // An integer answer: the last value, from the start, with the start's status if that is
         // "holds" (the largest/smallest value keeping the goal), else the first that meets it.
         zero(s, a.value, d(&a), b.value, d(&b), holds_at_start)
     };
+    // The interval's ends: where a band function changes sign between two neighbouring scan
+    // values (both with the full replicates), by linear interpolation; an integer end is rounded
+    // outward. Not bisected: even with common random numbers a model's mean can be jagged at a
+    // fine scale, and a bisection would stop at the first local spike (many tests along x).
+    let interpolate = |a: f64, b: f64, f: &dyn Fn(&Point) -> f64, outward: f64| {
+        let (fa, fb) = (f(&cache.point(a)), f(&cache.point(b)));
+        let x = if fa.is_finite() && fb.is_finite() && fa != fb {
+            a + (b - a) * fa / (fa - fb)
+        } else {
+            (a + b) / 2.0
+        };
+        match (s.integer, outward > x) {
+            (false, _) => x,
+            (true, true) => x.ceil(),
+            (true, false) => x.floor(),
+        }
+    };
     let lo = if open_near {
         g[0]
     } else {
-        k += 1;
-        let (a, b) = (cache.point(brackets[k].a), cache.point(brackets[k].b));
-        zero(s, a.value, near(&a), b.value, near(&b), false)
+        interpolate(g[k_near], g[k_near + 1], &near, g[k_near])
     };
     let hi = if open_far {
         g[g.len() - 1]
     } else {
-        k += 1;
-        let (a, b) = (cache.point(brackets[k].a), cache.point(brackets[k].b));
-        zero(s, a.value, far(&a), b.value, far(&b), true)
+        interpolate(g[k_far - 1], g[k_far], &far, g[k_far])
     };
     let (lo, hi) = (lo.min(hi).min(root), lo.max(hi).max(root));
     finish(
