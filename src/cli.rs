@@ -61,6 +61,15 @@ Examples:
 Exit status: 0 success; 1 environment or write failure; 2 bad input (a missing, duplicate,
 incomplete or foreign shard; refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
 
+const SEEK_AFTER: &str = "\
+Examples:
+  lwsim seek scenarios/deep-end-baseline.toml --lever practices.gp_buy_in.mean --goal 'integration_rate_24m >= 0.5'
+  lwsim seek scenarios/deep-end-baseline.toml --lever funding.annual_cut --goal 'share_connected >= 0.25' -r 800
+
+Exit status: 0 success (also when the goal holds everywhere or nowhere: seek.json says so); 1
+environment or write failure; 2 bad input (unknown lever or measure, malformed goal, bounds out
+of range, refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
+
 /// The parsed command line.
 #[derive(Parser, Debug)]
 #[command(
@@ -148,6 +157,60 @@ pub struct SweepOpts {
     /// No progress bar and no closing line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Arguments of `lwsim seek` (docs/SEEK.md).
+#[derive(Args, Debug, Clone)]
+pub struct SeekArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The numeric scenario key to turn, e.g. funding.annual_cut.
+    #[arg(long, value_name = "KEY")]
+    pub lever: String,
+    /// The goal on the mean of a summary.json figure: 'MEASURE >= X' or 'MEASURE <= X'.
+    #[arg(long, value_name = "GOAL")]
+    pub goal: String,
+    /// Lowest lever value searched [default: the key's minimum].
+    #[arg(long, allow_negative_numbers = true, value_name = "A")]
+    pub min: Option<f64>,
+    /// Highest lever value searched [default: the key's maximum].
+    #[arg(long, allow_negative_numbers = true, value_name = "B")]
+    pub max: Option<f64>,
+    /// Replicates per lever value near the crossing; the scan uses a quarter [default: 400].
+    #[arg(short, long, value_name = "N")]
+    pub replicates: Option<u32>,
+    /// Confidence of the interval around the answer.
+    #[arg(long, default_value_t = 0.9, value_name = "C")]
+    pub confidence: f64,
+    /// The end of the range the search starts from; the answer is the first crossing from there.
+    #[arg(long, value_enum, default_value_t = SeekFrom::Low)]
+    pub from: SeekFrom,
+    /// Base seed [default: the scenario's]; replicate r has the same seed at every lever value.
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Override a scenario key, e.g. --set practices.count=12 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Output directory [default: output/seek-<scenario name>-<lever>/].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub threads: Threads,
+    /// Overwrite a directory that already holds results.
+    #[arg(short, long)]
+    pub force: bool,
+    /// No progress bar and no closing line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The end of the lever's range `lwsim seek` starts from.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeekFrom {
+    /// From the key's minimum (or --min) upwards.
+    Low,
+    /// From the key's maximum (or --max) downwards.
+    High,
 }
 
 /// A shell that `lwsim completions` writes a script for.
@@ -238,6 +301,9 @@ pub enum Command {
     /// Print the reference of every scenario key (docs/SCENARIOS.md) as Markdown.
     #[command(after_help = EXIT_CODES)]
     Keys,
+    /// What would it take? Find the lever value at which a goal on a headline figure is just met.
+    #[command(after_help = SEEK_AFTER)]
+    Seek(SeekArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
     #[command(after_help = EXIT_CODES)]
     Completions {

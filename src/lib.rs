@@ -19,6 +19,7 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod seek;
 pub mod summary;
 pub mod sweep;
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use lwsim::cli::{self, Cli, Command, RunArgs, Shell, SweepOpts, exit};
+use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, Shell, SweepOpts, exit};
 use lwsim::error::Error;
 use lwsim::human;
 use lwsim::output::{self, Kind, RunInfo};
@@ -82,6 +82,7 @@ fn main() -> ExitCode {
         Command::Completions { shell } => completions(shell),
         Command::Man { dir } => man_pages(&dir),
         Command::Help { command } => help(command.as_deref()),
+        Command::Seek(args) => seek_command(&args),
     };
     match result {
         Ok(code) => code,
@@ -375,6 +376,42 @@ fn find_targets(scenario: &Path) -> Result<PathBuf, Error> {
             "no calibration/targets.toml in this scenario's folder, the folders above it, or the working folder; pass --targets FILE".into(),
         ))
     })
+}
+
+fn seek_command(args: &SeekArgs) -> Result<ExitCode, Error> {
+    let bar = progress_bar(None, "seek", "replicates", args.quiet);
+    let progress = |done: u64| bar.set_position(done);
+    let outcome = lwsim::seek::seek(&lwsim::seek::Options {
+        scenario: &args.scenario,
+        sets: &args.sets,
+        lever: &args.lever,
+        goal: &args.goal,
+        min: args.min,
+        max: args.max,
+        replicates: args.replicates,
+        confidence: args.confidence,
+        from: match args.from {
+            SeekFrom::Low => lwsim::seek::From::Low,
+            SeekFrom::High => lwsim::seek::From::High,
+        },
+        seed: args.seed,
+        out: args.out.clone(),
+        force: args.force,
+        threads: args.threads.count(),
+        command: std::env::args().collect(),
+        progress: &progress,
+    })?;
+    bar.finish_and_clear();
+    done_line(
+        args.quiet,
+        &format!(
+            "wrote {}: {} lever values, {} replicates",
+            outcome.dir.display(),
+            human::count(outcome.json.evaluations as u64),
+            human::count(outcome.json.replicate_runs as u64)
+        ),
+    );
+    print(&format!("{}\n", outcome.json.answer))
 }
 
 fn targets_command(

@@ -138,11 +138,49 @@ pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Mon
     Ok(m)
 }
 
+/// The page's head, its style (the font embedded) and the opening `<body>`: shared by every
+/// report lwsim writes. `title` is HTML already escaped.
+pub(crate) fn page_head(title: &str) -> String {
+    let font = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::regular());
+    let bold = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::bold());
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+@font-face {{ font-family: "DejaVu Sans"; font-weight: normal; src: url(data:font/ttf;base64,{font}) format("truetype"); }}
+@font-face {{ font-family: "DejaVu Sans"; font-weight: bold; src: url(data:font/ttf;base64,{bold}) format("truetype"); }}
+body {{ font-family: "DejaVu Sans", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }}
+svg text {{ font-family: "DejaVu Sans", sans-serif !important; }}
+h1 {{ font-size: 1.7em; margin-bottom: 0.2em; }} h2 {{ font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }}
+table {{ border-collapse: collapse; margin: 0.6em 0; }} th, td {{ border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; }} th {{ background: #f0f0f0; }}
+figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figure svg {{ width: 100%; height: auto; border: 1px solid #ddd; }}
+figcaption {{ font-size: 0.9em; color: #555; }}
+pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
+.note {{ color: #555; font-size: 0.9em; }}
+@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} }}
+</style></head><body>
+"#
+    )
+}
+
+/// An SVG file's markup without its XML declaration, to inline in a page.
+pub(crate) fn inline_svg(svg: &str) -> &str {
+    let svg = svg.trim_start_matches(|c| c != '<');
+    if svg.starts_with("<?xml") {
+        svg.split_once("?>").map_or(svg, |(_, rest)| rest)
+    } else {
+        svg
+    }
+}
+
 /// Build report.html for the results in `dir` and write it there.
 ///
 /// # Errors
 /// `Refused` (exit 2) when `dir/report.html` exists and `force` is false; `Input` when `dir`
-/// does not hold the results of `lwsim run`; `Io` when the page cannot be written.
+/// holds neither the results of `lwsim run` nor of `lwsim seek`; `Io` when the page cannot be
+/// written.
 pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
     let page = dir.join("report.html");
     if !force && page.exists() {
@@ -151,7 +189,11 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
             message: "exists; use --force to overwrite it".into(),
         });
     }
-    let html = build(dir)?;
+    let html = if dir.join("seek.json").is_file() {
+        crate::seek::report::build(dir)?
+    } else {
+        build(dir)?
+    };
     let mut batch = Batch::default();
     batch.stage(dir.join("report.html"), html.as_bytes())?;
     batch.commit()
@@ -174,30 +216,11 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     let replicates = summary["replicates"].as_u64().unwrap_or(0) as usize;
     let monthly = read_monthly(dir, &scenario.name, replicates)?;
 
-    let mut h = String::new();
-    let font = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::regular());
-    let bold = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::bold());
     let name = escape(&scenario.name);
+    let mut h = page_head(&format!("lwsim: {name}"));
     let _ = write!(
         h,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>lwsim: {name}</title>
-<style>
-@font-face {{ font-family: "DejaVu Sans"; font-weight: normal; src: url(data:font/ttf;base64,{font}) format("truetype"); }}
-@font-face {{ font-family: "DejaVu Sans"; font-weight: bold; src: url(data:font/ttf;base64,{bold}) format("truetype"); }}
-body {{ font-family: "DejaVu Sans", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }}
-svg text {{ font-family: "DejaVu Sans", sans-serif !important; }}
-h1 {{ font-size: 1.7em; margin-bottom: 0.2em; }} h2 {{ font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }}
-table {{ border-collapse: collapse; margin: 0.6em 0; }} th, td {{ border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; }}
-td.n {{ text-align: right; font-variant-numeric: tabular-nums; }} th {{ background: #f0f0f0; }}
-figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figure svg {{ width: 100%; height: auto; border: 1px solid #ddd; }}
-figcaption {{ font-size: 0.9em; color: #555; }}
-pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
-.note {{ color: #555; font-size: 0.9em; }}
-@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} }}
-</style></head><body>
-<h1>lwsim report: {name}</h1>
+        r#"<h1>lwsim report: {name}</h1>
 <p>{desc}</p>
 "#,
         desc = escape(&scenario.description)
@@ -264,12 +287,7 @@ pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; 
             Ok(svg) if svg.contains("<svg") => svg,
             _ => draw(&monthly).map_err(Error::Chart)?.svg,
         };
-        let svg = svg.trim_start_matches(|c| c != '<');
-        let svg = if svg.starts_with("<?xml") {
-            svg.split_once("?>").map_or(svg, |(_, rest)| rest)
-        } else {
-            svg
-        };
+        let svg = inline_svg(&svg);
         let _ = writeln!(h, "<figure>{svg}<figcaption>{}</figcaption></figure>", escape(caption));
     }
 

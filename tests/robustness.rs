@@ -83,10 +83,10 @@ fn a_second_run_into_a_directory_being_written_is_refused() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Wait for the first run to take its lock.
+    // Wait for the first run to take its lock (it writes its pid once the lock is held).
     let lock = dir.join(lwsim::output::LOCK_FILE);
     for _ in 0..200 {
-        if lock.exists() {
+        if std::fs::read_to_string(&lock).is_ok_and(|t| t.trim().parse::<u32>().is_ok()) {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));

@@ -12,5 +12,6 @@ mod mechanisms;
 mod properties;
 mod robustness;
 mod scenarios;
+mod seek;
 mod sweeps;
 mod validation;

@@ -24,7 +24,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Run, Kind::Comparison, Kind::Sweep, Kind::Seek];
+    /// In the order [`Kind::of`] tries them (a seek's folder also holds a resolved scenario).
+    const ALL: [Kind; 4] = [Kind::Seek, Kind::Sweep, Kind::Comparison, Kind::Run];
 
     /// The command that writes this kind, for messages.
     pub fn command(self) -> &'static str {
@@ -39,7 +40,7 @@ impl Kind {
     /// Files whose presence means a directory holds this kind.
     fn markers(self) -> &'static [&'static str] {
         match self {
-            Kind::Run => &["summary.json", "scenario.resolved.toml"],
+            Kind::Run => &["summary.json"],
             Kind::Comparison => &["integration.csv", "effects.csv"],
             Kind::Sweep => &["sweep.json"],
             Kind::Seek => &["seek.json"],
@@ -93,7 +94,15 @@ impl Kind {
                 "chosen.toml",
                 "refined.csv",
             ],
-            Kind::Seek => &["seek.json", "seek.csv", "seek.png", "seek.svg", "report.html"],
+            Kind::Seek => &[
+                "seek.json",
+                "seek.csv",
+                "seek.png",
+                "seek.svg",
+                "scenario.resolved.toml",
+                "run.json",
+                "report.html",
+            ],
         }
     }
 

@@ -1,0 +1,488 @@
+//! `lwsim seek`: the lever value at which a goal on a headline figure's mean is just met, with
+//! its uncertainty ("the deepest funding cut that keeps 30% of practices fully integrated").
+//!
+//! `goal.rs` reads and checks the question, `method.rs` is the root-finding method (pure, generic
+//! over the evaluation), `chart.rs` draws seek.png/.svg, `report.rs` the report page. This file
+//! evaluates the model at a lever value (the lever set on the checked scenario as a sweep point
+//! sets its keys, replicate r seeded as in `lwsim run` at every value) and writes the results.
+//! See docs/SEEK.md.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, InputError};
+use crate::output::{Batch, DirLock, Kind};
+use crate::scenario::{Scenario, load};
+
+mod chart;
+pub mod goal;
+pub mod method;
+pub mod report;
+
+pub use goal::{Goal, Lever};
+pub use method::From;
+
+/// Replicates at each value of the coarse scan: this fraction of `--replicates` (at least 2).
+pub const SCAN_SHARE: u32 = 4;
+/// Lever values in the coarse scan (fewer for an integer key with a short range).
+pub const SCAN_POINTS: usize = 21;
+/// Bisection stops when the bracket is narrower than (max - min) / RESOLUTION.
+pub const RESOLUTION: f64 = 1024.0;
+/// Default `--replicates`.
+pub const DEFAULT_REPLICATES: u32 = 400;
+
+/// What `lwsim seek` is asked.
+pub struct Options<'a> {
+    pub scenario: &'a Path,
+    pub sets: &'a [String],
+    pub lever: &'a str,
+    pub goal: &'a str,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub replicates: Option<u32>,
+    pub confidence: f64,
+    pub from: From,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+    pub force: bool,
+    pub threads: usize,
+    /// The command line, for run.json.
+    pub command: Vec<String>,
+    /// Called with the number of replicates run so far.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+/// seek.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeekJson {
+    pub scenario: String,
+    pub lever: String,
+    pub goal: String,
+    pub measure: String,
+    pub op: String,
+    pub target: f64,
+    pub from: String,
+    pub min: f64,
+    pub max: f64,
+    /// The lever value at which the goal is just met; null when it holds everywhere or nowhere.
+    pub value: Option<f64>,
+    /// [lo, hi] at `confidence`; null with `value`.
+    pub interval: Option<[f64; 2]>,
+    pub confidence: f64,
+    /// The answer in words (printed on stdout).
+    pub answer: String,
+    /// Why there is no value (null when there is one).
+    pub reason: Option<String>,
+    /// Does the goal hold at the `from` end of the range?
+    pub holds_at_start: bool,
+    /// Changes of the goal's status along the scan (more than 1: a non-monotone response).
+    pub crossings: usize,
+    pub notes: Vec<String>,
+    /// Lever values evaluated (rows of seek.csv).
+    pub evaluations: usize,
+    /// Replicates at each value near the crossing, and at each value of the scan.
+    pub replicates: u32,
+    pub scan_replicates: u32,
+    /// Replicates run in all.
+    pub replicate_runs: u64,
+    pub seed: u64,
+    pub integer: bool,
+    pub method: String,
+}
+
+/// One row of seek.csv.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub value: f64,
+    pub mean: f64,
+    pub sd: f64,
+    pub replicates: u32,
+}
+
+/// run.json of a seek directory (not reproducible: it holds the wall time and threads).
+#[derive(Debug, Serialize)]
+struct RunInfo<'a> {
+    version: &'static str,
+    command: &'a [String],
+    scenario_file: String,
+    threads: usize,
+    wall_seconds: f64,
+}
+
+/// What `lwsim seek` did: the results and where they are.
+pub struct Outcome {
+    pub dir: PathBuf,
+    pub json: SeekJson,
+}
+
+/// The default results directory: `output/seek-<scenario name>-<lever>/`.
+pub fn default_dir(scenario: &str, lever: &str) -> PathBuf {
+    PathBuf::from("output").join(format!("seek-{scenario}-{lever}"))
+}
+
+/// A lever value as TOML: whole numbers for an integer key (a fractional value is then refused,
+/// as it would be in a file).
+fn toml_value(x: f64, integer: bool) -> toml::Value {
+    if integer && x.fract() == 0.0 && x.abs() < 9e15 {
+        toml::Value::Integer(x as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
+/// Read and check everything `lwsim seek` is given, before anything runs.
+pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings), Error> {
+    let mut base = load::load(opts.scenario, opts.sets)?;
+    let lever = goal::lever(opts.lever)?;
+    let goal = goal::parse(opts.goal)?;
+    let replicates = opts.replicates.unwrap_or(DEFAULT_REPLICATES);
+    if !(2..=1_000_000).contains(&replicates) {
+        return Err(InputError::at(
+            "--replicates",
+            None,
+            format!("expected a value in [2, 1000000], found {replicates}"),
+        )
+        .into());
+    }
+    if !(opts.confidence > 0.0 && opts.confidence < 1.0) {
+        return Err(InputError::at(
+            "--confidence",
+            None,
+            format!(
+                "expected a value between 0 and 1, such as 0.9, found {}",
+                opts.confidence
+            ),
+        )
+        .into());
+    }
+    if let Some(seed) = opts.seed {
+        base.simulation.seed = seed;
+    }
+    base.simulation.replicates = replicates;
+    base.output.detail_replicates = 0;
+    let (min, max) = (opts.min.unwrap_or(lever.min), opts.max.unwrap_or(lever.max));
+    // Both ends must be values the key takes (range, whole numbers, rules tying keys together);
+    // the keys' rules are linear, so every value between them is then valid too.
+    for (flag, x) in [("--min", min), ("--max", max)] {
+        if !x.is_finite() {
+            return Err(InputError::at(flag, Some(&lever.key), format!("expected a finite number, found {x}")).into());
+        }
+        if let Err((_, message)) = load::with_values(&base, &[(lever.key.as_str(), toml_value(x, lever.integer))]) {
+            return Err(InputError::at(flag, Some(&lever.key), message).into());
+        }
+    }
+    if min >= max {
+        return Err(InputError::at(
+            "--max",
+            Some(&lever.key),
+            format!("expected a value above --min ({min}), found {max}"),
+        )
+        .into());
+    }
+    let settings = method::Settings {
+        min,
+        max,
+        integer: lever.integer,
+        sense: goal.sense(),
+        goal: goal.target,
+        from: opts.from,
+        scan_points: SCAN_POINTS,
+        scan_replicates: replicates.div_ceil(SCAN_SHARE).max(2).min(replicates),
+        replicates,
+        confidence: opts.confidence,
+        tolerance: (max - min) / RESOLUTION,
+    };
+    Ok((base, goal, lever, settings))
+}
+
+/// The outcome of every replicate in `reps` with the lever at `x`: replicate r runs from
+/// `replicate_seed(base seed, r)` whatever `x` is (common random numbers).
+pub fn evaluate(base: &Scenario, lever: &Lever, measure: usize, x: f64, reps: Range<u32>) -> Vec<f64> {
+    match load::with_values(base, &[(lever.key.as_str(), toml_value(x, lever.integer))]) {
+        Ok(s) => reps
+            .into_par_iter()
+            .map(|r| crate::run::run_replicate(&s, r).headline.values()[measure])
+            .collect(),
+        // Not reached: both ends were checked, and the keys' rules are linear.
+        Err(_) => vec![f64::NAN; reps.len()],
+    }
+}
+
+/// Run `lwsim seek` and write its results.
+pub fn seek(opts: &Options) -> Result<Outcome, Error> {
+    let start = Instant::now();
+    let (base, goal, lever, settings) = check(opts)?;
+    let dir = opts.out.clone().unwrap_or_else(|| default_dir(&base.name, &lever.key));
+    let _lock = DirLock::acquire(&dir, Kind::Seek, opts.force)?;
+    let done = AtomicU64::new(0);
+    let eval = |x: f64, reps: Range<u32>| {
+        let n = u64::from(reps.end - reps.start);
+        let out = evaluate(&base, &lever, goal.index, x, reps);
+        (opts.progress)(done.fetch_add(n, Ordering::Relaxed) + n);
+        out
+    };
+    let found = match rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build() {
+        Ok(pool) => pool.install(|| method::search(&settings, &eval)),
+        Err(_) => method::search(&settings, &eval),
+    };
+    let json = describe(&base, &goal, &lever, &settings, &found);
+    let rows: Vec<Row> = found
+        .points
+        .iter()
+        .map(|p| Row {
+            value: p.value,
+            mean: p.mean,
+            sd: p.sd,
+            replicates: p.replicates,
+        })
+        .collect();
+    let mut batch = Batch::default();
+    let mut bytes = serde_json::to_vec_pretty(&json).expect("json");
+    bytes.push(b'\n');
+    batch.stage(dir.join("seek.json"), &bytes)?;
+    batch.stage(dir.join("seek.csv"), &crate::output::csv_bytes(&rows))?;
+    let rendered = chart::draw(&json, &rows).map_err(Error::Chart)?;
+    batch.stage(dir.join("seek.png"), &rendered.png)?;
+    batch.stage(dir.join("seek.svg"), rendered.svg.as_bytes())?;
+    batch.stage(dir.join("scenario.resolved.toml"), base.to_toml().as_bytes())?;
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        command: &opts.command,
+        scenario_file: opts.scenario.display().to_string(),
+        threads: if opts.threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            opts.threads
+        },
+        wall_seconds: start.elapsed().as_secs_f64(),
+    };
+    let mut run = serde_json::to_vec_pretty(&info).expect("json");
+    run.push(b'\n');
+    batch.stage(dir.join("run.json"), &run)?;
+    batch.commit()?;
+    Ok(Outcome { dir, json })
+}
+
+/// How many decimals to show lever values with: none for an integer key; else to suit the
+/// range searched, and more if the interval's ends would otherwise look the same.
+pub fn decimals(min: f64, max: f64, integer: bool, interval: Option<[f64; 2]>) -> usize {
+    if integer {
+        return 0;
+    }
+    let mut d = (2.0 - (max - min).log10().floor()).clamp(0.0, 9.0) as usize;
+    if let Some([lo, hi]) = interval {
+        while d < 9 && lo != hi && format!("{lo:.d$}") == format!("{hi:.d$}") {
+            d += 1;
+        }
+    }
+    d
+}
+
+/// A lever value for people, with `decimals` decimals.
+pub fn show(x: f64, decimals: usize) -> String {
+    format!("{x:.decimals$}")
+}
+
+impl SeekJson {
+    /// A lever value for people, to the precision of [`decimals`].
+    pub fn show(&self, x: f64) -> String {
+        show(x, decimals(self.min, self.max, self.integer, self.interval))
+    }
+}
+
+/// seek.json from the method's answer.
+fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, found: &method::Found) -> SeekJson {
+    let d = decimals(s.min, s.max, s.integer, found.interval.map(|(a, b)| [a, b]));
+    let show = |x: f64| show(x, d);
+    let from = match s.from {
+        From::Low => "low",
+        From::High => "high",
+    };
+    let goal_text = goal.to_string();
+    let key = &lever.key;
+    let range = format!("[{}, {}]", show(s.min), show(s.max));
+    let mut notes = Vec::new();
+    let (answer, reason, interval) = match (found.value, found.interval) {
+        (Some(v), Some((lo, hi))) => {
+            // Goal holds at the start, searching up: the largest value keeping it; fails at the
+            // start: the smallest value meeting it. Mirrored from the high end.
+            let word = match (s.from, found.holds_at_start) {
+                (From::Low, true) | (From::High, false) => "largest",
+                (From::Low, false) | (From::High, true) => "smallest",
+            };
+            let verb = if found.holds_at_start { "keeping" } else { "meeting" };
+            let answer = format!(
+                "the {word} {key} {verb} {goal_text} is {} ({:.0}%: {} to {})",
+                show(v),
+                100.0 * s.confidence,
+                show(lo),
+                show(hi)
+            );
+            if found.crossings > 1 {
+                notes.push(format!(
+                    "the response is not monotone: the goal changes between met and not met {} times over {range}; this is the first change from the {from} end (--from)",
+                    found.crossings
+                ));
+            }
+            let (start_open, far_open) = found.open;
+            let (low_open, high_open) = match s.from {
+                From::Low => (start_open, far_open),
+                From::High => (far_open, start_open),
+            };
+            if low_open || high_open {
+                let ends: Vec<&str> = [(low_open, "min"), (high_open, "max")]
+                    .iter()
+                    .filter(|(o, _)| *o)
+                    .map(|(_, e)| *e)
+                    .collect();
+                notes.push(format!(
+                    "the interval reaches the end of the range searched ({}): the mean is not clearly different from the goal up to there",
+                    ends.join(" and ")
+                ));
+            }
+            (answer, None, Some([lo, hi]))
+        }
+        _ => {
+            let closest = found
+                .points
+                .iter()
+                .filter(|p| p.mean.is_finite())
+                .min_by(|a, b| (a.mean - goal.target).abs().total_cmp(&(b.mean - goal.target).abs()));
+            let nearest = closest.map_or(String::new(), |p| {
+                format!(
+                    "; the mean comes nearest the goal, at {}, where {key} = {}",
+                    show_mean(p.mean),
+                    show(p.value)
+                )
+            });
+            let reason = if found.holds_at_start {
+                format!(
+                    "{goal_text} holds at every value of {key} evaluated in {range}: the whole range keeps the goal{nearest}"
+                )
+            } else {
+                format!(
+                    "{goal_text} holds at no value of {key} evaluated in {range}: no value in the range meets the goal{nearest}"
+                )
+            };
+            (format!("no answer: {reason}"), Some(reason), None)
+        }
+    };
+    SeekJson {
+        scenario: base.name.clone(),
+        lever: key.clone(),
+        goal: goal_text,
+        measure: goal.measure.clone(),
+        op: goal.op.as_str().to_string(),
+        target: goal.target,
+        from: from.to_string(),
+        min: s.min,
+        max: s.max,
+        value: found.value,
+        interval,
+        confidence: s.confidence,
+        answer,
+        reason,
+        holds_at_start: found.holds_at_start,
+        crossings: found.crossings,
+        notes,
+        evaluations: found.points.len(),
+        replicates: s.replicates,
+        scan_replicates: s.scan_replicates,
+        replicate_runs: found.runs,
+        seed: base.simulation.seed,
+        integer: s.integer,
+        method: format!(
+            "scan of {} values ({} replicates each), bisection on the mean with {} replicates near the crossing, common random numbers; interval: lever values where the mean is not significantly different from the goal (t-test, two-sided, at {})",
+            grid_len(s),
+            s.scan_replicates,
+            s.replicates,
+            s.confidence
+        ),
+    }
+}
+
+fn grid_len(s: &method::Settings) -> usize {
+    method::grid(s).len()
+}
+
+/// A mean for people: 3 significant digits.
+pub fn show_mean(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let decimals = (2.0 - x.abs().log10().floor()).clamp(0.0, 9.0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// Quote a word for a POSIX shell (only where needed).
+pub fn shell_quote(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The command that reproduces a seek from its results directory's resolved scenario.
+pub fn reproduce_command(dir: &Path, json: &SeekJson) -> String {
+    let resolved = dir.join("scenario.resolved.toml").display().to_string();
+    let words: Vec<String> = vec![
+        "lwsim".into(),
+        "seek".into(),
+        resolved,
+        "--lever".into(),
+        json.lever.clone(),
+        "--goal".into(),
+        json.goal.clone(),
+        "--min".into(),
+        json.min.to_string(),
+        "--max".into(),
+        json.max.to_string(),
+        "--replicates".into(),
+        json.replicates.to_string(),
+        "--confidence".into(),
+        json.confidence.to_string(),
+        "--from".into(),
+        json.from.clone(),
+        "--seed".into(),
+        json.seed.to_string(),
+        "--out".into(),
+        "NEW_DIRECTORY".into(),
+    ];
+    words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_quoted_for_a_posix_shell_only_where_needed() {
+        assert_eq!(shell_quote("scenarios/a.toml"), "scenarios/a.toml");
+        assert_eq!(
+            shell_quote("integration_rate_24m >= 0.3"),
+            "'integration_rate_24m >= 0.3'"
+        );
+        assert_eq!(shell_quote("it's here"), "'it'\\''s here'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn values_are_shown_to_the_precision_of_the_range() {
+        assert_eq!(show(0.1734, decimals(0.0, 1.0, false, None)), "0.17");
+        assert_eq!(show(37.0, decimals(1.0, 1000.0, true, None)), "37");
+        assert_eq!(show(0.1734, decimals(0.1, 0.3, false, None)), "0.173");
+        assert_eq!(decimals(0.0, 1.0, false, Some([0.2061, 0.2139])), 3);
+        assert_eq!(show_mean(0.30041), "0.300");
+        assert_eq!(show_mean(1234.5), "1234");
+    }
+}

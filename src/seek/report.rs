@@ -1,0 +1,161 @@
+//! `lwsim report DIR` on a seek directory: one self-contained page with the answer, the chart,
+//! every evaluation, and how to reproduce it (the command quoted for a POSIX shell).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{Row, SeekJson, reproduce_command, shell_quote, show_mean};
+use crate::error::{Error, InputError};
+use crate::report::{escape, inline_svg, page_head};
+use crate::scenario::load::read_text;
+
+fn not_seek(dir: &Path, what: &str) -> Error {
+    InputError::at(
+        &dir.display().to_string(),
+        None,
+        format!("not a results directory of `lwsim seek`: {what}"),
+    )
+    .into()
+}
+
+/// The page, as a string.
+pub fn build(dir: &Path) -> Result<String, Error> {
+    let json: SeekJson = serde_json::from_str(&read_text(&dir.join("seek.json"))?)
+        .map_err(|e| not_seek(dir, &format!("seek.json: {e}")))?;
+    let csv_path = dir.join("seek.csv");
+    let csv_text = read_text(&csv_path)?;
+    let rows: Vec<Row> = csv::Reader::from_reader(csv_text.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| not_seek(dir, &format!("seek.csv: {e}")))?;
+    let resolved = read_text(&dir.join("scenario.resolved.toml")).unwrap_or_default();
+    let run: serde_json::Value = read_text(&dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let show = |x: f64| json.show(x);
+
+    let mut h = page_head(&format!("lwsim seek: {}", escape(&json.goal)));
+    let _ = writeln!(
+        h,
+        "<h1>What would it take? {}</h1>\n<p>Scenario <b>{}</b>, turning <code>{}</code> over [{}, {}].</p>",
+        escape(&json.goal),
+        escape(&json.scenario),
+        escape(&json.lever),
+        show(json.min),
+        show(json.max)
+    );
+    h.push_str("<h2>Answer</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p style=\"font-size: 1.3em\"><b>{}</b></p>",
+        escape(&capitalise(&json.answer))
+    );
+    if json.value.is_some() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The value is where the mean of {} across replicates crosses {}. The interval holds the lever values at which the mean is not significantly different from the goal (a two-sided t-test at {:.0}%): it holds the true crossing in {:.0}% of searches. It describes chance in the model's runs, not uncertainty in its assumptions.</p>",
+            escape(&json.measure),
+            json.target,
+            100.0 * json.confidence,
+            100.0 * json.confidence
+        );
+    }
+    for note in &json.notes {
+        let _ = writeln!(h, "<p class=\"note\">Note: {}.</p>", escape(note));
+    }
+
+    let svg = match std::fs::read_to_string(dir.join("seek.svg")) {
+        Ok(svg) if svg.contains("<svg") => svg,
+        _ => super::chart::draw(&json, &rows).map_err(Error::Chart)?.svg,
+    };
+    let _ = writeln!(
+        h,
+        "<figure>{}<figcaption>The mean of {} at each lever value evaluated, with its {:.0}% confidence interval; the dashed line is the goal, the green line and band the answer and its interval.</figcaption></figure>",
+        inline_svg(&svg),
+        escape(&json.measure),
+        100.0 * json.confidence
+    );
+
+    h.push_str("<h2>The search</h2>\n<table>\n");
+    let rows_table = [
+        ("Scenario", json.scenario.clone()),
+        ("Lever", json.lever.clone()),
+        ("Goal (on the mean)", json.goal.clone()),
+        ("Range searched", format!("{} to {}", show(json.min), show(json.max))),
+        ("Searched from", format!("the {} end", json.from)),
+        ("Confidence", format!("{:.0}%", 100.0 * json.confidence)),
+        (
+            "Replicates",
+            format!(
+                "{} at each value near the crossing, {} in the scan",
+                json.replicates, json.scan_replicates
+            ),
+        ),
+        (
+            "Evaluations",
+            format!(
+                "{} lever values, {} replicates run",
+                json.evaluations, json.replicate_runs
+            ),
+        ),
+        ("Changes of status along the scan", json.crossings.to_string()),
+        ("Base seed", json.seed.to_string()),
+        ("Method", json.method.clone()),
+    ];
+    for (k, v) in rows_table {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    h.push_str("</table>\n");
+
+    h.push_str("<h2>Every evaluation</h2>\n<table>\n<tr><th>Lever value</th><th>Mean</th><th>SD</th><th>Replicates</th><th>Goal met</th></tr>\n");
+    for r in &rows {
+        let met = if !r.mean.is_finite() {
+            "-"
+        } else if (json.op == ">=" && r.mean >= json.target) || (json.op == "<=" && r.mean <= json.target) {
+            "yes"
+        } else {
+            "no"
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{met}</td></tr>",
+            r.value,
+            show_mean(r.mean),
+            show_mean(r.sd),
+            r.replicates
+        );
+    }
+    h.push_str("</table>\n");
+
+    h.push_str("<h2>How to reproduce it</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>The scenario as run is below and in <code>scenario.resolved.toml</code>; this command repeats the search and gives the same seek.json and seek.csv, byte for byte:</p>\n<pre>{}</pre>",
+        escape(&reproduce_command(dir, &json))
+    );
+    if let Some(words) = run["command"].as_array() {
+        let words: Vec<String> = words
+            .iter()
+            .filter_map(|v| v.as_str())
+            .enumerate()
+            .map(|(i, w)| if i == 0 { "lwsim".to_string() } else { shell_quote(w) })
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p>The original command was:</p>\n<pre>{}</pre>",
+            escape(&words.join(" "))
+        );
+    }
+    let _ = writeln!(h, "<h2>Resolved scenario</h2>\n<pre>{}</pre>", escape(&resolved));
+    h.push_str(
+        "<p class=\"note\">The method is described in docs/SEEK.md of lwsim, the model in docs/ODD.md, every parameter's source in docs/SCENARIOS.md.</p>\n</body></html>\n",
+    );
+    Ok(h)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
