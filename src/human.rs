@@ -41,6 +41,30 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// A word quoted for a POSIX shell, so that a printed command pastes and runs as it was meant:
+/// left as it is when it holds only characters no shell treats specially, else in single
+/// quotes (a quote inside written `'\''`).
+pub fn shell_quote(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// Words joined into one command line for a POSIX shell, each quoted as needed.
+pub fn shell_command<S: AsRef<str>>(words: &[S]) -> String {
+    words
+        .iter()
+        .map(|w| shell_quote(w.as_ref()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +85,19 @@ mod tests {
         assert_eq!(rate(2.54), "2.5");
         assert_eq!(rate(f64::NAN), "0");
         assert_eq!(rate(f64::INFINITY), "0");
+    }
+
+    #[test]
+    fn commands_are_quoted_for_a_posix_shell() {
+        assert_eq!(shell_quote("scenarios/a.toml"), "scenarios/a.toml");
+        assert_eq!(shell_quote("my results/a b.toml"), "'my results/a b.toml'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("$HOME;rm"), "'$HOME;rm'");
+        assert_eq!(
+            shell_command(&["lwsim", "run", "a b.toml", "--set", "name=x"]),
+            "lwsim run 'a b.toml' --set name=x"
+        );
     }
 
     #[test]

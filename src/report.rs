@@ -307,12 +307,14 @@ pub fn build(dir: &Path) -> Result<String, Error> {
 
     let command = run["command"]
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "));
+        .map(|a| crate::human::shell_command(&a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()));
     h.push_str("<h2>How to reproduce it</h2>\n");
     let _ = writeln!(
         h,
-        "<p>Every parameter is in the resolved scenario below; running it again gives the same results, byte for byte:</p>\n<pre>lwsim run {}/scenario.resolved.toml --out NEW_DIRECTORY</pre>",
-        escape(&dir.display().to_string())
+        "<p>Every parameter is in the resolved scenario below; running it again gives the same results, byte for byte:</p>\n<pre>lwsim run {} --out NEW_DIRECTORY</pre>",
+        escape(&crate::human::shell_quote(
+            &dir.join("scenario.resolved.toml").display().to_string()
+        ))
     );
     if let Some(c) = command {
         let _ = writeln!(h, "<p>The original command was:</p>\n<pre>{}</pre>", escape(&c));

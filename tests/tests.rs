@@ -7,6 +7,7 @@ mod charts;
 mod cli;
 mod commands;
 mod determinism;
+mod faults;
 mod invariants;
 mod mechanisms;
 mod properties;

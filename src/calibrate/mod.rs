@@ -3,8 +3,10 @@
 //! `lwsim calibrate CONFIG.toml` runs a sweep (the sweep runner: parallel, streamed, resumable),
 //! measures each point's distance to the targets, accepts the nearest points (approximate
 //! Bayesian computation by rejection, with the acceptance set by a quantile) and chooses the
-//! constants: the accepted point nearest to the targets when re-run with more replicates
-//! (`refine`), or each constant's median over the accepted sets. `targets.rs`: the targets, and
+//! constants by one rule: the accepted point nearest to the targets, re-run with `refine`
+//! replicates first when `refine` > 0 (so that chance does not pick the winner). chosen.toml
+//! gives each constant's value with the range of the accepted sets, which always contains it.
+//! `targets.rs`: the targets, and
 //! `lwsim targets`, which writes docs/VALIDATION.md.
 
 use std::fmt::Write as _;
@@ -20,6 +22,9 @@ use crate::error::{Error, InputError};
 use crate::output::Batch;
 use crate::scenario::load::{parse_toml, read_text};
 use crate::summary;
+
+/// Most replicates `refine` may ask for at each accepted point (as a scenario's replicates).
+pub const MAX_REFINE: u32 = 1_000_000;
 use crate::sweep::{self, run::Shard};
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +66,14 @@ pub fn calibrate(
             )
             .into());
         }
+    }
+    if cfg.refine > MAX_REFINE {
+        return Err(InputError::at(
+            &file,
+            Some("refine"),
+            format!("expected 0 to {MAX_REFINE} replicates, found {}", cfg.refine),
+        )
+        .into());
     }
     if cfg.accept == 0 || cfg.accept > sweep.points.len() {
         return Err(InputError::at(
@@ -134,34 +147,32 @@ pub fn calibrate(
         }
         Some(best.1)
     } else {
-        None
+        Some(accepted[0])
     };
-    // Chosen values, to 3 significant digits: the refined nearest point's, or each constant's
-    // median over the accepted sets.
-    let mut chosen = match chosen_point {
-        Some(p) => format!(
-            "# Chosen by `lwsim calibrate`: accepted point {p}, nearest to the targets when re-run with {} replicates.\n",
-            cfg.refine
-        ),
-        None => String::from(
-            "# Chosen by `lwsim calibrate`: the median of each constant over the accepted parameter sets.\n",
-        ),
+    // Chosen values, to 3 significant digits: the nearest accepted point's (after refinement).
+    let chosen_point = chosen_point.expect("at least one point is accepted");
+    let how = if cfg.refine > 0 {
+        format!("when each accepted point was re-run with {} replicates", cfg.refine)
+    } else {
+        "in the sweep (refine = 0)".to_string()
     };
+    let mut chosen = format!(
+        "# Chosen by `lwsim calibrate`: accepted point {chosen_point}, the nearest to the targets {how}.\n\
+         # Beside each value: the range it takes over the {} accepted sets (the spread the targets leave).\n",
+        accepted.len()
+    );
     for (j, key) in sweep.keys.iter().enumerate() {
-        let mut v: Vec<f64> = accepted.iter().map(|&p| sweep.points[p][j]).collect();
-        v.sort_by(f64::total_cmp);
-        let value = chosen_point.map_or_else(|| summary::quantile(&v, 0.5), |p| sweep.points[p][j]);
-        let rounded = if sweep.integer[j] {
-            value.round()
-        } else {
-            round_sig(value, 3)
-        };
-        let (lo, hi) = (summary::quantile(&v, 0.05), summary::quantile(&v, 0.95));
+        let round = |x: f64| if sweep.integer[j] { x.round() } else { round_sig(x, 3) };
+        let v: Vec<f64> = accepted.iter().map(|&p| sweep.points[p][j]).collect();
+        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
         let _ = writeln!(
             chosen,
-            "{key} = {rounded}    # accepted 90% range {} to {}",
-            round_sig(lo, 3),
-            round_sig(hi, 3)
+            "{key} = {}    # accepted {} to {}",
+            round(sweep.points[chosen_point][j]),
+            round(lo),
+            round(hi)
         );
     }
     let mut fit = String::from(

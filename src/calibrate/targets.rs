@@ -96,6 +96,29 @@ pub fn read_targets(path: &Path) -> Result<Vec<Target>, InputError> {
                 format!("target `{}`: unknown outcome `{}`", t.name, t.outcome),
             ));
         }
+        for (field, value) in [
+            ("observed", t.observed),
+            ("tolerance", t.tolerance),
+            ("lower", t.lower),
+            ("upper", t.upper),
+        ] {
+            if let Some(x) = value.filter(|x| !x.is_finite()) {
+                return Err(InputError::at(
+                    &file,
+                    Some(field),
+                    format!("target `{}`: expected a finite number, found {x}", t.name),
+                ));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (t.lower, t.upper)
+            && lo > hi
+        {
+            return Err(InputError::at(
+                &file,
+                Some("upper"),
+                format!("target `{}`: expected upper at least lower ({lo}), found {hi}", t.name),
+            ));
+        }
         let point = t.observed.is_some() && t.tolerance.is_some_and(|x| x > 0.0);
         if !point && t.lower.is_none() && t.upper.is_none() {
             return Err(InputError::at(

@@ -122,6 +122,9 @@ impl Kind {
 #[derive(Debug)]
 pub struct DirLock {
     path: PathBuf,
+    /// The directory, if this lock created it: removed again on release if left empty (a run
+    /// refused or interrupted before it wrote anything leaves no empty folder behind).
+    created: Option<PathBuf>,
     _file: std::fs::File,
 }
 
@@ -139,10 +142,23 @@ impl DirLock {
                 message: "exists and is not a directory".into(),
             });
         }
+        let created = (!dir.exists()).then(|| dir.to_path_buf());
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let path = dir.join(LOCK_FILE);
-        let file = Self::lock(dir, &path)?;
-        let lock = DirLock { path, _file: file };
+        let file = match Self::lock(dir, &path) {
+            Ok(file) => file,
+            Err(e) => {
+                if let Some(d) = &created {
+                    let _ = std::fs::remove_dir(d);
+                }
+                return Err(e);
+            }
+        };
+        let lock = DirLock {
+            path,
+            created,
+            _file: file,
+        };
         remove_stale_temporaries(dir);
         if let Some(held) = Kind::of(dir) {
             let same = held == kind;
@@ -222,6 +238,9 @@ impl Drop for DirLock {
     fn drop(&mut self) {
         // Remove the file while still holding the lock; the lock goes with the descriptor.
         let _ = std::fs::remove_file(&self.path);
+        if let Some(dir) = &self.created {
+            let _ = std::fs::remove_dir(dir); // only if empty
+        }
     }
 }
 

@@ -301,7 +301,11 @@ fn describe(message: &str, literal: &str) -> String {
     let is_number = literal
         .trim_start_matches(['+', '-'])
         .starts_with(|c: char| c.is_ascii_digit());
-    if message.contains("too large") || message.contains("overflow") || (is_number && m.contains("found string")) {
+    if message.contains("too large")
+        || message.contains("overflow")
+        || message.contains("i128")
+        || (is_number && m.contains("found string"))
+    {
         return format!(
             "expected a number TOML can hold (integers from -9223372036854775808 to 9223372036854775807), found {literal}"
         );
@@ -492,7 +496,19 @@ pub(crate) fn clean_message(message: &str) -> String {
     if m.starts_with("invalid value: integer")
         && let Some((found, expected)) = m.trim_start_matches("invalid value: ").split_once(", expected ")
     {
-        return format!("expected {}, found {}", plain_type(expected), found);
+        let number = found.trim_start_matches("integer ").trim_matches('`');
+        let most = match expected {
+            "u8" => Some(u64::from(u8::MAX)),
+            "u16" => Some(u64::from(u16::MAX)),
+            "u32" => Some(u64::from(u32::MAX)),
+            _ => None,
+        };
+        return match most {
+            Some(most) if !number.starts_with('-') => {
+                format!("expected a whole number of at most {most}, found {number}")
+            }
+            _ => format!("expected {}, found {}", plain_type(expected), found),
+        };
     }
     m
 }

@@ -369,8 +369,12 @@ pub const MAX_REPLICATE_MONTHS: u64 = 10_000_000;
 /// Most weekly rows written to weekly.csv (each about 300 bytes).
 pub const MAX_DETAIL_ROWS: u64 = 10_000_000;
 
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
+/// A bound or default as a person reads it: whole numbers without a decimal point; the largest
+/// seed as the exact integer (2^63 - 1), not its nearest double.
+pub(crate) fn fmt_num(x: f64) -> String {
+    if x == i64::MAX as f64 {
+        i64::MAX.to_string()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {
         format!("{x}")

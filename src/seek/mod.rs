@@ -419,18 +419,7 @@ pub fn show_mean(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-/// Quote a word for a POSIX shell (only where needed).
-pub fn shell_quote(word: &str) -> String {
-    if !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c))
-    {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
-}
+pub use crate::human::shell_quote;
 
 /// The command that reproduces a seek from its results directory's resolved scenario.
 pub fn reproduce_command(dir: &Path, json: &SeekJson) -> String {

@@ -19,6 +19,11 @@ use crate::summary::HEADLINE_NAMES;
 
 /// Most points a sweep may have (a documented limit, checked before anything runs).
 pub const MAX_POINTS: usize = 10_000_000;
+/// Most bootstrap resamples for the confidence intervals of Sobol indices (SALib's default is
+/// 100, lwsim's 200).
+pub const MAX_RESAMPLES: u32 = 10_000;
+/// Keys a sweep sets itself at every point, which a `[[parameter]]` may not vary.
+const SET_BY_SWEEP: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,9 +118,15 @@ impl Sweep {
             .collect()
     }
 
-    /// A stable fingerprint of everything that decides the sweep's results (FNV-1a, 64 bits).
+    /// A stable fingerprint of everything that decides the sweep's rows (FNV-1a, 64 bits). The
+    /// bootstrap's `resamples` shape only the analysis written after the rows, so a sweep whose
+    /// analysis failed can be resumed with them corrected.
     pub fn fingerprint(&self) -> String {
-        let text = serde_json::to_string(self).expect("json");
+        let mut value = serde_json::to_value(self).expect("json");
+        if let Some(map) = value.as_object_mut() {
+            map.remove("resamples");
+        }
+        let text = value.to_string();
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in text.bytes() {
             h ^= u64::from(b);
@@ -292,6 +303,17 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
         if keys.contains(&p.key) {
             return Err(err(Some(i), "key", &shown, format!("`{}` is varied twice", p.key)));
         }
+        if SET_BY_SWEEP.contains(&p.key.as_str()) {
+            return Err(err(
+                Some(i),
+                "key",
+                &shown,
+                format!(
+                    "`{}` is set by the sweep itself (its top-level `seed` and `replicates`; each point's seed is derived from the sweep's), so varying it would have no effect",
+                    p.key
+                ),
+            ));
+        }
         let is_int = spec.kind == Kind::Int;
         let at = |k: &str| format!("parameter[{}].{k}", i + 1);
         // The values this parameter takes (grid), or its bounds (other designs).
@@ -349,6 +371,14 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                             "expected `steps` (at least 1) for a grid over min..max".into(),
                         ));
                     };
+                    if steps as usize > MAX_POINTS {
+                        return Err(err(
+                            Some(i),
+                            "steps",
+                            &at("steps"),
+                            format!("expected at most {MAX_POINTS} steps, found {steps}"),
+                        ));
+                    }
                     design::linspace(min, max, steps as usize)
                         .into_iter()
                         .map(|x| if is_int { x.round() } else { x })
@@ -366,8 +396,48 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                 ));
             }
         };
-        // Every value (or both bounds) must be a valid value of the key.
+        // Every value (or both bounds) must be a valid value of the key: finite, whole for a
+        // whole-number key (before it is rounded), and in the key's range.
         for x in &list {
+            let field = if p.values.is_some() {
+                "values"
+            } else if *x == list[0] {
+                "min"
+            } else {
+                "max"
+            };
+            if !x.is_finite() {
+                return Err(err(
+                    Some(i),
+                    field,
+                    &p.key,
+                    format!("expected a finite number, found {x:?}"),
+                ));
+            }
+            if is_int && (x.fract() != 0.0 || *x < spec.min || *x > spec.max) && p.values.is_some() {
+                return Err(err(
+                    Some(i),
+                    field,
+                    &p.key,
+                    format!(
+                        "expected a whole number in [{}, {}], found {x:?}",
+                        params::fmt_num(spec.min),
+                        params::fmt_num(spec.max)
+                    ),
+                ));
+            }
+            if is_int && (*x < spec.min || *x > spec.max) {
+                return Err(err(
+                    Some(i),
+                    field,
+                    &p.key,
+                    format!(
+                        "expected a value in [{}, {}], found {x:?}",
+                        params::fmt_num(spec.min),
+                        params::fmt_num(spec.max)
+                    ),
+                ));
+            }
             if let Err((_, message)) = load::with_values(&base, &[(p.key.as_str(), value(*x, is_int))]) {
                 let field = if p.values.is_some() {
                     "values"
@@ -403,6 +473,14 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
         ));
     }
     let resamples = raw.resamples.unwrap_or(200);
+    if !(1..=MAX_RESAMPLES).contains(&resamples) {
+        return Err(err(
+            None,
+            "resamples",
+            "resamples",
+            format!("expected a value in [1, {MAX_RESAMPLES}] (bootstrap resamples), found {resamples}"),
+        ));
+    }
     let size: f64 = match raw.design {
         DesignKind::Grid => values.iter().map(|v| v.len() as f64).product(),
         DesignKind::Lhs => f64::from(samples),
