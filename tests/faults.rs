@@ -518,3 +518,30 @@ fn calibration_states_one_rule_and_its_output_keeps_it() {
     let config = std::fs::read_to_string(root().join("calibration/deep-end.toml")).unwrap();
     assert!(!config.contains("median"), "deep-end.toml states the old rule");
 }
+
+#[test]
+fn a_lock_held_by_a_killed_but_unreaped_process_is_not_a_live_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("zombie");
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lwsim"))
+        .args(["run", &base, "-r", "200000", "--detail", "0", "-j", "1", "-q", "-o"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = dir.join(lwsim::output::LOCK_FILE);
+    for _ in 0..300 {
+        if std::fs::read_to_string(&lock).is_ok_and(|t| !t.trim().is_empty()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL, and not reaped yet: a zombie holding the pid
+    std::thread::sleep(Duration::from_millis(100));
+    let status = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();
+    assert!(status.contains(") Z "), "not a zombie: {status}");
+    let out = lwsim(&["run", &base, "-r", "2", "-q", "-f", "-o", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "the zombie's lock blocked: {}", stderr(&out));
+    let _ = child.wait();
+}

@@ -173,3 +173,78 @@ proptest! {
         }
     }
 }
+
+/// A number at, just inside or just beyond a key's bounds, or at the edges of what TOML and the
+/// Rust types can hold, written as TOML.
+fn number_near(spec: &'static lwsim::scenario::params::Spec) -> impl Strategy<Value = String> {
+    let (min, max) = (spec.min, spec.max);
+    let step = ((max - min).abs() * 1e-9).max(1e-12);
+    let numbers = prop_oneof![
+        Just(min),
+        Just(max),
+        Just(min - step),
+        Just(max + step),
+        Just(min - 1.0),
+        Just(max + 1.0),
+        Just(max * 2.0),
+        Just(-max),
+        Just(f64::MAX),
+        Just(f64::MIN_POSITIVE),
+        Just(4_294_967_296.0),
+        min..=max,
+    ]
+    .prop_map(|x: f64| format!("{x:?}"));
+    let literals = prop_oneof![
+        Just("9223372036854775807".to_string()),
+        Just("9223372036854775808".to_string()),
+        Just("-9223372036854775809".to_string()),
+        Just("18446744073709551616".to_string()),
+        Just("1e400".to_string()),
+        Just("-1e400".to_string()),
+        Just("nan".to_string()),
+        Just("-inf".to_string()),
+        any::<i64>().prop_map(|i| i.to_string()),
+    ];
+    prop_oneof![3 => numbers, 1 => literals]
+}
+
+fn numeric_key_and_value() -> impl Strategy<Value = (&'static str, String)> {
+    let numeric: Vec<&'static lwsim::scenario::params::Spec> = lwsim::scenario::params::SPECS
+        .iter()
+        .filter(|s| s.kind != lwsim::scenario::params::Kind::Text)
+        .collect();
+    proptest::sample::select(numeric).prop_flat_map(|spec| number_near(spec).prop_map(move |v| (spec.key, v)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(512), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Every numeric key, given a number at or beyond its bounds (in a file and with --set): a
+    /// located error or a scenario whose value lies within the documented range; never a panic.
+    #[test]
+    fn numbers_at_and_beyond_every_bound_are_located_errors_or_in_range((key, value) in numeric_key_and_value()) {
+        let (table, leaf) = key.rsplit_once('.').unwrap();
+        let text = format!("[{table}]\n{leaf} = {value}\n");
+        let spec = lwsim::scenario::params::spec(key).unwrap();
+        match lwsim::scenario::load::load_text(std::path::Path::new("x.toml"), text, &[]) {
+            Ok(s) => {
+                let table = toml::Table::try_from(&s).unwrap();
+                let x = lwsim::scenario::params::lookup(&table, key)
+                    .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                    .unwrap();
+                prop_assert!(x >= spec.min && x <= spec.max, "{key} = {value} accepted as {x}");
+            }
+            Err(e) => {
+                prop_assert!(e.problems[0].location.starts_with("x.toml"), "{key} = {value}: {e}");
+                prop_assert!(!e.to_string().contains("panicked"));
+            }
+        }
+        let sets = [format!("{key}={value}")];
+        let sets: Vec<(&str, &str)> = sets.iter().map(|s| ("--set", s.as_str())).collect();
+        if let Err(e) = lwsim::scenario::load::load_text(std::path::Path::new("y.toml"), "name = \"y\"\n".into(), &sets) {
+            // The value's own problem is the --set's; a check against another key may fault that key.
+            let at = &e.problems[0].location;
+            prop_assert!(at == "--set" || at.starts_with("y.toml"), "{key}={value}: {e}");
+        }
+    }
+}

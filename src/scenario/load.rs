@@ -332,7 +332,8 @@ fn describe(message: &str, literal: &str) -> String {
     }
 }
 
-/// Where a key was set: the nearest file in the chain that sets it.
+/// Where a key was set: the nearest file in the chain that sets it, or the named file when the
+/// key has its default value (a check between two keys may fault the one not set).
 fn locate(chain: &[Source], key: &str) -> String {
     for source in chain {
         let file = source.path.display().to_string();
@@ -352,7 +353,10 @@ fn locate(chain: &[Source], key: &str) -> String {
             }
         }
     }
-    "(default)".into()
+    // Not set in any file: the default applies, in the scenario named.
+    chain.first().map_or("(default)".to_string(), |s| {
+        format!("{} (the default value)", s.path.display())
+    })
 }
 
 /// Split `KEY=VALUE`, check the key, and parse VALUE as a TOML value (a bare word that is not
