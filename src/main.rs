@@ -17,7 +17,17 @@ use lwsim::{Scenario, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(e) = lwsim::interrupt::install() {
+    // Commands that run the model stop cleanly between replicates or points; the others end at
+    // once on Ctrl-C, as any program does (they leave no temporary files under a final name).
+    let long_running = matches!(
+        cli.command,
+        Command::Run(_)
+            | Command::Sweep { .. }
+            | Command::Calibrate { .. }
+            | Command::Targets { .. }
+            | Command::Seek(_)
+    );
+    if long_running && let Err(e) = lwsim::interrupt::install() {
         eprintln!("warning: cannot handle Ctrl-C cleanly ({e}); an interrupted run may leave temporary files");
     }
     let result = match cli.command {
@@ -185,6 +195,20 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         scenarios.push((f.clone(), s));
     }
     let several = scenarios.len() > 1;
+    share_the_reference(&mut scenarios, quiet)?;
+    if let Some((_, s)) = scenarios.iter().find(|(_, s)| s.simulation.replicates < 20)
+        && !quiet
+    {
+        eprintln!(
+            "warning: {} replicates: intervals from fewer than 20 replicates are unreliable{}",
+            s.simulation.replicates,
+            if s.simulation.replicates == 1 {
+                " (with one, there is no interval at all)"
+            } else {
+                ""
+            }
+        );
+    }
     if several && let Some((f, s)) = scenarios.iter().find(|(_, s)| s.name == "comparison") {
         return Err(Error::Refused {
             path: f.clone(),
@@ -270,6 +294,47 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
     }
     drop(locks);
     Ok(ExitCode::SUCCESS)
+}
+
+/// In a comparison the first scenario is the reference, and every other scenario runs with its
+/// seed and replicate count, so that replicate r of each starts from the same seed (common random
+/// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be
+/// compared month by month: refused.
+fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], quiet: bool) -> Result<(), Error> {
+    let Some(((ref_file, reference), others)) = scenarios.split_first_mut() else {
+        return Ok(());
+    };
+    for (file, s) in others {
+        if s.simulation.weeks != reference.simulation.weeks {
+            return Err(Error::Refused {
+                path: file.clone(),
+                message: format!(
+                    "runs {} weeks but the reference {} runs {}: compared scenarios need the same horizon (set simulation.weeks)",
+                    s.simulation.weeks,
+                    ref_file.display(),
+                    reference.simulation.weeks
+                ),
+            });
+        }
+        for (what, theirs, ours) in [
+            ("seed", s.simulation.seed, reference.simulation.seed),
+            (
+                "replicates",
+                u64::from(s.simulation.replicates),
+                u64::from(reference.simulation.replicates),
+            ),
+        ] {
+            if theirs != ours && !quiet {
+                eprintln!(
+                    "warning: {}: runs with the reference's {what} ({ours}, not {theirs}) so that its replicates pair with the reference's",
+                    file.display()
+                );
+            }
+        }
+        s.simulation.seed = reference.simulation.seed;
+        s.simulation.replicates = reference.simulation.replicates;
+    }
+    Ok(())
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet): what is

@@ -241,20 +241,11 @@ fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: 
             continue;
         }
         let valid = children(prefix);
-        let mut nearest: Vec<(f64, &str)> = valid.iter().map(|v| (strsim::jaro_winkler(name, v), *v)).collect();
-        nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let suggestions: Vec<String> = nearest
-            .iter()
-            .filter(|(score, _)| *score > 0.7)
-            .take(3)
-            .map(|(_, v)| format!("`{v}`"))
-            .collect();
-        let hint = if suggestions.is_empty() {
-            let all: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
-            format!("valid keys here: {}", all.join(", "))
-        } else {
-            format!("did you mean {}?", suggestions.join(" or "))
-        };
+        let all: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
+        let hint = params::did_you_mean(
+            &params::suggest(name, valid.iter().copied(), 0.7),
+            &format!("valid keys here: {}", all.join(", ")),
+        );
         let place = if prefix.is_empty() {
             "at the top level".to_string()
         } else {
@@ -385,18 +376,10 @@ fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputErro
         ));
     }
     if spec(key).is_none() {
-        let mut nearest: Vec<(f64, &str)> = params::SPECS
-            .iter()
-            .map(|s| (strsim::jaro_winkler(key, s.key), s.key))
-            .filter(|(score, _)| *score > 0.8)
-            .collect();
-        nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
-        let hint = if hint.is_empty() {
-            "`lwsim keys` lists every key".to_string()
-        } else {
-            format!("did you mean {}?", hint.join(" or "))
-        };
+        let hint = params::did_you_mean(
+            &params::suggest(key, params::SPECS.iter().map(|s| s.key), 0.8),
+            "`lwsim keys` lists every key",
+        );
         return Err(InputError::at(origin, Some(key), format!("unknown key; {hint}")));
     }
     let raw = raw.trim();

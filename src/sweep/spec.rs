@@ -282,22 +282,13 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
     for (i, p) in raw.parameters.iter().enumerate() {
         let shown = format!("parameter[{}].key", i + 1);
         let Some(spec) = params::spec(&p.key).filter(|s| s.kind != Kind::Text) else {
-            let mut nearest: Vec<(f64, &str)> = params::SPECS
-                .iter()
-                .filter(|s| s.kind != Kind::Text)
-                .map(|s| (strsim::jaro_winkler(&p.key, s.key), s.key))
-                .collect();
-            nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
+            let numeric = params::SPECS.iter().filter(|s| s.kind != Kind::Text).map(|s| s.key);
+            let hint = params::did_you_mean(&params::suggest(&p.key, numeric, 0.8), "`lwsim keys` lists every key");
             return Err(err(
                 Some(i),
                 "key",
                 &shown,
-                format!(
-                    "unknown or non-numeric scenario key `{}`; did you mean {}?",
-                    p.key,
-                    hint.join(" or ")
-                ),
+                format!("unknown or non-numeric scenario key `{}`; {hint}", p.key),
             ));
         };
         if keys.contains(&p.key) {
