@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, Shell, SweepOpts, exit};
+use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, Shell, SlurmArgs, SweepOpts, exit};
 use lwsim::error::Error;
 use lwsim::human;
 use lwsim::output::{self, Kind, RunInfo};
@@ -38,7 +38,11 @@ fn main() -> ExitCode {
                 bar.set_length(total);
                 bar.set_position(done);
             };
-            lwsim::calibrate::calibrate(&config, out, threads.count(), resume, force, &progress).and_then(|dir| {
+            threads
+                .count()
+                .map_err(Error::from)
+                .and_then(|threads| lwsim::calibrate::calibrate(&config, out, threads, resume, force, &progress))
+                .and_then(|dir| {
                 bar.finish_and_clear();
                 done_line(
                     quiet,
@@ -56,7 +60,10 @@ fn main() -> ExitCode {
             targets,
             replicates,
             threads,
-        } => targets_command(&scenario, targets, replicates, threads.count()),
+        } => threads
+            .count()
+            .map_err(Error::from)
+            .and_then(|threads| targets_command(&scenario, targets, replicates, threads)),
         Command::Merge {
             shards,
             out,
@@ -83,6 +90,7 @@ fn main() -> ExitCode {
         Command::Man { dir } => man_pages(&dir),
         Command::Help { command } => help(command.as_deref()),
         Command::Seek(args) => seek_command(&args),
+        Command::Slurm(args) => slurm_command(&args),
     };
     match result {
         Ok(code) => code,
@@ -167,7 +175,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         report,
         ..
     } = args;
-    let threads = threads.count();
+    let threads = threads.count()?;
     // Read and check every scenario, and every output directory, before running anything.
     let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in &files {
@@ -306,7 +314,7 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
         force,
         quiet,
     } = opts;
-    let threads = threads.count();
+    let threads = threads.count()?;
     use lwsim::sweep::run::{self, Shard};
     let start = Instant::now();
     let sweep = lwsim::sweep::spec::read(file)?;
@@ -327,7 +335,7 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
         bar.set_length(total);
         bar.set_position(done);
     };
-    run::run(
+    let ran = run::run(
         &sweep,
         &run::Options {
             out: &out,
@@ -339,16 +347,51 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
         },
     )?;
     bar.finish_and_clear();
-    done_line(
-        quiet,
-        &format!(
-            "wrote {}: sweep `{}` in {}",
+    let what = if shard == Shard::WHOLE {
+        format!("sweep `{}`", sweep.name)
+    } else {
+        format!("shard {} of {} of sweep `{}`", shard.index, shard.of, sweep.name)
+    };
+    let line = match ran {
+        run::Ran::AlreadyComplete => format!("{}: {what} is already complete; nothing to do", out.display()),
+        run::Ran::Computed => format!(
+            "wrote {}: {what} in {}",
             out.display(),
-            sweep.name,
             human::duration(start.elapsed().as_secs_f64())
         ),
-    );
+    };
+    done_line(quiet, &line);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `lwsim slurm`: write the job scripts; print the sbatch commands on stdout.
+fn slurm_command(args: &SlurmArgs) -> Result<ExitCode, Error> {
+    let lwsim = std::env::current_exe().map_err(|e| Error::io("the lwsim binary's path", e))?;
+    let jobs = lwsim::sweep::slurm::write(&lwsim::sweep::slurm::Options {
+        sweep: &args.file,
+        tasks: args.tasks,
+        cpus_per_task: args.cpus_per_task,
+        time: args.time.as_deref(),
+        partition: args.partition.as_deref(),
+        out: args.out.clone(),
+        force: args.force,
+        lwsim,
+    })?;
+    for w in &jobs.warnings {
+        eprintln!("warning: {w}");
+    }
+    done_line(
+        args.quiet,
+        &format!(
+            "wrote {dir}: array.sh ({} tasks, {} points), merge.sh (into {}) and submit.sh; submit them with `bash {}` or the commands on stdout",
+            human::count(u64::from(args.tasks)),
+            human::count(jobs.points as u64),
+            jobs.results.display(),
+            lwsim::sweep::slurm::shell_quote(&jobs.dir.join(lwsim::sweep::slurm::SUBMIT).display().to_string()),
+            dir = jobs.dir.display(),
+        ),
+    );
+    print(&jobs.commands)
 }
 
 /// A progress bar counting sweep points.
@@ -397,7 +440,7 @@ fn seek_command(args: &SeekArgs) -> Result<ExitCode, Error> {
         seed: args.seed,
         out: args.out.clone(),
         force: args.force,
-        threads: args.threads.count(),
+        threads: args.threads.count()?,
         command: std::env::args().collect(),
         progress: &progress,
     })?;
