@@ -140,20 +140,17 @@ pub fn scripts(sweep: &Sweep, sweep_file: &str, opts: &Options, dir: &str, resul
     let version = env!("CARGO_PKG_VERSION");
     // In #SBATCH --output, `%` starts a SLURM pattern: a literal one is `%%`.
     let log = |name: &str| q(&format!("{}/logs/{name}", dir.replace('%', "%%")));
-    let mut directives = String::new();
-    let mut directive = |line: String| {
-        directives.push_str("#SBATCH ");
-        directives.push_str(&line);
-        directives.push('\n');
+    // The merge reads and writes files on one thread: it asks for one CPU.
+    let directives = |cpus: u32| {
+        let mut lines = format!("#SBATCH --cpus-per-task={cpus}\n");
+        if let Some(t) = opts.time {
+            lines.push_str(&format!("#SBATCH --time={}\n", q(t)));
+        }
+        if let Some(p) = opts.partition {
+            lines.push_str(&format!("#SBATCH --partition={}\n", q(p)));
+        }
+        lines
     };
-    directive(format!("--cpus-per-task={}", opts.cpus_per_task));
-    if let Some(t) = opts.time {
-        directive(format!("--time={}", q(t)));
-    }
-    if let Some(p) = opts.partition {
-        directive(format!("--partition={}", q(p)));
-    }
-    let shared = directives;
     let array = format!(
         "#!/bin/bash
 # Job array for the lwsim sweep `{name}` ({points} points), written by `lwsim slurm` (lwsim {version}).
@@ -172,7 +169,8 @@ task=${{SLURM_ARRAY_TASK_ID:?submit this script with sbatch: it is a job array}}
 exec \"$LWSIM\" sweep {sweep_q} --shard auto --resume --out {dir_q}/shard-\"$task\"-of-{n}
 ",
         name = sweep.name,
-        points = sweep.points.len(),
+        points = crate::human::count(sweep.points.len() as u64),
+        shared = directives(opts.cpus_per_task),
         dir_c = dir,
         submit = q(&format!("{dir}/{SUBMIT}")),
         job = q(&format!("lwsim-{}", sweep.name)),
@@ -204,6 +202,7 @@ fi
 exec \"$LWSIM\" merge \"${{shards[@]}}\" --out {results_q}
 ",
         name = sweep.name,
+        shared = directives(1),
         job = q(&format!("lwsim-{}-merge", sweep.name)),
         merge_log = log("merge-%j.out"),
         lwsim_q = q(&lwsim),
