@@ -43,17 +43,17 @@ fn main() -> ExitCode {
                 .map_err(Error::from)
                 .and_then(|threads| lwsim::calibrate::calibrate(&config, out, threads, resume, force, &progress))
                 .and_then(|dir| {
-                bar.finish_and_clear();
-                done_line(
-                    quiet,
-                    &format!(
-                        "wrote {}: calibration in {}",
-                        dir.display(),
-                        human::duration(start.elapsed().as_secs_f64())
-                    ),
-                );
-                print(&format!("{}\n", dir.join("chosen.toml").display()))
-            })
+                    bar.finish_and_clear();
+                    done_line(
+                        quiet,
+                        &format!(
+                            "wrote {}: calibration in {}",
+                            dir.display(),
+                            human::duration(start.elapsed().as_secs_f64())
+                        ),
+                    );
+                    print(&format!("{}\n", dir.join("chosen.toml").display()))
+                })
         }
         Command::Targets {
             scenario,

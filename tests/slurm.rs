@@ -114,11 +114,19 @@ fn merges_of_every_design_are_byte_identical_and_resume_says_complete() {
             .map(|i| t.join(format!("{design}-s{i}")).display().to_string())
             .collect();
         for (i, s) in shards.iter().enumerate() {
-            ok(&lwsim_env(t, &["sweep", f, "--shard", &format!("{i}/3"), "-o", s, "-q"], &[]));
+            ok(&lwsim_env(
+                t,
+                &["sweep", f, "--shard", &format!("{i}/3"), "-o", s, "-q"],
+                &[],
+            ));
         }
         let merged = t.join(format!("{design}-merged"));
         let m = merged.to_str().unwrap();
-        ok(&lwsim_env(t, &["merge", &shards[0], &shards[1], &shards[2], "-o", m], &[]));
+        ok(&lwsim_env(
+            t,
+            &["merge", &shards[0], &shards[1], &shards[2], "-o", m],
+            &[],
+        ));
         let mut expected = vec!["design.csv", "sweep.csv", "points.csv", "sweep.json"];
         if design == "morris" || design == "sobol" {
             expected.push("sensitivity.csv");
@@ -157,10 +165,18 @@ fn shard_auto_takes_the_shard_from_the_slurm_job_array() {
     let file = small_sweep(t, "auto", "lhs", 1);
     let f = file.to_str().unwrap();
     let explicit = t.join("explicit");
-    ok(&lwsim_env(t, &["sweep", f, "--shard", "1/3", "-o", explicit.to_str().unwrap()], &[]));
+    ok(&lwsim_env(
+        t,
+        &["sweep", f, "--shard", "1/3", "-o", explicit.to_str().unwrap()],
+        &[],
+    ));
     let auto = t.join("auto-dir");
     let array = [("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "3")];
-    let o = lwsim_env(t, &["sweep", f, "--shard", "auto", "-o", auto.to_str().unwrap()], &array);
+    let o = lwsim_env(
+        t,
+        &["sweep", f, "--shard", "auto", "-o", auto.to_str().unwrap()],
+        &array,
+    );
     ok(&o);
     assert!(stderr(&o).contains("shard 1 of 3"), "{}", stderr(&o));
     assert_same(&explicit, &auto, &["sweep.json", "sweep.csv"]);
@@ -173,7 +189,10 @@ fn shard_auto_takes_the_shard_from_the_slurm_job_array() {
     ];
     ok(&lwsim_env(t, &["sweep", f, "--shard", "auto", "-q"], &full));
     let json = std::fs::read_to_string(t.join("output/auto-shard-2-of-3/sweep.json")).unwrap();
-    assert!(json.contains("\"shard\": 2,") && json.contains("\"shards\": 3,"), "{json}");
+    assert!(
+        json.contains("\"shard\": 2,") && json.contains("\"shards\": 3,"),
+        "{json}"
+    );
 
     let out = t.join("never");
     let o_ = out.to_str().unwrap();
@@ -213,7 +232,8 @@ fn shard_auto_takes_the_shard_from_the_slurm_job_array() {
 }
 
 fn run_json_threads(dir: &Path) -> u64 {
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
     json["threads"].as_u64().unwrap()
 }
 
@@ -310,21 +330,47 @@ fn lwsim_slurm_writes_scripts_that_shard_resume_and_merge_from_a_path_with_a_spa
         ("array", &array, "#SBATCH --time=01:30:00\n".into()),
         ("array", &array, "#SBATCH --partition=short\n".into()),
         ("array", &array, "#SBATCH --job-name=lwsim-sob\n".into()),
-        ("array", &array, format!("#SBATCH --output={}\n", q(&jobs.join("logs/array-%A_%a.out")))),
-        ("array", &array, format!("sweep {} --shard auto --resume --out {}/shard-\"$task\"-of-4", q(&file), q(&jobs))),
         (
             "array",
             &array,
-            format!("lwsim_default={}\nLWSIM=${{LWSIM:-$lwsim_default}}", env!("CARGO_BIN_EXE_lwsim")),
+            format!("#SBATCH --output={}\n", q(&jobs.join("logs/array-%A_%a.out"))),
+        ),
+        (
+            "array",
+            &array,
+            format!(
+                "sweep {} --shard auto --resume --out {}/shard-\"$task\"-of-4",
+                q(&file),
+                q(&jobs)
+            ),
+        ),
+        (
+            "array",
+            &array,
+            format!(
+                "lwsim_default={}\nLWSIM=${{LWSIM:-$lwsim_default}}",
+                env!("CARGO_BIN_EXE_lwsim")
+            ),
         ),
         ("merge", &merge, "#SBATCH --time=01:30:00\n".into()),
         ("merge", &merge, format!("dir={}\n", q(&jobs))),
-        ("merge", &merge, format!("merge \"${{shards[@]}}\" --out {}\n", q(&results))),
-        ("submit", &submit, format!("array=$(sbatch --parsable {})\n", q(&jobs.join("array.sh")))),
+        (
+            "merge",
+            &merge,
+            format!("merge \"${{shards[@]}}\" --out {}\n", q(&results)),
+        ),
         (
             "submit",
             &submit,
-            format!("sbatch --dependency=afterok:\"${{array%%;*}}\" {}\n", q(&jobs.join("merge.sh"))),
+            format!("array=$(sbatch --parsable {})\n", q(&jobs.join("array.sh"))),
+        ),
+        (
+            "submit",
+            &submit,
+            format!(
+                "sbatch --dependency=afterok:\"${{array%%;*}}\" {}\n",
+                q(&jobs.join("merge.sh"))
+            ),
         ),
     ] {
         assert!(text.contains(&needle), "{what}.sh lacks {needle:?}:\n{text}");
@@ -341,19 +387,35 @@ fn lwsim_slurm_writes_scripts_that_shard_resume_and_merge_from_a_path_with_a_spa
 
     // Outside a job array the script says so.
     let o = run_script(&jobs.join("array.sh"), &[]);
-    assert!(!o.status.success() && stderr(&o).contains("submit this script with sbatch"), "{}", stderr(&o));
+    assert!(
+        !o.status.success() && stderr(&o).contains("submit this script with sbatch"),
+        "{}",
+        stderr(&o)
+    );
     // $LWSIM overrides the binary.
     let o = run_script(
         &jobs.join("array.sh"),
-        &[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "4"), ("LWSIM", "/nonexistent/lwsim")],
+        &[
+            ("SLURM_ARRAY_TASK_ID", "0"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("LWSIM", "/nonexistent/lwsim"),
+        ],
     );
-    assert!(!o.status.success() && stderr(&o).contains("/nonexistent/lwsim"), "{}", stderr(&o));
+    assert!(
+        !o.status.success() && stderr(&o).contains("/nonexistent/lwsim"),
+        "{}",
+        stderr(&o)
+    );
 
     // Three of four tasks: the merge job names the missing shard and writes nothing.
     let task = |i: &str| {
         let o = run_script(
             &jobs.join("array.sh"),
-            &[("SLURM_ARRAY_TASK_ID", i), ("SLURM_ARRAY_TASK_COUNT", "4"), ("SLURM_CPUS_PER_TASK", "1")],
+            &[
+                ("SLURM_ARRAY_TASK_ID", i),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ("SLURM_CPUS_PER_TASK", "1"),
+            ],
         );
         ok(&o);
         o
@@ -371,7 +433,11 @@ fn lwsim_slurm_writes_scripts_that_shard_resume_and_merge_from_a_path_with_a_spa
     ok(&run_script(&jobs.join("merge.sh"), &[]));
     let whole = t.join("whole");
     ok(&lwsim_env(&t, &["sweep", f, "-o", whole.to_str().unwrap(), "-q"], &[]));
-    assert_same(&whole, &results, &["design.csv", "sweep.csv", "points.csv", "sensitivity.csv", "sweep.json"]);
+    assert_same(
+        &whole,
+        &results,
+        &["design.csv", "sweep.csv", "points.csv", "sensitivity.csv", "sweep.json"],
+    );
 
     // Writing the same scripts again is harmless; different ones need --force; the results
     // directory now holds the sweep, which a new merge job would not overwrite.
@@ -389,8 +455,14 @@ fn lwsim_slurm_refuses_bad_input() {
         (vec!["--tasks", "10"], "--tasks: expected 1 to 9 (the sweep's points"),
         (vec!["--tasks", "0"], "--tasks"),
         (vec!["--tasks", "2", "--time", "1h"], "--time: expected a time limit"),
-        (vec!["--tasks", "2", "--time", "1:2:3:4"], "--time: expected a time limit"),
-        (vec!["--tasks", "2", "--partition", "a b"], "--partition: expected a partition name"),
+        (
+            vec!["--tasks", "2", "--time", "1:2:3:4"],
+            "--time: expected a time limit",
+        ),
+        (
+            vec!["--tasks", "2", "--partition", "a b"],
+            "--partition: expected a partition name",
+        ),
         (vec!["--tasks", "2", "--partition", "x';rm -rf /'"], "--partition"),
         (vec!["--tasks", "2", "--cpus-per-task", "0"], "--cpus-per-task"),
     ];
@@ -407,7 +479,11 @@ fn lwsim_slurm_refuses_bad_input() {
     // Times in SLURM's forms are taken.
     for time in ["30", "30:00", "2:00:00", "1-0", "1-12:00", "2-00:00:00"] {
         let out = format!("j-{time}");
-        ok(&lwsim_env(t, &["slurm", f, "--tasks", "2", "--time", time, "-o", &out, "-q"], &[]));
+        ok(&lwsim_env(
+            t,
+            &["slurm", f, "--tasks", "2", "--time", time, "-o", &out, "-q"],
+            &[],
+        ));
     }
     // The same scripts again: fine; different ones: refused without --force.
     ok(&lwsim_env(t, &["slurm", f, "--tasks", "2", "-q"], &[]));
@@ -426,9 +502,16 @@ fn merge_refuses_shards_of_other_seeds_and_names_missing_and_duplicate_ones() {
     let t = tmp.path();
     let a = small_sweep(t, "m", "lhs", 1);
     let shard = |file: &Path, i: usize, dir: &str| {
-        let env = [("SLURM_ARRAY_TASK_ID", i.to_string()), ("SLURM_ARRAY_TASK_COUNT", "3".into())];
+        let env = [
+            ("SLURM_ARRAY_TASK_ID", i.to_string()),
+            ("SLURM_ARRAY_TASK_COUNT", "3".into()),
+        ];
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        ok(&lwsim_env(t, &["sweep", file.to_str().unwrap(), "--shard", "auto", "-o", dir, "-q"], &env));
+        ok(&lwsim_env(
+            t,
+            &["sweep", file.to_str().unwrap(), "--shard", "auto", "-o", dir, "-q"],
+            &env,
+        ));
     };
     for i in 0..3 {
         shard(&a, i, &format!("a{i}"));

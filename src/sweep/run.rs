@@ -408,7 +408,10 @@ mod tests {
             &[("SLURM_ARRAY_TASK_ID", "1.0"), ("SLURM_ARRAY_TASK_COUNT", "2")],
             "SLURM_ARRAY_TASK_ID: expected a whole number",
         );
-        says(&[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "0")], "0-(N-1)");
+        says(
+            &[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "0")],
+            "0-(N-1)",
+        );
         // --array=0-6:2 (a step): 4 tasks, 0..6.
         says(
             &[

@@ -82,7 +82,10 @@ fn path_text(path: &Path, flag: &str) -> Result<String, InputError> {
         InputError::at(
             flag,
             None,
-            format!("expected a path in UTF-8 (it is written into a job script), found {}", path.display()),
+            format!(
+                "expected a path in UTF-8 (it is written into a job script), found {}",
+                path.display()
+            ),
         )
     })
 }
@@ -220,8 +223,7 @@ exec \"$LWSIM\" merge \"${{shards[@]}}\" --out {results_q}
 # every task has succeeded. Running this again after a task failed reruns the array (finished
 # shards end at once, the rest resume) and then merges.
 set -eu
-{commands}"
-    ,
+{commands}",
         name = sweep.name
     );
     Scripts {
@@ -286,18 +288,15 @@ pub fn write(opts: &Options) -> Result<Jobs, Error> {
         &path_text(&dir, "--out")?,
         &path_text(&results, "output directory")?,
     );
-    let files = [
-        (ARRAY, &texts.array),
-        (MERGE, &texts.merge),
-        (SUBMIT, &texts.submit),
-    ];
+    let files = [(ARRAY, &texts.array), (MERGE, &texts.merge), (SUBMIT, &texts.submit)];
     if !opts.force {
         for (name, text) in &files {
             let path = dir.join(name);
             if path.exists() && std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
                 return Err(Error::Refused {
                     path,
-                    message: "exists and differs from the script lwsim would write; use --force to replace the scripts".into(),
+                    message: "exists and differs from the script lwsim would write; use --force to replace the scripts"
+                        .into(),
                 });
             }
         }
