@@ -70,7 +70,8 @@ Writes array.sh (the job array, one shard a task), merge.sh (the merge, after th
 submit.sh into DIR, and prints the sbatch commands that submit both (docs/CLUSTER.md).
 
 Exit status: 0 success; 1 environment or write failure; 2 bad input (malformed sweep file, more
-tasks than points, malformed --time or --partition, scripts that differ without --force).";
+tasks than points, malformed --time or --partition, scripts that differ without --force); 130
+interrupted (Ctrl-C), 143 terminated.";
 
 const SEEK_AFTER: &str = "\
 Examples:
