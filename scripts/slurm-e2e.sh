@@ -9,7 +9,7 @@
 #   - a merge through SLURM with a shard missing is refused, naming it; the array submitted again
 #     finishes only that shard (the others say they are complete), and the merge then succeeds;
 #   - stops the daemons it started, by their process ids, however it ends (trap EXIT).
-# Uses $LWSIM if set, else target/release/lwsim (built with cargo when missing).
+# Uses $LWSIM if set, else target/release/lwsim (cargo build --release first).
 # Not root and no SLURM: says so, and exits 1 under CI=true (0 elsewhere, as skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +51,11 @@ say "SLURM: $(/usr/sbin/slurmctld -V)"
 
 # ---- lwsim --------------------------------------------------------------------------------
 if [ -z "${LWSIM:-}" ]; then
-  if [ ! -x target/release/lwsim ]; then
-    say "building target/release/lwsim"
+  say "building target/release/lwsim (cargo build --release; nothing to do when it is fresh)"
+  # The lock keeps two builds on a shared machine from running at once.
+  if command -v flock >/dev/null; then
+    flock /tmp/lwsim-cargo.lock cargo build --release --locked --quiet
+  else
     cargo build --release --locked --quiet
   fi
   LWSIM=$root/target/release/lwsim
