@@ -231,7 +231,7 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     let start = Instant::now();
     let (base, goal, lever, settings) = check(opts)?;
     let dir = opts.out.clone().unwrap_or_else(|| default_dir(&base.name, &lever.key));
-    let _lock = DirLock::acquire(&dir, Kind::Seek, opts.force)?;
+    let lock = DirLock::acquire(&dir, Kind::Seek, opts.force)?;
     let done = AtomicU64::new(0);
     let eval = |x: f64, reps: Range<u32>| {
         let n = u64::from(reps.end - reps.start);
@@ -279,6 +279,7 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     run.push(b'\n');
     batch.stage(dir.join("run.json"), &run)?;
     batch.commit()?;
+    lock.finish();
     Ok(Outcome { dir, json })
 }
 
