@@ -244,3 +244,85 @@ fn per_replicate_detail_is_limited_but_statistics_use_every_replicate() {
     let monthly = |d: &str| std::fs::read(tmp.path().join(d).join("monthly.csv")).unwrap();
     assert!(monthly("d2") == monthly("d0"));
 }
+
+#[test]
+fn a_comparison_gives_paired_effects_exactly_zero_for_an_identical_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    let same = write(
+        tmp.path(),
+        "same.toml",
+        &format!("name = \"same\"\nextends = {base:?}\n"),
+    );
+    let cut = write(
+        tmp.path(),
+        "cut.toml",
+        &format!("name = \"cut\"\nextends = {base:?}\n[funding]\nannual_cut = 0.3\n"),
+    );
+    let out = lwsim(&[
+        "run",
+        &base,
+        same.to_str().unwrap(),
+        cut.to_str().unwrap(),
+        "-r",
+        "200",
+        "-q",
+        "-o",
+        tmp.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let effects = std::fs::read_to_string(tmp.path().join("o/comparison/effects.csv")).unwrap();
+    let mut lines = effects.lines();
+    assert_eq!(lines.next(), Some("scenario,measure,mean,p05,p95"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let same_rows: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "same").collect();
+    assert!(same_rows.len() >= 15, "every defined headline figure has an effect");
+    for r in &same_rows {
+        assert_eq!(&r[2..], ["0.0", "0.0", "0.0"], "identical scenario: {r:?}");
+    }
+    // A 30% annual cut lowers the share connected, every paired replicate within its interval.
+    let connected = rows
+        .iter()
+        .find(|r| r[0] == "cut" && r[1] == "share_connected")
+        .unwrap();
+    let (mean, p95): (f64, f64) = (connected[2].parse().unwrap(), connected[4].parse().unwrap());
+    assert!(mean < -0.03 && p95 < 0.0, "{connected:?}");
+    // headline.csv holds each replicate's figures; the effects are their differences.
+    let reference = std::fs::read_to_string(tmp.path().join("o/deep-end-baseline/headline.csv")).unwrap();
+    let header: Vec<&str> = reference.lines().next().unwrap().split(',').collect();
+    assert_eq!(header[..3], ["replicate", "seed", "integration_rate_24m"]);
+    assert_eq!(reference.lines().count(), 201);
+    for f in ["effects.png", "effects.svg"] {
+        assert!(tmp.path().join("o/comparison").join(f).exists());
+    }
+}
+
+#[test]
+fn paired_effects_are_tighter_than_independent_runs() {
+    // The same comparison run twice: paired (same seeds) and with the scenario on another seed.
+    let s = |sets: &[&str]| load("deep-end-baseline.toml", sets);
+    let base = lwsim::run::run_all(&s(&["simulation.replicates=300"]), 0, &|| {}).unwrap();
+    let cut_paired =
+        lwsim::run::run_all(&s(&["simulation.replicates=300", "funding.annual_cut=0.3"]), 0, &|| {}).unwrap();
+    let cut_other = lwsim::run::run_all(
+        &s(&[
+            "simulation.replicates=300",
+            "funding.annual_cut=0.3",
+            "simulation.seed=99",
+        ]),
+        0,
+        &|| {},
+    )
+    .unwrap();
+    for measure in ["share_connected", "share_unmet_need"] {
+        let i = lwsim::summary::headline_index(measure).unwrap();
+        let paired = lwsim::summary::effect_stats(&base, &cut_paired, i).unwrap();
+        let independent = lwsim::summary::effect_stats(&base, &cut_other, i).unwrap();
+        assert!(
+            paired.p95 - paired.p05 < independent.p95 - independent.p05,
+            "{measure}: paired {:?} vs independent {:?}",
+            (paired.p05, paired.p95),
+            (independent.p05, independent.p95)
+        );
+    }
+}

@@ -555,3 +555,39 @@ fn a_lock_held_by_a_killed_but_unreaped_process_is_not_a_live_run() {
     assert!(out.status.success(), "the zombie's lock blocked: {}", stderr(&out));
     let _ = child.wait();
 }
+
+#[test]
+fn seek_stops_promptly_on_sigint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    let dir = tmp.path().join("seek");
+    let child = Command::new(env!("CARGO_BIN_EXE_lwsim"))
+        .args([
+            "seek",
+            &base,
+            "--lever",
+            "funding.annual_cut",
+            "--goal",
+            "integration_rate_24m >= 0.3",
+            "-r",
+            "100000",
+            "-j",
+            "1",
+            "-o",
+        ])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    signal(&child, "INT");
+    let asked = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let waited = asked.elapsed();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    // Replicates already running finish (a Deep End replicate takes about a millisecond); the
+    // rest are skipped. The bound is loose: it tells "stopped" from "ran the whole search".
+    assert!(waited < Duration::from_secs(10), "took {waited:?} to stop");
+    assert!(!dir.join("seek.json").exists() && debris(&dir).is_empty());
+}

@@ -207,7 +207,7 @@ fn bisect_all<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(
 ) {
     loop {
         let open: Vec<usize> = (0..brackets.len()).filter(|&i| !brackets[i].done(s)).collect();
-        if open.is_empty() {
+        if open.is_empty() || stopped() {
             return;
         }
         let mids: Vec<f64> = open.iter().map(|&i| brackets[i].mid(s)).collect();
@@ -235,6 +235,12 @@ fn zero(s: &Settings, a: f64, fa: f64, b: f64, fb: f64, take_a: bool) -> f64 {
     }
 }
 
+/// Has SIGINT or SIGTERM arrived? Then the search's loops end at once (the evaluations it would
+/// wait for are skipped, so they would never settle), and `seek` reports the interruption.
+fn stopped() -> bool {
+    crate::interrupt::received().is_some()
+}
+
 /// Find the lever value at which the mean outcome first crosses the goal, counted from `from`.
 pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F) -> Found {
     let mut cache = Cache {
@@ -254,6 +260,9 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
     // to the bracket that the scan could not tell from the goal, and both ends of the bracket,
     // are evaluated again with the full replicates, until the bracket stands on them.
     let j = loop {
+        if stopped() {
+            return finish(cache, None, None, false, 0, (false, false));
+        }
         let status: Vec<bool> = g.iter().map(|&x| holds(&cache.point(x))).collect();
         let first = status.iter().position(|h| *h != status[0]);
         let upto = first.unwrap_or(g.len() - 1);
@@ -285,6 +294,9 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
     // Walk out from the bracket along the grid to the first significant value on each side.
     let (mut k_near, mut k_far) = (j - 1, j);
     loop {
+        if stopped() {
+            return finish(cache, None, None, false, 0, (false, false));
+        }
         let near_ok = near(&cache.point(g[k_near])) > 0.0 || k_near == 0;
         let far_ok = far(&cache.point(g[k_far])) < 0.0 || k_far == g.len() - 1;
         if near_ok && far_ok {
