@@ -57,7 +57,13 @@ impl Draw for Effects {
             .axis_desc_style(text(26))
             .label_style(text(26))
             .x_labels(9)
-            .x_label_formatter(&|x| format!("{x:+.1}"))
+            .x_label_formatter(&|x| {
+                if x.abs() < 0.05 {
+                    "0".to_string()
+                } else {
+                    format!("{x:+.0}")
+                }
+            })
             .y_labels(self.labels.len() * 2 + 1)
             .y_label_formatter(&|y| {
                 let i = (groups - y - 0.5).round();
