@@ -15,13 +15,16 @@ Writes output/scenario-discovery/ (experiments.csv, tradeoff.png, box.png).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import matplotlib
 
+warnings.filterwarnings("ignore", message="ipyparallel not installed")
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -49,12 +52,12 @@ COLLAPSE = 0.2  # integration_rate_24m below this is a collapse
 
 # EMA names (Python identifiers) -> lwsim keys, with the range explored.
 LEVERS = {
-    "community_budget": ("funding.community_budget", 0.5, 1.5),
+    "community_budget": ("funding.community_budget", 0.6, 1.4),
     "annual_cut": ("funding.annual_cut", 0.0, 0.3),
-    "gp_buy_in": ("practices.gp_buy_in.mean", 0.2, 0.8),
-    "support": ("link_workers.support", 0.0, 1.0),
-    "caseload_cap": ("link_workers.caseload_cap", 10, 40),
-    "competing_innovations": ("practices.competing_innovations_per_year", 0.0, 3.0),
+    "gp_buy_in": ("practices.gp_buy_in.mean", 0.3, 0.9),
+    "support": ("link_workers.support", 0.2, 1.0),
+    "caseload_cap": ("link_workers.caseload_cap", 15, 40),
+    "competing_innovations": ("practices.competing_innovations_per_year", 0.0, 2.0),
 }
 
 
@@ -70,7 +73,7 @@ def lwsim_model(**levers):
 
 
 def main() -> int:
-    ema_logging.log_to_stderr(ema_logging.WARNING)
+    ema_logging.log_to_stderr(logging.WARNING)
     model = Model("lwsim", function=lwsim_model)
     model.uncertainties = [
         IntegerParameter(name, lo, hi) if isinstance(lo, int) else RealParameter(name, lo, hi)
@@ -100,7 +103,9 @@ def main() -> int:
     table.to_csv(OUT / "experiments.csv", index=False)
 
     # PRIM: boxes of lever space where collapse is common (density at least 0.8).
-    finder = prim.Prim(x, collapsed, threshold=0.8, peel_alpha=0.05)
+    # (Levers as floats: the Workbench's pasting step writes fractional limits into the box,
+    # which pandas 3 refuses for an integer column such as caseload_cap.)
+    finder = prim.Prim(x.astype(float), collapsed, threshold=0.8, peel_alpha=0.05)
     box = finder.find_box()
     chosen = _choose(box)
     box.select(chosen)

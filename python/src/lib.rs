@@ -32,15 +32,15 @@ const POLL: Duration = Duration::from_millis(20);
 /// Most worker threads, as `--threads` takes.
 const MAX_THREADS: usize = lwsim::cli::MAX_THREADS;
 
+/// POSIX's "no such file or directory".
+const ENOENT: i32 = 2;
+
 /// The message `lwsim::scenario::load::read_text` gives for a file that does not exist.
 const NO_SUCH_FILE: &str = "cannot read file: no such file";
 
-/// The named file of a bad-input error that is only "no such file", if that is what it is.
-fn missing_file(e: &InputError) -> Option<&str> {
-    match e.problems.as_slice() {
-        [p] if p.key.is_none() && p.message == NO_SUCH_FILE => Some(p.location.as_str()),
-        _ => None,
-    }
+/// Is this bad-input error only "no such file" (the scenario or sweep file, or one it names)?
+fn missing_file(e: &InputError) -> bool {
+    matches!(e.problems.as_slice(), [p] if p.key.is_none() && p.message == NO_SUCH_FILE)
 }
 
 /// The Python exception for an error of the library, with the message the CLI prints after
@@ -48,11 +48,12 @@ fn missing_file(e: &InputError) -> Option<&str> {
 fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     let message = e.to_string();
     if let Error::Input(input) = &e
-        && let Some(path) = missing_file(input)
+        && missing_file(input)
     {
         let err = PyFileNotFoundError::new_err(message);
-        // As open() does: the file's name on the exception (best effort).
-        let _ = err.value(py).setattr("filename", path);
+        // errno as open() sets it; not `filename`, which would change str(err) from the
+        // CLI's message (the message names the file).
+        let _ = err.value(py).setattr("errno", ENOENT);
         return err;
     }
     match (&e, e.exit_code()) {
@@ -102,7 +103,9 @@ fn run_detached<T: Send>(
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            PyRuntimeError::new_err(format!("lwsim failed inside the model (a bug; please report it): {what}"))
+            PyRuntimeError::new_err(format!(
+                "lwsim failed inside the model (a bug; please report it): {what}"
+            ))
         })
     })?;
     outcome.map_err(|e| to_py_err(py, e))
