@@ -7,8 +7,8 @@ space where the share of practices fully integrated at 24 months falls below 0.2
 them (limits, coverage, density). The peeling trade-off and the chosen box are saved as PNG.
 
     pip install ./python ema_workbench matplotlib
-    python examples/python/scenario_discovery.py              # 600 experiments, about 2 minutes
-    LWSIM_QUICK=1 python examples/python/scenario_discovery.py   # 150 experiments, under a minute
+    python examples/python/scenario_discovery.py              # 600 experiments x 50 replicates, about 40 s
+    LWSIM_QUICK=1 python examples/python/scenario_discovery.py   # 150 x 20, about 10 s
 
 Writes output/scenario-discovery/ (experiments.csv, tradeoff.png, box.png).
 """
