@@ -132,3 +132,25 @@ def test_sweep_rows_and_points_are_lwsim_sweep_s(cli, baseline, tmp_path):
     with pytest.raises(ValueError, match="already holds a sweep"):
         lwsim.sweep(spec, out=tmp_path / "kept")
     assert lwsim.sweep(spec, out=tmp_path / "kept", resume=True).files["points.csv"] == s.files["points.csv"]
+
+
+def test_numpy_values_in_set_are_their_python_values(baseline):
+    """The EMA Workbench and SALib pass numpy scalars: they mean what the Python values mean."""
+    import numpy as np
+
+    plain = lwsim.run(baseline, replicates=5, seed=8, detail=0, set={
+        "funding.annual_cut": 0.15, "link_workers.caseload_cap": 25, "practices.gp_buy_in.mean": 0.6,
+    })  # fmt: skip
+    numpy = lwsim.run(baseline, replicates=5, seed=8, detail=0, set={
+        "funding.annual_cut": np.float64(0.15), "link_workers.caseload_cap": np.int64(25),
+        "practices.gp_buy_in.mean": np.float64(0.6),
+    })  # fmt: skip
+    assert numpy.files == plain.files
+
+
+def test_validate_returns_the_scenario_as_run(baseline):
+    resolved = lwsim.validate(baseline, set={"funding.annual_cut": 0.2})
+    assert "annual_cut = 0.2" in resolved and 'name = "deep-end-baseline"' in resolved
+    r = lwsim.run(baseline, replicates=2, seed=1, detail=0, set={"funding.annual_cut": 0.2})
+    sets = {"funding.annual_cut": 0.2, "simulation.replicates": 2, "output.detail_replicates": 0, "simulation.seed": 1}
+    assert lwsim.validate(baseline, set=sets) == r.scenario
