@@ -56,7 +56,7 @@ def test_practices_shape_and_dtypes(result):
     assert set(p["final_stage"]) <= {"bolted_on", "fitting_in", "belonging"}
     assert p["training_practice"].dtype == bool and p["list_size"].dtype == "int64"
     assert str(p["month_belonging"].dtype) == "Int64"
-    # a practice has a month of belonging exactly when it belongs at the end or did at some time
+    # a practice that belongs at the end has the month it came to belong
     assert (p.loc[p["final_stage"] == "belonging", "month_belonging"].notna()).all()
 
 

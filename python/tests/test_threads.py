@@ -78,7 +78,7 @@ def test_ctrl_c_stops_a_long_run_promptly(baseline, how):
     ).files
 
 
-def test_ctrl_c_stops_a_long_sweep_and_it_resumes(baseline, tmp_path):
+def test_ctrl_c_stops_a_long_sweep_keeping_its_finished_points(baseline, tmp_path):
     spec = tmp_path / "long.toml"
     spec.write_text(
         f'name = "long"\nscenario = "{baseline.as_posix()}"\nreplicates = 50\nseed = 4\n'
