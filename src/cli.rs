@@ -61,6 +61,18 @@ Examples:
 Exit status: 0 success; 1 environment or write failure; 2 bad input (a missing, duplicate,
 incomplete or foreign shard; refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
 
+const SLURM_AFTER: &str = "\
+Examples:
+  lwsim slurm scenarios/sweeps/top-levers-sobol.toml --tasks 64 --cpus-per-task 2 --time 01:00:00
+  lwsim slurm scenarios/sweeps/levers-morris.toml --tasks 8 --partition short -o /scratch/me/morris-jobs
+
+Writes array.sh (the job array, one shard a task), merge.sh (the merge, after the array) and
+submit.sh into DIR, and prints the sbatch commands that submit both (docs/CLUSTER.md).
+
+Exit status: 0 success; 1 environment or write failure; 2 bad input (malformed sweep file, more
+tasks than points, malformed --time or --partition, scripts that differ without --force); 130
+interrupted (Ctrl-C), 143 terminated.";
+
 const SEEK_AFTER: &str = "\
 Examples:
   lwsim seek scenarios/deep-end-baseline.toml --lever practices.gp_buy_in.mean --goal 'integration_rate_24m >= 0.5'
@@ -70,13 +82,37 @@ Exit status: 0 success (also when the goal holds everywhere or nowhere: seek.jso
 environment or write failure; 2 bad input (unknown lever or measure, malformed goal, bounds out
 of range, refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
 
+/// The commands' names, for `lwsim help COMMAND` (completed by the shells; a test checks the
+/// list against the commands).
+pub const COMMAND_NAMES: [&str; 13] = [
+    "run",
+    "sweep",
+    "merge",
+    "slurm",
+    "calibrate",
+    "targets",
+    "report",
+    "validate",
+    "keys",
+    "seek",
+    "completions",
+    "man",
+    "help",
+];
+
+/// The whole command line's exit statuses, for `lwsim --help` and the man page.
+const ALL_EXIT_CODES: &str = "\
+Exit status: 0 success; 1 environment or write failure; 2 bad input (missing or malformed file,
+unknown key, value out of range, refused overwrite); 3 the command ran but a check failed
+(`lwsim targets` with a FAIL row); 130 interrupted (Ctrl-C), 143 terminated.";
+
 /// The parsed command line.
 #[derive(Parser, Debug)]
 #[command(
     name = "lwsim",
     version,
     about = "Simulate how social-prescribing link-worker programmes take root in general practice",
-    after_help = EXIT_CODES,
+    after_help = ALL_EXIT_CODES,
     disable_help_subcommand = true
 )]
 pub struct Cli {
@@ -123,7 +159,8 @@ pub struct RunArgs {
 /// `--threads`, shared by every command that runs the model.
 #[derive(Args, Debug, Clone, Copy, Default)]
 pub struct Threads {
-    /// Worker threads, 1 to 1,024 [default: all cores]. Results do not depend on it.
+    /// Worker threads, 1 to 1,024 [default: SLURM_CPUS_PER_TASK in a SLURM job, else all cores].
+    /// Results do not depend on it.
     #[arg(
         short = 'j',
         long = "threads",
@@ -134,11 +171,49 @@ pub struct Threads {
 }
 
 impl Threads {
-    /// The thread count to hand to rayon: 0 means "all cores".
-    pub fn count(self) -> usize {
-        self.threads.map_or(0, usize::from)
+    /// The thread count to hand to rayon: `--threads` if given; inside a SLURM job,
+    /// `SLURM_CPUS_PER_TASK` (the CPUs the job was given, never all the node's cores); else 0,
+    /// which means "all cores". The one place every command's thread count is decided.
+    ///
+    /// # Errors
+    /// A malformed `SLURM_CPUS_PER_TASK` (exit 2).
+    pub fn count(self) -> Result<usize, crate::error::InputError> {
+        self.count_with(|name| std::env::var_os(name))
+    }
+
+    /// [`Threads::count`] with the environment given (for tests).
+    ///
+    /// # Errors
+    /// As [`Threads::count`].
+    pub fn count_with(
+        self,
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<usize, crate::error::InputError> {
+        if let Some(n) = self.threads {
+            return Ok(usize::from(n));
+        }
+        match env(SLURM_CPUS_PER_TASK) {
+            None => Ok(0),
+            Some(raw) => {
+                let text = raw.to_string_lossy();
+                match text.trim().parse::<usize>() {
+                    // More CPUs than lwsim uses threads: the most it uses.
+                    Ok(n) if n >= 1 => Ok(n.min(MAX_THREADS)),
+                    _ => Err(crate::error::InputError::at(
+                        SLURM_CPUS_PER_TASK,
+                        None,
+                        format!(
+                            "expected a whole number of CPUs, 1 or more (SLURM sets it from --cpus-per-task), found {text:?}; pass --threads N to override it"
+                        ),
+                    )),
+                }
+            }
+        }
     }
 }
+
+/// The variable SLURM sets in a job to the CPUs each task was given (`--cpus-per-task`).
+pub const SLURM_CPUS_PER_TASK: &str = "SLURM_CPUS_PER_TASK";
 
 /// The options `lwsim sweep` and `lwsim calibrate` share (a calibration is a sweep).
 #[derive(Args, Debug, Clone, Default)]
@@ -159,13 +234,42 @@ pub struct SweepOpts {
     pub quiet: bool,
 }
 
+/// Arguments of `lwsim slurm` (docs/CLUSTER.md).
+#[derive(Args, Debug, Clone)]
+pub struct SlurmArgs {
+    /// Sweep file (TOML).
+    #[arg(value_name = "SWEEP")]
+    pub file: PathBuf,
+    /// Job array tasks, one shard each (at most the sweep's points).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub tasks: u32,
+    /// CPUs per task: each task's threads.
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
+    pub cpus_per_task: u32,
+    /// Time limit of each task and of the merge job [default: the partition's].
+    #[arg(long, value_name = "HH:MM:SS")]
+    pub time: Option<String>,
+    /// Partition to submit to [default: the cluster's].
+    #[arg(long, value_name = "P")]
+    pub partition: Option<String>,
+    /// Folder for the scripts, logs and shard directories [default: output/<sweep name>/slurm/].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace scripts that differ from those lwsim would write.
+    #[arg(short, long)]
+    pub force: bool,
+    /// No closing line on stderr (the sbatch commands are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// Arguments of `lwsim seek` (docs/SEEK.md).
 #[derive(Args, Debug, Clone)]
 pub struct SeekArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// The numeric scenario key to turn, e.g. funding.annual_cut.
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::Other)]
     pub lever: String,
     /// The goal on the mean of a summary.json figure: 'MEASURE >= X' or 'MEASURE <= X'.
     #[arg(long, value_name = "GOAL")]
@@ -235,10 +339,14 @@ pub enum Command {
         file: PathBuf,
         #[command(flatten)]
         opts: SweepOpts,
-        /// Run only the points whose index is I modulo N (for a cluster job array).
-        #[arg(long, value_name = "I/N")]
+        /// Run only the points whose index is I modulo N; `auto`: I and N from the SLURM job
+        /// array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT).
+        #[arg(long, value_name = "I/N|auto")]
         shard: Option<String>,
     },
+    /// Write the SLURM job array (one shard a task) and merge job of a sweep; print how to submit them.
+    #[command(after_help = SLURM_AFTER)]
+    Slurm(SlurmArgs),
     /// Combine the directories of a sharded sweep into the files an unsharded run writes.
     #[command(after_help = MERGE_AFTER)]
     Merge {
@@ -321,7 +429,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Help {
         /// The command whose help to print.
-        #[arg(value_name = "COMMAND")]
+        #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMAND_NAMES))]
         command: Option<String>,
     },
 }
@@ -419,6 +527,16 @@ mod tests {
     }
 
     #[test]
+    fn help_completes_every_command_name() {
+        let cmd = command();
+        let mut names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+        let mut listed = COMMAND_NAMES.to_vec();
+        names.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(names, listed);
+    }
+
+    #[test]
     fn short_flags_follow_convention() {
         let cmd = command();
         let run = cmd.find_subcommand("run").unwrap();
@@ -433,6 +551,27 @@ mod tests {
         assert_eq!(short("threads"), Some('j'));
         assert_eq!(short("quiet"), Some('q'));
         assert_eq!(short("force"), Some('f'));
+    }
+
+    #[test]
+    fn threads_come_from_the_flag_then_slurm_cpus_per_task_then_all_cores() {
+        use std::ffi::OsString;
+        fn env(v: Option<&'static str>) -> impl Fn(&str) -> Option<OsString> {
+            move |name| (name == SLURM_CPUS_PER_TASK).then(|| v.map(OsString::from)).flatten()
+        }
+        let none = Threads { threads: None };
+        let two = Threads { threads: Some(2) };
+        assert_eq!(none.count_with(env(None)), Ok(0));
+        assert_eq!(none.count_with(env(Some("4"))), Ok(4));
+        assert_eq!(none.count_with(env(Some(" 8\n"))), Ok(8));
+        assert_eq!(none.count_with(env(Some("4096"))), Ok(MAX_THREADS));
+        assert_eq!(two.count_with(env(Some("4"))), Ok(2));
+        assert_eq!(two.count_with(env(Some("junk"))), Ok(2));
+        for bad in ["", "0", "-2", "1.5", "four", "4(x2)"] {
+            let e = none.count_with(env(Some(bad))).unwrap_err();
+            assert_eq!(e.problems[0].location, SLURM_CPUS_PER_TASK, "{bad}");
+            assert!(e.to_string().contains("expected a whole number of CPUs"), "{e}");
+        }
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub enum Error {
     #[error("{path}: cannot write: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     /// Stopped by SIGINT (status 130) or SIGTERM (143) between replicates or points.
-    #[error("interrupted by {}: stopped between replicates; temporary files removed", if *status == 143 { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
+    #[error("interrupted by {}: work stopped and temporary files removed (a sweep keeps its finished points for --resume)", if *status == 143 { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
     Interrupted { status: u8 },
 }
 

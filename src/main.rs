@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, Shell, SweepOpts, exit};
+use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, Shell, SlurmArgs, SweepOpts, exit};
 use lwsim::error::Error;
 use lwsim::human;
 use lwsim::output::{self, Kind, RunInfo};
@@ -17,7 +17,17 @@ use lwsim::{Scenario, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(e) = lwsim::interrupt::install() {
+    // Commands that run the model stop cleanly between replicates or points; the others end at
+    // once on Ctrl-C, as any program does (they leave no temporary files under a final name).
+    let long_running = matches!(
+        cli.command,
+        Command::Run(_)
+            | Command::Sweep { .. }
+            | Command::Calibrate { .. }
+            | Command::Targets { .. }
+            | Command::Seek(_)
+    );
+    if long_running && let Err(e) = lwsim::interrupt::install() {
         eprintln!("warning: cannot handle Ctrl-C cleanly ({e}); an interrupted run may leave temporary files");
     }
     let result = match cli.command {
@@ -38,25 +48,32 @@ fn main() -> ExitCode {
                 bar.set_length(total);
                 bar.set_position(done);
             };
-            lwsim::calibrate::calibrate(&config, out, threads.count(), resume, force, &progress).and_then(|dir| {
-                bar.finish_and_clear();
-                done_line(
-                    quiet,
-                    &format!(
-                        "wrote {}: calibration in {}",
-                        dir.display(),
-                        human::duration(start.elapsed().as_secs_f64())
-                    ),
-                );
-                print(&format!("{}\n", dir.join("chosen.toml").display()))
-            })
+            threads
+                .count()
+                .map_err(Error::from)
+                .and_then(|threads| lwsim::calibrate::calibrate(&config, out, threads, resume, force, &progress))
+                .and_then(|dir| {
+                    bar.finish_and_clear();
+                    done_line(
+                        quiet,
+                        &format!(
+                            "wrote {}: calibration in {}",
+                            dir.display(),
+                            human::duration(start.elapsed().as_secs_f64())
+                        ),
+                    );
+                    print(&format!("{}\n", dir.join("chosen.toml").display()))
+                })
         }
         Command::Targets {
             scenario,
             targets,
             replicates,
             threads,
-        } => targets_command(&scenario, targets, replicates, threads.count()),
+        } => threads
+            .count()
+            .map_err(Error::from)
+            .and_then(|threads| targets_command(&scenario, targets, replicates, threads)),
         Command::Merge {
             shards,
             out,
@@ -74,15 +91,15 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Keys => print(&params::markdown()),
-        Command::Report { dir, force, quiet } => lwsim::report::write_report(&dir, force).and_then(|_| {
-            let page = dir.join("report.html");
-            done_line(quiet, &format!("wrote {}", page.display()));
-            print(&format!("{}\n", page.display()))
+        Command::Report { dir, force, quiet } => lwsim::report::write_report(&dir, force).map(|_| {
+            done_line(quiet, &format!("wrote {}", dir.join("report.html").display()));
+            ExitCode::SUCCESS
         }),
         Command::Completions { shell } => completions(shell),
         Command::Man { dir } => man_pages(&dir),
         Command::Help { command } => help(command.as_deref()),
         Command::Seek(args) => seek_command(&args),
+        Command::Slurm(args) => slurm_command(&args),
     };
     match result {
         Ok(code) => code,
@@ -167,7 +184,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         report,
         ..
     } = args;
-    let threads = threads.count();
+    let threads = threads.count()?;
     // Read and check every scenario, and every output directory, before running anything.
     let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in &files {
@@ -185,11 +202,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         scenarios.push((f.clone(), s));
     }
     let several = scenarios.len() > 1;
+    share_the_reference(&mut scenarios, quiet)?;
     if several && let Some((f, s)) = scenarios.iter().find(|(_, s)| s.name == "comparison") {
         return Err(Error::Refused {
             path: f.clone(),
             message: format!(
-                "is named `{}`, which collides with the comparison lwsim writes beside the scenarios' results; rename the scenario (--set name=...)",
+                "is named `{}`, which collides with the comparison lwsim writes beside the scenarios' results; give it another `name` in its file",
                 s.name
             ),
         });
@@ -203,6 +221,24 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         (Some(o), false) => o.clone(),
         _ => root.join(&s.name),
     };
+    // Results do not nest: the scenarios' folders go beside each other, never inside results.
+    let nested = if several {
+        Kind::of(&root).map(|k| (root.clone(), format!("holds the results of {}", k.command())))
+    } else {
+        let dir = dir_of(&scenarios[0].1);
+        (Kind::of(&dir.join("comparison")) == Some(Kind::Comparison)).then(|| {
+            (
+                dir,
+                "holds the results of several scenarios and their comparison".to_string(),
+            )
+        })
+    };
+    if let Some((path, what)) = nested {
+        return Err(Error::Refused {
+            path,
+            message: format!("{what}; results are not written inside other results: choose another --out"),
+        });
+    }
     let mut locks = Vec::new();
     for (_, s) in &scenarios {
         locks.push(output::DirLock::acquire(&dir_of(s), Kind::Run, force)?);
@@ -214,6 +250,19 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
             Kind::Comparison,
             true,
         )?);
+    }
+    if let Some((_, s)) = scenarios.iter().find(|(_, s)| s.simulation.replicates < 20)
+        && !quiet
+    {
+        eprintln!(
+            "warning: {} replicates: intervals from fewer than 20 replicates are unreliable{}",
+            s.simulation.replicates,
+            if s.simulation.replicates == 1 {
+                " (with one, there is no interval at all)"
+            } else {
+                ""
+            }
+        );
     }
     let command: Vec<String> = std::env::args().collect();
     let mut runs = Vec::new();
@@ -268,8 +317,51 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
             &format!("wrote {}: {} scenarios compared", dir.display(), runs.len()),
         );
     }
-    drop(locks);
+    for lock in locks {
+        lock.finish();
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// In a comparison the first scenario is the reference, and every other scenario runs with its
+/// seed and replicate count, so that replicate r of each starts from the same seed (common random
+/// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be
+/// compared month by month: refused.
+fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], quiet: bool) -> Result<(), Error> {
+    let Some(((ref_file, reference), others)) = scenarios.split_first_mut() else {
+        return Ok(());
+    };
+    for (file, s) in others {
+        if s.simulation.weeks != reference.simulation.weeks {
+            return Err(Error::Refused {
+                path: file.clone(),
+                message: format!(
+                    "runs {} weeks but the reference {} runs {}: compared scenarios need the same horizon (set simulation.weeks)",
+                    s.simulation.weeks,
+                    ref_file.display(),
+                    reference.simulation.weeks
+                ),
+            });
+        }
+        for (what, theirs, ours) in [
+            ("seed", s.simulation.seed, reference.simulation.seed),
+            (
+                "replicates",
+                u64::from(s.simulation.replicates),
+                u64::from(reference.simulation.replicates),
+            ),
+        ] {
+            if theirs != ours && !quiet {
+                eprintln!(
+                    "warning: {}: runs with the reference's {what} ({ours}, not {theirs}) so that its replicates pair with the reference's",
+                    file.display()
+                );
+            }
+        }
+        s.simulation.seed = reference.simulation.seed;
+        s.simulation.replicates = reference.simulation.replicates;
+    }
+    Ok(())
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet): what is
@@ -306,7 +398,7 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
         force,
         quiet,
     } = opts;
-    let threads = threads.count();
+    let threads = threads.count()?;
     use lwsim::sweep::run::{self, Shard};
     let start = Instant::now();
     let sweep = lwsim::sweep::spec::read(file)?;
@@ -327,7 +419,7 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
         bar.set_length(total);
         bar.set_position(done);
     };
-    run::run(
+    let ran = run::run(
         &sweep,
         &run::Options {
             out: &out,
@@ -339,16 +431,51 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
         },
     )?;
     bar.finish_and_clear();
-    done_line(
-        quiet,
-        &format!(
-            "wrote {}: sweep `{}` in {}",
+    let what = if shard == Shard::WHOLE {
+        format!("sweep `{}`", sweep.name)
+    } else {
+        format!("shard {} of {} of sweep `{}`", shard.index, shard.of, sweep.name)
+    };
+    let line = match ran {
+        run::Ran::AlreadyComplete => format!("{}: {what} is already complete; nothing to do", out.display()),
+        run::Ran::Computed => format!(
+            "wrote {}: {what} in {}",
             out.display(),
-            sweep.name,
             human::duration(start.elapsed().as_secs_f64())
         ),
-    );
+    };
+    done_line(quiet, &line);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `lwsim slurm`: write the job scripts; print the sbatch commands on stdout.
+fn slurm_command(args: &SlurmArgs) -> Result<ExitCode, Error> {
+    let lwsim = std::env::current_exe().map_err(|e| Error::io("the lwsim binary's path", e))?;
+    let jobs = lwsim::sweep::slurm::write(&lwsim::sweep::slurm::Options {
+        sweep: &args.file,
+        tasks: args.tasks,
+        cpus_per_task: args.cpus_per_task,
+        time: args.time.as_deref(),
+        partition: args.partition.as_deref(),
+        out: args.out.clone(),
+        force: args.force,
+        lwsim,
+    })?;
+    for w in &jobs.warnings {
+        eprintln!("warning: {w}");
+    }
+    done_line(
+        args.quiet,
+        &format!(
+            "wrote {dir}: array.sh ({} tasks, {} points), merge.sh (into {}) and submit.sh; submit them with `bash {}` or the commands on stdout",
+            human::count(u64::from(args.tasks)),
+            human::count(jobs.points as u64),
+            jobs.results.display(),
+            lwsim::sweep::slurm::shell_quote(&jobs.dir.join(lwsim::sweep::slurm::SUBMIT).display().to_string()),
+            dir = jobs.dir.display(),
+        ),
+    );
+    print(&jobs.commands)
 }
 
 /// A progress bar counting sweep points.
@@ -397,7 +524,7 @@ fn seek_command(args: &SeekArgs) -> Result<ExitCode, Error> {
         seed: args.seed,
         out: args.out.clone(),
         force: args.force,
-        threads: args.threads.count(),
+        threads: args.threads.count()?,
         command: std::env::args().collect(),
         progress: &progress,
     })?;
@@ -423,17 +550,21 @@ fn targets_command(
     let set = replicates.map(|n| format!("simulation.replicates={n}"));
     let sets: Vec<(&str, &str)> = set.iter().map(|s| ("--replicates", s.as_str())).collect();
     let s = load::load_text(scenario, load::read_text(scenario)?, &sets)?;
+    let given_targets = targets.clone();
     let targets = match targets {
         Some(t) => t,
         None => find_targets(scenario)?,
     };
     let t = lwsim::calibrate::read_targets(&targets)?;
     let reps = run::run_all(&s, threads, &|| {})?;
-    let command = format!(
-        "lwsim targets {}{} > docs/VALIDATION.md",
-        scenario.display(),
-        replicates.map(|n| format!(" --replicates {n}")).unwrap_or_default()
-    );
+    let mut words = vec!["lwsim".to_string(), "targets".into(), scenario.display().to_string()];
+    if let Some(n) = replicates {
+        words.extend(["--replicates".into(), n.to_string()]);
+    }
+    if let Some(t) = &given_targets {
+        words.extend(["--targets".into(), t.display().to_string()]);
+    }
+    let command = format!("{} > docs/VALIDATION.md", human::shell_command(&words));
     let (doc, failed) = lwsim::calibrate::validation_doc(&s, &t, &reps, &command);
     print(&doc)?;
     if failed.is_empty() {

@@ -138,6 +138,19 @@ pub struct Stats {
     pub p95: f64,
 }
 
+/// The effect of a scenario against the reference on headline figure `i`, taken replicate by
+/// replicate (replicate r of both started from the same seed: common random numbers): the
+/// statistics of `scenario[r] - reference[r]` over the replicates where both are defined.
+/// A scenario identical to the reference has every effect exactly 0.
+pub fn effect_stats(reference: &[Replicate], scenario: &[Replicate], i: usize) -> Option<Stats> {
+    let diffs: Vec<f64> = reference
+        .iter()
+        .zip(scenario)
+        .map(|(a, b)| b.headline.values()[i] - a.headline.values()[i])
+        .collect();
+    stats(&diffs)
+}
+
 /// Statistics of the finite values (NaN are left out); `None` when there are none.
 pub fn stats(values: &[f64]) -> Option<Stats> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();

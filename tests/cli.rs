@@ -14,14 +14,16 @@ fn run_writes_every_result_file_with_the_promised_columns() {
     let out = lwsim_in(tmp.path(), &["run", &base, "--replicates", "3"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let dir_text = tmp.path().join("output/deep-end-baseline");
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
     assert_eq!(
-        stderr(&out).lines().collect::<Vec<_>>().len(),
-        1,
-        "not a terminal: no progress bar, one closing line: {}",
-        stderr(&out)
+        lines.len(),
+        2,
+        "not a terminal: no progress bar; the small-sample warning and one closing line: {err}"
     );
+    assert!(lines[0].starts_with("warning: 3 replicates: intervals from fewer than 20 replicates are unreliable"));
     assert!(
-        stderr(&out).starts_with(&format!(
+        lines[1].starts_with(&format!(
             "wrote {}: 3 replicates in ",
             dir_text.strip_prefix(tmp.path()).unwrap().display()
         )),

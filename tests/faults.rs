@@ -155,7 +155,7 @@ fn inputs_are_read_once_from_stdin_pipes_and_fifos() {
             stderr(&out)
         );
     }
-    // A sweep file through a pipe is recognised as a sweep and run from the one reading.
+    // A FIFO is read once: validate neither hangs nor reads it twice.
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("fifo.toml");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
@@ -362,16 +362,26 @@ fn printed_commands_are_quoted_for_a_posix_shell() {
         "reproduce command not quoted"
     );
     assert!(html.contains(&format!("&#39;{}&#39;", dir.display())) || html.contains(&format!("'{}'", dir.display())));
-    // The quoted command, pasted into a shell, runs.
-    let resolved = dir.join("scenario.resolved.toml");
-    let line = format!(
-        "{} run {} -r 2 -q --out {}",
-        lwsim::human::shell_quote(env!("CARGO_BIN_EXE_lwsim")),
-        lwsim::human::shell_quote(resolved.to_str().unwrap()),
-        lwsim::human::shell_quote(tmp.path().join("again here").to_str().unwrap())
-    );
+    // The command as the page shows it, pasted into a shell, runs and reproduces the results.
+    let start = html.find("<pre>lwsim run ").expect("a reproduce command") + "<pre>".len();
+    let end = start + html[start..].find("</pre>").unwrap();
+    let shown = html[start..end]
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let again = tmp.path().join("again here");
+    let line = shown
+        .replacen("lwsim", &lwsim::human::shell_quote(env!("CARGO_BIN_EXE_lwsim")), 1)
+        .replace(
+            "NEW_DIRECTORY",
+            &format!("{} -q", lwsim::human::shell_quote(again.to_str().unwrap())),
+        );
     let status = Command::new("sh").args(["-c", &line]).status().unwrap();
     assert!(status.success(), "{line}");
+    assert_eq!(
+        std::fs::read(dir.join("summary.json")).unwrap(),
+        std::fs::read(again.join("summary.json")).unwrap()
+    );
 }
 
 #[test]
@@ -541,7 +551,7 @@ fn a_lock_held_by_a_killed_but_unreaped_process_is_not_a_live_run() {
     std::thread::sleep(Duration::from_millis(100));
     let status = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();
     assert!(status.contains(") Z "), "not a zombie: {status}");
-    let out = lwsim(&["run", &base, "-r", "2", "-q", "-f", "-o", dir.to_str().unwrap()]);
+    let out = lwsim(&["run", &base, "-r", "2", "-q", "-o", dir.to_str().unwrap()]);
     assert!(out.status.success(), "the zombie's lock blocked: {}", stderr(&out));
     let _ = child.wait();
 }

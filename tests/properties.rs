@@ -236,7 +236,6 @@ proptest! {
             }
             Err(e) => {
                 prop_assert!(e.problems[0].location.starts_with("x.toml"), "{key} = {value}: {e}");
-                prop_assert!(!e.to_string().contains("panicked"));
             }
         }
         let sets = [format!("{key}={value}")];

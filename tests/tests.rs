@@ -14,5 +14,6 @@ mod properties;
 mod robustness;
 mod scenarios;
 mod seek;
+mod slurm;
 mod sweeps;
 mod validation;

@@ -114,6 +114,7 @@ class Result:
     - ``monthly``: monthly.csv (``month``, ``measure``, ``mean``, ``sd``, ``p05``, ``p50``, ``p95``).
     - ``weekly``: weekly.csv, each measure each week of the first ``detail`` replicates.
     - ``practices``: practices.csv, each practice at the end of the first ``detail`` replicates.
+    - ``headline``: headline.csv, every replicate's headline figures (all replicates).
     - ``scenario``: scenario.resolved.toml, every parameter as run (text).
     - ``files``: the files' bytes, exactly as ``lwsim run`` writes them.
     """
@@ -140,6 +141,11 @@ class Result:
     def practices(self) -> pd.DataFrame:
         """practices.csv: each practice at the end of each detailed replicate."""
         return _frame(self.files["practices.csv"])
+
+    @cached_property
+    def headline(self) -> pd.DataFrame:
+        """headline.csv: every replicate's headline figures (the raw values behind summary)."""
+        return _frame(self.files["headline.csv"])
 
     @property
     def scenario(self) -> str:

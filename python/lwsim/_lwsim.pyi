@@ -11,7 +11,7 @@ def run_files(
     threads: Optional[int] = None,
 ) -> dict[str, bytes]:
     """Run a scenario (a file, or `text` named `path`) with (flag, "KEY=VALUE") overrides;
-    the bytes of summary.json, monthly.csv, weekly.csv, practices.csv and
+    the bytes of summary.json, monthly.csv, weekly.csv, practices.csv, headline.csv and
     scenario.resolved.toml, exactly as `lwsim run` writes them."""
 
 def resolve(

@@ -3,7 +3,8 @@
 //!
 //! Everything here calls the `lwsim` library as the command line does, so the numbers are the
 //! CLI's: a run returns the bytes `lwsim run` would write (summary.json, monthly.csv, weekly.csv,
-//! practices.csv, scenario.resolved.toml; from `output::data_files`), without writing anything.
+//! practices.csv, headline.csv, scenario.resolved.toml; from `output::data_files`), without
+//! writing anything.
 //!
 //! The model runs on a thread of its own with the GIL released; the calling thread waits in
 //! short slices without the GIL and, between them, lets Python handle signals

@@ -13,7 +13,7 @@ import lwsim
 
 from conftest import run_cli
 
-DATA_FILES = ["summary.json", "monthly.csv", "weekly.csv", "practices.csv", "scenario.resolved.toml"]
+DATA_FILES = ["summary.json", "monthly.csv", "weekly.csv", "practices.csv", "headline.csv", "scenario.resolved.toml"]
 
 
 @pytest.fixture(scope="module")

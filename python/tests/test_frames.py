@@ -60,11 +60,14 @@ def test_practices_shape_and_dtypes(result):
     assert (p.loc[p["final_stage"] == "belonging", "month_belonging"].notna()).all()
 
 
-@pytest.mark.parametrize("name", ["monthly.csv", "weekly.csv", "practices.csv"])
+@pytest.mark.parametrize("name", ["monthly.csv", "weekly.csv", "practices.csv", "headline.csv"])
 def test_declared_dtypes_agree_with_what_pandas_infers(result, name):
     """Every numeric column the module reads as an integer is one, and no integer column is
     read as a float: a column added to the engine cannot silently get a wrong type."""
-    declared = {"monthly.csv": result.monthly, "weekly.csv": result.weekly, "practices.csv": result.practices}[name]
+    declared = {
+        "monthly.csv": result.monthly, "weekly.csv": result.weekly,
+        "practices.csv": result.practices, "headline.csv": result.headline,
+    }[name]  # fmt: skip
     inferred = pd.read_csv(io.BytesIO(result.files[name]))
     assert list(declared.columns) == list(inferred.columns)
     for c in inferred.columns:
@@ -80,6 +83,13 @@ def test_declared_dtypes_agree_with_what_pandas_infers(result, name):
             assert got == bool, c
         else:
             assert str(got) == "string", (c, got)
+
+
+def test_headline_has_every_replicate_and_agrees_with_summary(result):
+    h = result.headline
+    assert len(h) == REPLICATES and h["replicate"].tolist() == list(range(REPLICATES))
+    assert h["seed"].dtype == "uint64" and h["integration_rate_24m"].dtype == "float64"
+    assert h["integration_rate_24m"].mean() == pytest.approx(result.summary["integration_rate_24m"]["mean"])
 
 
 def test_no_detail_gives_empty_frames_with_their_types(baseline):

@@ -67,11 +67,17 @@ pub fn calibrate(
             .into());
         }
     }
-    if cfg.refine > MAX_REFINE {
+    let months = u64::from(crate::summary::months(sweep.base.simulation.weeks)) + 1;
+    if cfg.refine > MAX_REFINE || u64::from(cfg.refine) * months > crate::scenario::params::MAX_REPLICATE_MONTHS {
         return Err(InputError::at(
             &file,
             Some("refine"),
-            format!("expected 0 to {MAX_REFINE} replicates, found {}", cfg.refine),
+            format!(
+                "expected 0 to {} replicates (at most {} replicate-months in memory), found {}",
+                MAX_REFINE.min((crate::scenario::params::MAX_REPLICATE_MONTHS / months) as u32),
+                crate::scenario::params::MAX_REPLICATE_MONTHS,
+                cfg.refine
+            ),
         )
         .into());
     }

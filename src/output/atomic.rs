@@ -125,6 +125,10 @@ pub struct DirLock {
     /// The directory, if this lock created it: removed again on release if left empty (a run
     /// refused or interrupted before it wrote anything leaves no empty folder behind).
     created: Option<PathBuf>,
+    /// Files of earlier results to remove once the new ones are in place ([`DirLock::finish`]).
+    stale: Vec<PathBuf>,
+    /// When the lock was taken: files written since are this command's.
+    since: std::time::SystemTime,
     _file: std::fs::File,
 }
 
@@ -154,15 +158,20 @@ impl DirLock {
                 return Err(e);
             }
         };
-        let lock = DirLock {
+        let mut lock = DirLock {
             path,
             created,
+            stale: Vec::new(),
+            since: std::time::SystemTime::now(),
             _file: file,
         };
         remove_stale_temporaries(dir);
         if let Some(held) = Kind::of(dir) {
             let same = held == kind;
-            if !force && (!same || kind != Kind::Sweep) {
+            // A sweep decides itself (resume or start again); a comparison is remade from the
+            // scenarios just run. Anything else needs --force.
+            let remade = same && matches!(kind, Kind::Sweep | Kind::Comparison);
+            if !force && !remade {
                 let message = if same {
                     "already holds results; use --force to overwrite, or --out to choose another directory".to_string()
                 } else {
@@ -176,13 +185,32 @@ impl DirLock {
                     message,
                 });
             }
-            if force && (!same || kind != Kind::Sweep) {
-                for name in Kind::ALL.iter().flat_map(|k| k.files()) {
-                    let _ = std::fs::remove_file(dir.join(name));
-                }
+            if !same || kind != Kind::Sweep {
+                // Removed only once the new results are in place (`finish`): an interrupted
+                // replacement leaves the old results as they were.
+                lock.stale = Kind::ALL
+                    .iter()
+                    .flat_map(|k| k.files())
+                    .map(|name| dir.join(name))
+                    .filter(|p| p.is_file())
+                    .collect();
             }
         }
         Ok(lock)
+    }
+
+    /// The new results are in place: remove every file an earlier command left that this one
+    /// did not write anew (results of another kind, or a report of older results), so the
+    /// directory holds one set of results. Call it after the last commit.
+    pub fn finish(self) {
+        for path in &self.stale {
+            let older = std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < self.since);
+            if older {
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
 
     /// Open the lock file and take its advisory lock, writing our process id into it.
@@ -261,14 +289,23 @@ fn same_file(file: &std::fs::File, path: &Path) -> bool {
     }
 }
 
-/// Remove `.NAME.tmp-PID` files: with the directory's lock held, any there were left by a run
-/// that died before it could clean up.
+/// Remove lwsim's own `.NAME.tmp-PID` files (NAME a file some kind writes): with the
+/// directory's lock held, any there were left by a run that died before it could clean up.
+/// Nothing else in the folder is touched.
 fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') && name.contains(".tmp-") && entry.file_type().is_ok_and(|t| t.is_file()) {
+        let ours = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.rsplit_once(".tmp-"))
+            .is_some_and(|(file, pid)| {
+                !pid.is_empty()
+                    && pid.bytes().all(|b| b.is_ascii_digit())
+                    && Kind::ALL.iter().any(|k| k.files().contains(&file))
+            });
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

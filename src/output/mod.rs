@@ -111,6 +111,21 @@ fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(
     ])
 }
 
+/// headline.csv: every replicate's headline figures (`replicate, seed`, then the figures of
+/// summary.json in its order), for pairing and for analysts who want the raw values. An
+/// undefined figure (no denominator) is written `NaN`, as in weekly.csv.
+pub fn headline_csv(replicates: &[Replicate]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut header = vec!["replicate", "seed"];
+    header.extend(summary::HEADLINE_NAMES);
+    w.write_record(&header).expect("writing to memory");
+    for r in replicates {
+        w.serialize((r.index, r.seed, r.headline))
+            .expect("rows serialise to memory");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
 /// The reproducible result files of one scenario (everything but run.json), as (name, bytes),
 /// and the monthly statistics the charts were drawn from (a comparison reuses them).
 /// `colour` is the scenario's place among the scenarios of its run (its colour in every chart).
@@ -129,7 +144,8 @@ pub fn result_files(
 
 /// The result files of one scenario that hold data, as (name, bytes), in memory: the same
 /// bytes as `lwsim run` writes (scenario.resolved.toml, weekly.csv, monthly.csv, practices.csv,
-/// summary.json), without the charts; and the monthly statistics. The Python module uses it.
+/// headline.csv, summary.json), without the charts; and the monthly statistics. The Python
+/// module uses it.
 pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<summary::MonthlyRow>) {
     let weekly = detail_csv(
         replicates,
@@ -153,6 +169,7 @@ pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<
         ("weekly.csv".to_string(), weekly),
         ("monthly.csv".to_string(), monthly),
         ("practices.csv".to_string(), practices),
+        ("headline.csv".to_string(), headline_csv(replicates)),
         ("summary.json".to_string(), summary),
     ];
     (files, monthly_rows)
@@ -228,6 +245,40 @@ pub fn write_comparison(dir: &Path, runs: &[(charts::Monthly, Vec<Replicate>)]) 
                 p95: s.p95[m],
             });
         }
+    }
+    // Effects: every scenario but the first against the first, replicate by replicate.
+    let mut effects = Vec::new();
+    let mut effect_figures = Vec::new();
+    if let Some(((reference, ref_reps), others)) = runs.split_first() {
+        for (monthly, reps) in others {
+            for (i, measure) in summary::HEADLINE_NAMES.iter().enumerate() {
+                if let Some(s) = summary::effect_stats(ref_reps, reps, i) {
+                    effects.push(ComparisonRow {
+                        scenario: monthly.scenario.as_str(),
+                        measure,
+                        mean: s.mean,
+                        p05: s.p05,
+                        p95: s.p95,
+                    });
+                }
+            }
+            let figures = COMPARED
+                .iter()
+                .map(|(measure, label)| {
+                    let i = summary::headline_index(measure).expect("a headline name");
+                    let (mean, p05, p95) =
+                        summary::effect_stats(ref_reps, reps, i).map_or((0.0, 0.0, 0.0), |s| (s.mean, s.p05, s.p95));
+                    charts::Figure { label, mean, p05, p95 }
+                })
+                .collect();
+            effect_figures.push((monthly.scenario.clone(), monthly.colour, figures));
+        }
+        let mut batch = Batch::default();
+        batch.stage(dir.join("effects.csv"), &csv_bytes(&effects))?;
+        for (name, bytes) in chart_files("effects", charts::effects(&reference.scenario, &effect_figures))? {
+            batch.stage(dir.join(name), &bytes)?;
+        }
+        batch.commit()?;
     }
     let mut batch = Batch::default();
     batch.stage(dir.join("headline.csv"), &csv_bytes(headline))?;

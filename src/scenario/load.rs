@@ -153,10 +153,15 @@ fn read_chain(path: &Path, text: String) -> Result<Vec<Source>, InputError> {
             let resolved = path.parent().unwrap_or(Path::new(".")).join(&target);
             let at = location(&path.display().to_string(), &text, span.start);
             let canonical = resolved.canonicalize().map_err(|e| {
+                let from_stdin = if path == Path::new(STDIN) {
+                    " (read from standard input, `extends` is relative to the working folder)"
+                } else {
+                    ""
+                };
                 InputError::at(
                     &at,
                     Some("extends"),
-                    format!("cannot read {}: {}", resolved.display(), io_reason(&e)),
+                    format!("cannot read {}: {}{from_stdin}", resolved.display(), io_reason(&e)),
                 )
             })?;
             if seen.contains(&canonical) {
@@ -241,20 +246,11 @@ fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: 
             continue;
         }
         let valid = children(prefix);
-        let mut nearest: Vec<(f64, &str)> = valid.iter().map(|v| (strsim::jaro_winkler(name, v), *v)).collect();
-        nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let suggestions: Vec<String> = nearest
-            .iter()
-            .filter(|(score, _)| *score > 0.7)
-            .take(3)
-            .map(|(_, v)| format!("`{v}`"))
-            .collect();
-        let hint = if suggestions.is_empty() {
-            let all: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
-            format!("valid keys here: {}", all.join(", "))
-        } else {
-            format!("did you mean {}?", suggestions.join(" or "))
-        };
+        let all: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
+        let hint = params::did_you_mean(
+            &params::suggest(name, valid.iter().copied(), 0.7),
+            &format!("valid keys here: {}", all.join(", ")),
+        );
         let place = if prefix.is_empty() {
             "at the top level".to_string()
         } else {
@@ -298,9 +294,10 @@ fn describe(message: &str, literal: &str) -> String {
         .strip_prefix("expected ")
         .and_then(|r| r.split_once(", found "))
         .map(|(e, _)| e.to_string());
-    let is_number = literal
-        .trim_start_matches(['+', '-'])
-        .starts_with(|c: char| c.is_ascii_digit());
+    // An integer literal, all digits: the only text serde may report as a string when it is too
+    // large for TOML's 64-bit integers.
+    let digits = literal.trim_start_matches(['+', '-']);
+    let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
     if message.contains("too large")
         || message.contains("overflow")
         || message.contains("i128")
@@ -311,7 +308,12 @@ fn describe(message: &str, literal: &str) -> String {
         );
     }
     // TOML's dates and times reach serde as maps; so do inline tables.
-    let found = if m.contains("found map") && literal.starts_with('{') {
+    let date_like = literal.starts_with(|c: char| c.is_ascii_digit())
+        && literal.contains(['-', ':'])
+        && literal.bytes().all(|b| b.is_ascii_digit() || b"-:.TZ+ ".contains(&b));
+    let found = if m.contains("found string") && date_like {
+        Some(format!("a date or time `{literal}`"))
+    } else if m.contains("found map") && literal.starts_with('{') {
         Some(format!("an inline table `{}`", first_line(literal)))
     } else if m.contains("found map") && literal.starts_with(|c: char| c.is_ascii_digit()) {
         Some(format!("a date or time `{literal}`"))
@@ -385,18 +387,10 @@ fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputErro
         ));
     }
     if spec(key).is_none() {
-        let mut nearest: Vec<(f64, &str)> = params::SPECS
-            .iter()
-            .map(|s| (strsim::jaro_winkler(key, s.key), s.key))
-            .filter(|(score, _)| *score > 0.8)
-            .collect();
-        nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
-        let hint = if hint.is_empty() {
-            "`lwsim keys` lists every key".to_string()
-        } else {
-            format!("did you mean {}?", hint.join(" or "))
-        };
+        let hint = params::did_you_mean(
+            &params::suggest(key, params::SPECS.iter().map(|s| s.key), 0.8),
+            "`lwsim keys` lists every key",
+        );
         return Err(InputError::at(origin, Some(key), format!("unknown key; {hint}")));
     }
     let raw = raw.trim();
@@ -407,13 +401,15 @@ fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputErro
         Ok(mut t) => t.remove("v").expect("parsed one key"),
         Err(e) if number_like => {
             let m = e.message();
-            let why = if m.contains("too large")
+            let why = if raw.contains(['.', 'e', 'E']) {
+                "a finite number (a double holds up to about 1.8e308)".to_string()
+            } else if m.contains("too large")
                 || m.contains("overflow")
                 || raw.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')
             {
                 "a number TOML can hold (integers from -9223372036854775808 to 9223372036854775807)".to_string()
             } else {
-                format!("a number ({})", first_line(m))
+                "a number (such as 12, 0.5 or 1e3; no units or % sign)".to_string()
             };
             return Err(InputError::at(
                 origin,

@@ -369,6 +369,41 @@ pub const MAX_REPLICATE_MONTHS: u64 = 10_000_000;
 /// Most weekly rows written to weekly.csv (each about 300 bytes).
 pub const MAX_DETAIL_ROWS: u64 = 10_000_000;
 
+/// The names among `names` close enough to `word` to suggest ("did you mean ...?"), best first,
+/// at most three: those whose Jaro-Winkler similarity to `word` (whole, or with the last dotted
+/// part of each name, so `gp_buy_in` finds `practices.gp_buy_in.mean`) is at least `min_score`
+/// and within 0.05 of the best. Empty when nothing is close: then no suggestion is better than
+/// an unrelated one.
+pub fn suggest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>, min_score: f64) -> Vec<&'a str> {
+    let score = |name: &str| {
+        let whole = strsim::jaro_winkler(word, name);
+        let parts: Vec<&str> = name.split('.').collect();
+        let tail = (1..parts.len())
+            .map(|i| strsim::jaro_winkler(word, &parts[i..].join(".")))
+            .fold(0.0, f64::max);
+        whole.max(tail)
+    };
+    let mut scored: Vec<(f64, &str)> = names.into_iter().map(|n| (score(n), n)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let best = scored.first().map_or(0.0, |s| s.0);
+    scored
+        .into_iter()
+        .filter(|(s, _)| *s >= min_score && *s >= best - 0.05)
+        .take(3)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// "did you mean `a` or `b`?", or `otherwise` when nothing is close.
+pub fn did_you_mean(suggestions: &[&str], otherwise: &str) -> String {
+    if suggestions.is_empty() {
+        otherwise.to_string()
+    } else {
+        let names: Vec<String> = suggestions.iter().map(|n| format!("`{n}`")).collect();
+        format!("did you mean {}?", names.join(" or "))
+    }
+}
+
 /// A bound or default as a person reads it: whole numbers without a decimal point; the largest
 /// seed as the exact integer (2^63 - 1), not its nearest double.
 pub(crate) fn fmt_num(x: f64) -> String {

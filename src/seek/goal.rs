@@ -61,14 +61,6 @@ pub struct Lever {
 /// Keys that set how lwsim runs, not the programme: not levers.
 const NOT_LEVERS: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
 
-/// The `n` names nearest `word`, quoted, joined with "or".
-fn nearest<'a>(word: &str, names: impl Iterator<Item = &'a str>, n: usize) -> String {
-    let mut scored: Vec<(f64, &str)> = names.map(|k| (strsim::jaro_winkler(word, k), k)).collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let hint: Vec<String> = scored.iter().take(n).map(|(_, k)| format!("`{k}`")).collect();
-    hint.join(" or ")
-}
-
 /// Check `--lever`: a numeric scenario key that changes the programme.
 pub fn lever(key: &str) -> Result<Lever, InputError> {
     let at = |message: String| InputError::at("--lever", Some(key), message);
@@ -77,9 +69,9 @@ pub fn lever(key: &str) -> Result<Lever, InputError> {
             .iter()
             .filter(|s| s.kind != Kind::Text && !NOT_LEVERS.contains(&s.key))
             .map(|s| s.key);
+        let hint = params::did_you_mean(&params::suggest(key, numeric, 0.8), "no numeric key is close to it");
         return Err(at(format!(
-            "unknown scenario key; did you mean {}? (`lwsim keys` lists them all)",
-            nearest(key, numeric, 3)
+            "unknown scenario key; {hint} (`lwsim keys` lists them all)"
         )));
     };
     if spec.kind == Kind::Text {
@@ -118,9 +110,9 @@ pub fn parse(text: &str) -> Result<Goal, InputError> {
         return Err(malformed());
     }
     let Some(index) = headline_index(measure) else {
+        let hint = params::did_you_mean(&params::suggest(measure, HEADLINE_NAMES.iter().copied(), 0.8), "");
         return Err(at(format!(
-            "unknown measure `{measure}`; did you mean {}? (the figures of summary.json: {})",
-            nearest(measure, HEADLINE_NAMES.iter().copied(), 2),
+            "unknown measure `{measure}`; {hint} (the figures of summary.json: {})",
             HEADLINE_NAMES.join(", ")
         )));
     };

@@ -161,6 +161,14 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
         .into());
     }
     if let Some(seed) = opts.seed {
+        if seed > i64::MAX as u64 {
+            return Err(InputError::at(
+                "--seed",
+                Some("simulation.seed"),
+                format!("expected a value in [0, {}], found {seed}", i64::MAX),
+            )
+            .into());
+        }
         base.simulation.seed = seed;
     }
     base.simulation.replicates = replicates;
@@ -204,9 +212,14 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
 /// `replicate_seed(base seed, r)` whatever `x` is (common random numbers).
 pub fn evaluate(base: &Scenario, lever: &Lever, measure: usize, x: f64, reps: Range<u32>) -> Vec<f64> {
     match load::with_values(base, &[(lever.key.as_str(), toml_value(x, lever.integer))]) {
+        // After SIGINT or SIGTERM, replicates not yet started are skipped (NaN): the search
+        // winds down quickly and `seek` then stops with `Error::Interrupted`.
         Ok(s) => reps
             .into_par_iter()
-            .map(|r| crate::run::run_replicate(&s, r).headline.values()[measure])
+            .map(|r| match crate::interrupt::received() {
+                Some(_) => f64::NAN,
+                None => crate::run::run_replicate(&s, r).headline.values()[measure],
+            })
             .collect(),
         // Not reached: both ends were checked, and the keys' rules are linear.
         Err(_) => vec![f64::NAN; reps.len()],
@@ -218,7 +231,7 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     let start = Instant::now();
     let (base, goal, lever, settings) = check(opts)?;
     let dir = opts.out.clone().unwrap_or_else(|| default_dir(&base.name, &lever.key));
-    let _lock = DirLock::acquire(&dir, Kind::Seek, opts.force)?;
+    let lock = DirLock::acquire(&dir, Kind::Seek, opts.force)?;
     let done = AtomicU64::new(0);
     let eval = |x: f64, reps: Range<u32>| {
         let n = u64::from(reps.end - reps.start);
@@ -230,6 +243,7 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
         Ok(pool) => pool.install(|| method::search(&settings, &eval)),
         Err(_) => method::search(&settings, &eval),
     };
+    crate::interrupt::check()?;
     let json = describe(&base, &goal, &lever, &settings, &found);
     let rows: Vec<Row> = found
         .points
@@ -265,6 +279,7 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     run.push(b'\n');
     batch.stage(dir.join("run.json"), &run)?;
     batch.commit()?;
+    lock.finish();
     Ok(Outcome { dir, json })
 }
 

@@ -65,7 +65,7 @@ pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
         });
     }
     found.sort();
-    let _lock = DirLock::acquire(out, Kind::Sweep, force)?;
+    let lock = DirLock::acquire(out, Kind::Sweep, force)?;
     if !force && out.join("sweep.json").exists() {
         return Err(Error::Refused {
             path: out.into(),
@@ -112,5 +112,7 @@ pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
     finish(out, &sweep)?;
     let mut batch = Batch::default();
     batch.stage(out.join("sweep.json"), &manifest(&sweep, Shard::WHOLE, true))?;
-    batch.commit()
+    batch.commit()?;
+    lock.finish();
+    Ok(())
 }

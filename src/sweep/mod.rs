@@ -1,4 +1,4 @@
-//! Parameter sweeps and sensitivity analysis (`lwsim sweep`, `lwsim merge`): designs, the
+//! Parameter sweeps and sensitivity analysis (`lwsim sweep`, `lwsim merge`, `lwsim slurm`): designs, the
 //! parallel, streaming, resumable runner and its shards, the Morris and Sobol estimators, and
 //! their charts. See docs/SWEEPS.md.
 
@@ -8,4 +8,5 @@ pub mod design;
 mod finish;
 pub mod merge;
 pub mod run;
+pub mod slurm;
 pub mod spec;

@@ -29,8 +29,23 @@ pub struct Shard {
 impl Shard {
     pub const WHOLE: Shard = Shard { index: 0, of: 1 };
 
-    /// Parse `I/N`.
+    /// Parse `I/N`, or `auto`: the shard of this task of a SLURM job array
+    /// ([`Shard::from_slurm`]).
+    ///
+    /// # Errors
+    /// A malformed `I/N`, or for `auto` a missing or malformed SLURM variable (exit 2).
     pub fn parse(s: &str) -> Result<Shard, InputError> {
+        Shard::parse_with(s, |name| std::env::var_os(name))
+    }
+
+    /// [`Shard::parse`] with the environment given (for tests).
+    ///
+    /// # Errors
+    /// As [`Shard::parse`].
+    pub fn parse_with(s: &str, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Shard, InputError> {
+        if s.trim() == "auto" {
+            return Shard::from_slurm(env);
+        }
         let bad = || InputError::at("--shard", None, format!("expected I/N with 0 <= I < N, found {s:?}"));
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let (index, of) = (
@@ -39,6 +54,41 @@ impl Shard {
         );
         if of == 0 || index >= of {
             return Err(bad());
+        }
+        Ok(Shard { index, of })
+    }
+
+    /// The shard of this task of a SLURM job array: I from `SLURM_ARRAY_TASK_ID`, N from
+    /// `SLURM_ARRAY_TASK_COUNT`. The array must be `0-(N-1)` (as `lwsim slurm` writes it): a
+    /// sparse array (`--array=3`, or a step) would give the wrong N, so it is refused.
+    ///
+    /// # Errors
+    /// A variable missing or not a whole number, or an array that is not `0-(N-1)` (exit 2).
+    pub fn from_slurm(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Shard, InputError> {
+        let at = |message: String| InputError::at("--shard auto", None, message);
+        let read = |name: &str| -> Result<Option<usize>, InputError> {
+            let Some(raw) = env(name) else { return Ok(None) };
+            let text = raw.to_string_lossy().into_owned();
+            text.trim()
+                .parse::<usize>()
+                .map(Some)
+                .map_err(|_| at(format!("{name}: expected a whole number, found {text:?}")))
+        };
+        let required = |name: &str| -> Result<usize, InputError> {
+            read(name)?.ok_or_else(|| {
+                at(format!(
+                    "{name} is not set: --shard auto takes the shard from a SLURM job array (sbatch --array, as in the script `lwsim slurm` writes); outside one, give --shard I/N"
+                ))
+            })
+        };
+        let index = required("SLURM_ARRAY_TASK_ID")?;
+        let of = required("SLURM_ARRAY_TASK_COUNT")?;
+        let min = read("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let max = read("SLURM_ARRAY_TASK_MAX")?.unwrap_or(of.saturating_sub(1));
+        if of == 0 || index >= of || min != 0 || max + 1 != of {
+            return Err(at(format!(
+                "expected a job array 0-(N-1), found task {index} of an array of {of} tasks ({min}-{max}): --shard auto takes N from the array's size; to rerun some tasks, submit the whole array again (finished shards end at once), or give --shard I/N"
+            )));
         }
         Ok(Shard { index, of })
     }
@@ -127,6 +177,19 @@ pub(super) fn read_manifest(dir: &Path) -> Result<(serde_json::Value, Sweep), Er
             format!("expected sweep.json written by lwsim: {e}"),
         )
     })?;
+    // The sweep read back must be the one written, to the last bit of every value: the merged
+    // files and --resume depend on it.
+    if value["fingerprint"] != sweep.fingerprint() {
+        return Err(InputError::at(
+            &path.display().to_string(),
+            None,
+            format!(
+                "the sweep it holds does not match its fingerprint {} (the file was edited?); run the sweep again",
+                value["fingerprint"]
+            ),
+        )
+        .into());
+    }
     Ok((value, sweep))
 }
 
@@ -169,10 +232,19 @@ fn finished_prefix(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(usize, u
     Ok((done, good))
 }
 
+/// What [`run`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ran {
+    /// Computed the points (all, or those a resumed run had left).
+    Computed,
+    /// `--resume` on a directory whose sweep (or shard) was already complete: nothing to do.
+    AlreadyComplete,
+}
+
 /// Run (or resume) a sweep, or one shard of it.
-pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
+pub fn run(sweep: &Sweep, opts: &Options) -> Result<Ran, Error> {
     let dir = opts.out;
-    let _lock = DirLock::acquire(dir, Kind::Sweep, opts.force)?;
+    let lock = DirLock::acquire(dir, Kind::Sweep, opts.force)?;
     let journal = dir.join(JOURNAL);
     let mut done = 0;
     let mut resumed_len = None;
@@ -194,7 +266,7 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
             });
         }
         if opts.resume && old["complete"] == true {
-            return Ok(());
+            return Ok(Ran::AlreadyComplete);
         }
         // Killed between finishing the rows and writing the analysis: continue from sweep.csv.
         if opts.resume && !journal.exists() && dir.join("sweep.csv").exists() {
@@ -291,5 +363,65 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<(), Error> {
     }
     let mut batch = Batch::default();
     batch.stage(dir.join("sweep.json"), &manifest(sweep, opts.shard, true))?;
-    batch.commit()
+    batch.commit()?;
+    lock.finish();
+    Ok(Ran::Computed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| OsString::from(v))
+    }
+
+    #[test]
+    fn shards_parse_from_i_of_n_and_from_the_slurm_array() {
+        let none = env(&[]);
+        assert_eq!(Shard::parse_with("2/5", &none), Ok(Shard { index: 2, of: 5 }));
+        for bad in ["5/5", "1/0", "x/2", "1", "auto/3", ""] {
+            assert!(Shard::parse_with(bad, &none).is_err(), "{bad}");
+        }
+        let array = env(&[("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "8")]);
+        assert_eq!(Shard::parse_with("auto", &array), Ok(Shard { index: 3, of: 8 }));
+        let bounded = env(&[
+            ("SLURM_ARRAY_TASK_ID", "0"),
+            ("SLURM_ARRAY_TASK_COUNT", "8"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "7"),
+        ]);
+        assert_eq!(Shard::parse_with("auto", &bounded), Ok(Shard { index: 0, of: 8 }));
+        let says = |vars: &[(&str, &str)], text: &str| {
+            let e = Shard::parse_with("auto", env(vars)).unwrap_err();
+            assert_eq!(e.problems[0].location, "--shard auto");
+            assert!(e.to_string().contains(text), "{e}");
+        };
+        says(&[], "SLURM_ARRAY_TASK_ID is not set");
+        says(&[("SLURM_ARRAY_TASK_ID", "1")], "SLURM_ARRAY_TASK_COUNT is not set");
+        says(
+            &[("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "")],
+            "SLURM_ARRAY_TASK_COUNT: expected a whole number",
+        );
+        says(
+            &[("SLURM_ARRAY_TASK_ID", "1.0"), ("SLURM_ARRAY_TASK_COUNT", "2")],
+            "SLURM_ARRAY_TASK_ID: expected a whole number",
+        );
+        says(
+            &[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "0")],
+            "0-(N-1)",
+        );
+        // --array=0-6:2 (a step): 4 tasks, 0..6.
+        says(
+            &[
+                ("SLURM_ARRAY_TASK_ID", "2"),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ("SLURM_ARRAY_TASK_MIN", "0"),
+                ("SLURM_ARRAY_TASK_MAX", "6"),
+            ],
+            "found task 2 of an array of 4 tasks (0-6)",
+        );
+    }
 }

@@ -240,6 +240,14 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
             "expected at least one [[parameter]]".into(),
         ));
     }
+    if raw.seed > i64::MAX as u64 {
+        return Err(err(
+            None,
+            "seed",
+            "seed",
+            format!("expected a value in [0, {}], found {}", i64::MAX, raw.seed),
+        ));
+    }
     if raw.replicates == 0 || raw.replicates > 1_000_000 {
         return Err(err(
             None,
@@ -282,22 +290,13 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
     for (i, p) in raw.parameters.iter().enumerate() {
         let shown = format!("parameter[{}].key", i + 1);
         let Some(spec) = params::spec(&p.key).filter(|s| s.kind != Kind::Text) else {
-            let mut nearest: Vec<(f64, &str)> = params::SPECS
-                .iter()
-                .filter(|s| s.kind != Kind::Text)
-                .map(|s| (strsim::jaro_winkler(&p.key, s.key), s.key))
-                .collect();
-            nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let hint: Vec<String> = nearest.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
+            let numeric = params::SPECS.iter().filter(|s| s.kind != Kind::Text).map(|s| s.key);
+            let hint = params::did_you_mean(&params::suggest(&p.key, numeric, 0.8), "`lwsim keys` lists every key");
             return Err(err(
                 Some(i),
                 "key",
                 &shown,
-                format!(
-                    "unknown or non-numeric scenario key `{}`; did you mean {}?",
-                    p.key,
-                    hint.join(" or ")
-                ),
+                format!("unknown or non-numeric scenario key `{}`; {hint}", p.key),
             ));
         };
         if keys.contains(&p.key) {
@@ -346,8 +345,15 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                 v.clone()
             }
             (None, Some(min), Some(max)) => {
-                if !(min.is_finite() && max.is_finite()) {
-                    return Err(err(Some(i), "min", &at("min"), "expected finite bounds".into()));
+                for (field, x) in [("min", min), ("max", max)] {
+                    if !x.is_finite() {
+                        return Err(err(
+                            Some(i),
+                            field,
+                            &at(field),
+                            format!("expected a finite number, found {x:?}"),
+                        ));
+                    }
                 }
                 if min > max {
                     return Err(err(
@@ -398,13 +404,12 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
         };
         // Every value (or both bounds) must be a valid value of the key: finite, whole for a
         // whole-number key (before it is rounded), and in the key's range.
-        for x in &list {
-            let field = if p.values.is_some() {
-                "values"
-            } else if *x == list[0] {
-                "min"
-            } else {
-                "max"
+        for (k, x) in list.iter().enumerate() {
+            // A grid over bounds lists the values between them; the ends are min and max.
+            let field = match (p.values.is_some(), k) {
+                (true, _) => "values",
+                (false, 0) => "min",
+                _ => "max",
             };
             if !x.is_finite() {
                 return Err(err(
@@ -439,13 +444,6 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                 ));
             }
             if let Err((_, message)) = load::with_values(&base, &[(p.key.as_str(), value(*x, is_int))]) {
-                let field = if p.values.is_some() {
-                    "values"
-                } else if *x == list[0] {
-                    "min"
-                } else {
-                    "max"
-                };
                 return Err(err(Some(i), field, &p.key, message));
             }
         }

@@ -3,6 +3,10 @@
 //! with no fonts installed. Colours are Okabe & Ito's colour-blind-safe palette; a stage or a
 //! scenario has the same colour in every chart.
 
+mod effects;
+
+pub use effects::effects;
+
 use std::collections::BTreeMap;
 use std::sync::Once;
 
@@ -97,7 +101,7 @@ pub struct Rendered {
 }
 
 pub(crate) type DrawResult = Result<(), String>;
-type Chart2d<'a, DB> =
+pub(crate) type Chart2d<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
 
 pub(crate) fn err<E: std::fmt::Debug>(e: E) -> String {
@@ -253,7 +257,10 @@ impl Draw for Integration {
     }
 }
 
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart2d<'a, DB>, position: SeriesLabelPosition) -> DrawResult {
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
     chart
         .configure_series_labels()
         .position(position)
