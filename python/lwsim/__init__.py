@@ -88,11 +88,13 @@ def _dtype(column: str) -> str:
     return "float64"
 
 
-def _frame(data: bytes) -> pd.DataFrame:
-    """A CSV file of lwsim's as a DataFrame with a dtype per column (even with no rows)."""
+def _frame(data: bytes, floats: bool = False) -> pd.DataFrame:
+    """A CSV file of lwsim's as a DataFrame with a dtype per column (even with no rows).
+    ``floats``: every column but ``replicate`` and ``seed`` is a float (headline.csv, whose
+    figures share names with weekly.csv's counts but are rates and means)."""
     header = data.split(b"\n", 1)[0].decode()
     columns = header.split(",") if header else []
-    dtypes = {c: _dtype(c) for c in columns}
+    dtypes = {c: ("float64" if floats and c not in ("replicate", "seed") else _dtype(c)) for c in columns}
     # Read as text first where pandas would guess: booleans and nullable integers.
     read = {c: t for c, t in dtypes.items() if t not in ("bool", "Int64")}
     frame = pd.read_csv(io.BytesIO(data), dtype=read, keep_default_na=True)
@@ -145,7 +147,7 @@ class Result:
     @cached_property
     def headline(self) -> pd.DataFrame:
         """headline.csv: every replicate's headline figures (the raw values behind summary)."""
-        return _frame(self.files["headline.csv"])
+        return _frame(self.files["headline.csv"], floats=True)
 
     @property
     def scenario(self) -> str:
