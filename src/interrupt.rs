@@ -5,7 +5,7 @@
 //! second signal while stopping ends the process at once with the same status.
 //!
 //! Without [`install`] (the library used from tests, or another front end), nothing is
-//! registered and [`check`] never fails.
+//! registered and [`check`] fails only after [`request`] (the Python module's Ctrl-C).
 
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -44,8 +44,28 @@ pub fn install() -> std::io::Result<()> {
     Ok(())
 }
 
-/// The exit status of a signal received since [`install`] (130 for SIGINT, 143 for SIGTERM).
+/// A stop asked for by a front end that watches for signals itself (the Python module, which
+/// leaves SIGINT to Python): the exit status it stands for, or 0.
+static REQUESTED: AtomicUsize = AtomicUsize::new(0);
+
+/// Ask the runners to stop as if a signal had arrived (`status` 130 for SIGINT, 143 for
+/// SIGTERM), for a front end that handles signals itself; [`clear_request`] withdraws it.
+pub fn request(status: u8) {
+    REQUESTED.store(usize::from(status), Ordering::Relaxed);
+}
+
+/// Withdraw a stop asked for with [`request`], before the next piece of work.
+pub fn clear_request() {
+    REQUESTED.store(0, Ordering::Relaxed);
+}
+
+/// The exit status of a signal received since [`install`] (130 for SIGINT, 143 for SIGTERM),
+/// or of a stop asked for with [`request`].
 pub fn received() -> Option<u8> {
+    let requested = REQUESTED.load(Ordering::Relaxed);
+    if requested != 0 {
+        return Some(requested as u8);
+    }
     let status = RECEIVED.get()?.load(Ordering::Relaxed);
     (status != 0).then_some(status as u8)
 }

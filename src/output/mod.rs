@@ -134,6 +134,19 @@ pub fn result_files(
     replicates: &[Replicate],
     colour: usize,
 ) -> Result<(Files, charts::Monthly), Error> {
+    let (mut files, monthly_rows) = data_files(scenario, replicates);
+    let data = chart_data(&scenario.name, replicates.len(), colour, &monthly_rows);
+    files.extend(chart_files("integration", charts::integration(&data))?);
+    files.extend(chart_files("stages", charts::stages(&data))?);
+    files.extend(chart_files("capacity", charts::capacity(&data))?);
+    Ok((files, data))
+}
+
+/// The result files of one scenario that hold data, as (name, bytes), in memory: the same
+/// bytes as `lwsim run` writes (scenario.resolved.toml, weekly.csv, monthly.csv, practices.csv,
+/// headline.csv, summary.json), without the charts; and the monthly statistics. The Python
+/// module uses it.
+pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<summary::MonthlyRow>) {
     let weekly = detail_csv(
         replicates,
         |r| &r.weekly,
@@ -151,7 +164,7 @@ pub fn result_files(
     let monthly = csv_bytes(&monthly_rows);
     let mut summary = serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
     summary.push(b'\n');
-    let mut files = vec![
+    let files = vec![
         ("scenario.resolved.toml".to_string(), scenario.to_toml().into_bytes()),
         ("weekly.csv".to_string(), weekly),
         ("monthly.csv".to_string(), monthly),
@@ -159,11 +172,7 @@ pub fn result_files(
         ("headline.csv".to_string(), headline_csv(replicates)),
         ("summary.json".to_string(), summary),
     ];
-    let data = chart_data(&scenario.name, replicates.len(), colour, &monthly_rows);
-    files.extend(chart_files("integration", charts::integration(&data))?);
-    files.extend(chart_files("stages", charts::stages(&data))?);
-    files.extend(chart_files("capacity", charts::capacity(&data))?);
-    Ok((files, data))
+    (files, monthly_rows)
 }
 
 /// Write every result file of one scenario into `dir` (already prepared). Returns the monthly
