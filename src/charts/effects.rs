@@ -5,7 +5,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Draw, DrawResult, Figure, INK, Rendered, SCENARIO_COLOURS, err, legend, render, text, title_style};
+use super::{
+    Draw, DrawResult, Figure, INK, Rendered, SCENARIO_COLOURS, err, group_label, legend, render, text, title_style,
+};
 
 /// Effects against `reference`: for each other scenario, its name, its colour index and one
 /// [`Figure`] per measure (differences as shares: 0.05 is 5 percentage points).
@@ -65,14 +67,7 @@ impl Draw for Effects {
                 }
             })
             .y_labels(self.labels.len() * 2 + 1)
-            .y_label_formatter(&|y| {
-                let i = (groups - y - 0.5).round();
-                if (groups - y - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < self.labels.len() {
-                    self.labels[i as usize].to_string()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| group_label(&self.labels, *y))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;

@@ -491,6 +491,18 @@ pub struct Figure {
     pub p95: f64,
 }
 
+/// The label of the group centred at `y` on an axis of `labels.len()` groups drawn top down
+/// (group g spans `[n - g - 1, n - g]`); empty between the centres.
+pub(crate) fn group_label(labels: &[&str], y: f64) -> String {
+    let groups = labels.len() as f64;
+    let i = (groups - y - 0.5).round();
+    if (groups - y - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len() {
+        labels[i as usize].to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// comparison/headline: headline shares side by side, a bar per scenario with its interval.
 pub fn headline(scenarios: &[(String, Vec<Figure>)]) -> Result<Rendered, String> {
     let labels: Vec<&'static str> = scenarios
@@ -534,14 +546,7 @@ impl Draw for Headline {
             .x_labels(11)
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_labels(self.labels.len() * 2 + 1)
-            .y_label_formatter(&|y| {
-                let i = (self.groups - y - 0.5).round();
-                if (self.groups - y - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < self.labels.len() {
-                    self.labels[i as usize].to_string()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| group_label(&self.labels, *y))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;
