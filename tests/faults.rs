@@ -22,6 +22,26 @@ fn debris(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A run long enough to outlast the test (200,000 replicates), started into `dir` and waited
+/// for until it holds the folder's lock (its pid is written once the lock is taken).
+fn long_run_holding(dir: &Path) -> std::process::Child {
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    let child = Command::new(env!("CARGO_BIN_EXE_lwsim"))
+        .args(["run", &base, "-r", "200000", "--detail", "0", "-j", "1", "-q", "-o"])
+        .arg(dir)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = dir.join(lwsim::output::LOCK_FILE);
+    for _ in 0..300 {
+        if std::fs::read_to_string(&lock).is_ok_and(|t| !t.trim().is_empty()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
 fn signal(child: &std::process::Child, name: &str) {
     let status = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
@@ -293,19 +313,7 @@ fn a_refused_run_leaves_no_empty_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let base = scenario("deep-end-baseline.toml").display().to_string();
     let busy = tmp.path().join("busy");
-    let child = Command::new(env!("CARGO_BIN_EXE_lwsim"))
-        .args(["run", &base, "-r", "200000", "--detail", "0", "-j", "1", "-q", "-o"])
-        .arg(&busy)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lock = busy.join(lwsim::output::LOCK_FILE);
-    for _ in 0..200 {
-        if std::fs::read_to_string(&lock).is_ok_and(|t| !t.trim().is_empty()) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let child = long_run_holding(&busy);
     // Two scenarios: the second's folder is busy; the first's, made for this run, is removed again.
     let a = tmp.path().join("a.toml");
     std::fs::write(&a, format!("name = \"a\"\nextends = {base:?}\n")).unwrap();
@@ -534,19 +542,7 @@ fn a_lock_held_by_a_killed_but_unreaped_process_is_not_a_live_run() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("zombie");
     let base = scenario("deep-end-baseline.toml").display().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lwsim"))
-        .args(["run", &base, "-r", "200000", "--detail", "0", "-j", "1", "-q", "-o"])
-        .arg(&dir)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lock = dir.join(lwsim::output::LOCK_FILE);
-    for _ in 0..300 {
-        if std::fs::read_to_string(&lock).is_ok_and(|t| !t.trim().is_empty()) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut child = long_run_holding(&dir);
     child.kill().unwrap(); // SIGKILL, and not reaped yet: a zombie holding the pid
     std::thread::sleep(Duration::from_millis(100));
     let status = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();

@@ -419,25 +419,16 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                     format!("expected a finite number, found {x:?}"),
                 ));
             }
-            if is_int && (x.fract() != 0.0 || *x < spec.min || *x > spec.max) && p.values.is_some() {
+            // A listed value must be whole; bounds are rounded where the design lands.
+            let listed = p.values.is_some();
+            if is_int && (*x < spec.min || *x > spec.max || (listed && x.fract() != 0.0)) {
                 return Err(err(
                     Some(i),
                     field,
                     &p.key,
                     format!(
-                        "expected a whole number in [{}, {}], found {x:?}",
-                        params::fmt_num(spec.min),
-                        params::fmt_num(spec.max)
-                    ),
-                ));
-            }
-            if is_int && (*x < spec.min || *x > spec.max) {
-                return Err(err(
-                    Some(i),
-                    field,
-                    &p.key,
-                    format!(
-                        "expected a value in [{}, {}], found {x:?}",
+                        "expected {} in [{}, {}], found {x:?}",
+                        if listed { "a whole number" } else { "a value" },
                         params::fmt_num(spec.min),
                         params::fmt_num(spec.max)
                     ),
