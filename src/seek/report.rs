@@ -120,7 +120,8 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         let _ = writeln!(
             h,
             "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{met}</td></tr>",
-            r.value,
+            // Bisection midpoints to 10 significant digits: 0.70625, not 0.7062499999999999.
+            crate::calibrate::round_sig(r.value, 10),
             show_mean(r.mean),
             show_mean(r.sd),
             r.replicates
