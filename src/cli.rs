@@ -82,15 +82,27 @@ Exit status: 0 success (also when the goal holds everywhere or nowhere: seek.jso
 environment or write failure; 2 bad input (unknown lever or measure, malformed goal, bounds out
 of range, refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
 
+const DOSE_AFTER: &str = "\
+Examples:
+  lwsim dose-response scenarios/deep-end-baseline.toml
+  lwsim dose-response scenarios/deep-end-baseline.toml -r 100 -o output/doses
+
+Writes dose-response.csv (lever, value, measure, mean, p05, p95), one chart per lever
+(dose-*.png and .svg) and dose-response.md (the tables docs/VALIDATION.md shows) into DIR.
+
+Exit status: 0 success; 1 environment or write failure; 2 bad input (malformed scenario,
+refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
+
 /// The commands' names, for `lwsim help COMMAND` (completed by the shells; a test checks the
 /// list against the commands).
-pub const COMMAND_NAMES: [&str; 13] = [
+pub const COMMAND_NAMES: [&str; 14] = [
     "run",
     "sweep",
     "merge",
     "slurm",
     "calibrate",
     "targets",
+    "dose-response",
     "report",
     "validate",
     "keys",
@@ -384,6 +396,27 @@ pub enum Command {
         /// Replicates [default: the scenario's].
         #[arg(short, long, value_name = "N")]
         replicates: Option<u32>,
+        #[command(flatten)]
+        threads: Threads,
+    },
+    /// Move each lever (funding cut and budget, GP buy-in, referrals, caseload cap) across its
+    /// range on a scenario, five years a run; write the curves, their charts and their markdown.
+    #[command(after_help = DOSE_AFTER)]
+    DoseResponse {
+        /// Base scenario file (TOML); each run lasts 260 weeks whatever its length.
+        scenario: PathBuf,
+        /// Replicates at each lever value (the same seeds at every value).
+        #[arg(short, long, value_name = "N", default_value_t = 200)]
+        replicates: u32,
+        /// Results directory.
+        #[arg(short, long, value_name = "DIR", default_value = "output/dose-response")]
+        out: PathBuf,
+        /// Replace results already in DIR.
+        #[arg(short, long)]
+        force: bool,
+        /// No progress bar and no closing line on stderr.
+        #[arg(short, long)]
+        quiet: bool,
         #[command(flatten)]
         threads: Threads,
     },

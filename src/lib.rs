@@ -9,6 +9,7 @@
 pub mod calibrate;
 pub mod charts;
 pub mod cli;
+pub mod dose;
 pub mod error;
 pub mod human;
 pub mod interrupt;

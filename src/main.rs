@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             | Command::Sweep { .. }
             | Command::Calibrate { .. }
             | Command::Targets { .. }
+            | Command::DoseResponse { .. }
             | Command::Seek(_)
     );
     if long_running && let Err(e) = lwsim::interrupt::install() {
@@ -74,6 +75,17 @@ fn main() -> ExitCode {
             .count()
             .map_err(Error::from)
             .and_then(|threads| targets_command(&scenario, targets, replicates, threads)),
+        Command::DoseResponse {
+            scenario,
+            replicates,
+            out,
+            force,
+            quiet,
+            threads,
+        } => threads
+            .count()
+            .map_err(Error::from)
+            .and_then(|threads| dose_command(&scenario, replicates, &out, force, quiet, threads)),
         Command::Merge {
             shards,
             out,
@@ -539,6 +551,80 @@ fn seek_command(args: &SeekArgs) -> Result<ExitCode, Error> {
         ),
     );
     print(&format!("{}\n", outcome.json.answer))
+}
+
+fn dose_command(
+    scenario: &Path,
+    replicates: u32,
+    out: &Path,
+    force: bool,
+    quiet: bool,
+    threads: usize,
+) -> Result<ExitCode, Error> {
+    use lwsim::dose;
+    if replicates == 0 {
+        return Err(Error::Refused {
+            path: scenario.to_path_buf(),
+            message: "--replicates: expected at least 1, found 0".into(),
+        });
+    }
+    let s = load::load_text(scenario, load::read_text(scenario)?, &[])?;
+    let lock = lwsim::output::DirLock::acquire(out, lwsim::output::Kind::DoseResponse, force)?;
+    let bar = progress_bar(Some(dose::points()), "dose-response", "lever values", quiet);
+    let started = std::time::Instant::now();
+    let curves = dose::run(&s, replicates, threads, &|done| bar.set_position(done))?;
+    bar.finish_and_clear();
+    let mut words = vec![
+        "lwsim".to_string(),
+        "dose-response".into(),
+        scenario.display().to_string(),
+    ];
+    words.extend(["--replicates".into(), replicates.to_string()]);
+    let md = dose::markdown(&curves, replicates, &human::shell_command(&words), "images");
+    let mut batch = lwsim::output::Batch::default();
+    batch.stage(out.join("dose-response.csv"), dose::csv(&curves).as_bytes())?;
+    batch.stage(out.join("dose-response.md"), md.as_bytes())?;
+    for c in &curves {
+        let panels = dose::MEASURES
+            .iter()
+            .enumerate()
+            .map(|(m, (measure, label))| {
+                let mut series = lwsim::charts::Series::default();
+                for (v, row) in c.lever.values.iter().zip(&c.stats) {
+                    let st = row[m];
+                    series.month.push(*v);
+                    series.mean.push(st.map_or(f64::NAN, |x| x.mean));
+                    series.p05.push(st.map_or(f64::NAN, |x| x.p05));
+                    series.p95.push(st.map_or(f64::NAN, |x| x.p95));
+                }
+                lwsim::charts::Panel {
+                    title: label,
+                    series,
+                    share: !matches!(*measure, "waiting_per_lw"),
+                }
+            })
+            .collect();
+        let title = format!(
+            "{}: {} ({replicates} replicates a value; mean and 90% band)",
+            s.name, c.lever.label
+        );
+        let r = lwsim::charts::dose(&title, c.lever.label, panels).map_err(Error::Chart)?;
+        batch.stage(out.join(format!("{}.png", c.lever.stem)), &r.png)?;
+        batch.stage(out.join(format!("{}.svg", c.lever.stem)), r.svg.as_bytes())?;
+    }
+    batch.commit()?;
+    lock.finish();
+    done_line(
+        quiet,
+        &format!(
+            "wrote {}: {} lever values x {} replicates in {}",
+            out.display(),
+            human::count(dose::points()),
+            human::count(u64::from(replicates)),
+            human::duration(started.elapsed().as_secs_f64())
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn targets_command(

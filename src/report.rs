@@ -13,10 +13,20 @@ use crate::output::Batch;
 use crate::scenario::load::read_text;
 
 /// The headline figures the report tabulates: (summary.json name, label, unit).
-const FIGURES: [(&str, &str, Unit); 14] = [
+const FIGURES: [(&str, &str, Unit); 19] = [
     (
         "integration_rate_24m",
-        "Practices fully integrated ('belonging') at the end",
+        "Practices fully integrated ('belonging') at 24 months",
+        Unit::Percent,
+    ),
+    (
+        "integration_rate_60m",
+        "Practices fully integrated ('belonging') at 60 months",
+        Unit::Percent,
+    ),
+    (
+        "integration_rate_end",
+        "Practices fully integrated ('belonging') at the end of the run",
         Unit::Percent,
     ),
     (
@@ -61,9 +71,28 @@ const FIGURES: [(&str, &str, Unit); 14] = [
         "Wellbeing change of those connected (points)",
         Unit::Number,
     ),
-    ("cost_total", "Programme cost over the run", Unit::Pounds),
-    ("cost_per_supported", "Cost per patient supported", Unit::Pounds),
-    ("cost_per_connected", "Cost per patient connected", Unit::Pounds),
+    (
+        "waiting_per_lw",
+        "Patients waiting for a link worker, per post (mean over the run)",
+        Unit::Number,
+    ),
+    (
+        "cost_nhs",
+        "NHS cost over the run (link workers, support, development)",
+        Unit::Pounds,
+    ),
+    (
+        "cost_community",
+        "Community cost over the run (organisations' funding, per-referral payments)",
+        Unit::Pounds,
+    ),
+    (
+        "cost_total",
+        "Total cost over the run (NHS and community)",
+        Unit::Pounds,
+    ),
+    ("cost_per_supported", "NHS cost per patient supported", Unit::Pounds),
+    ("cost_per_connected", "NHS cost per patient connected", Unit::Pounds),
 ];
 
 #[derive(Clone, Copy)]
@@ -243,7 +272,10 @@ pub fn build(dir: &Path) -> Result<String, Error> {
 
     h.push_str("<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile).</p>\n<table>\n<tr><th>Figure</th><th>Mean</th><th>90% interval</th></tr>\n");
     for (key, label, unit) in FIGURES {
-        let f = &summary[key];
+        // A figure named for a month the run does not reach is absent: no row.
+        let Some(f) = summary.get(key) else {
+            continue;
+        };
         let (Some(mean), Some(p05), Some(p95)) = (f["mean"].as_f64(), f["p05"].as_f64(), f["p95"].as_f64()) else {
             let _ = writeln!(
                 h,

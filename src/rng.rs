@@ -1,8 +1,13 @@
 //! The replicate's random generator and the few draws the model makes.
 //!
-//! Every replicate owns one [`Rng`], a ChaCha8 generator seeded from [`replicate_seed`], which
+//! Every replicate owns one generator, a ChaCha8 generator seeded from [`replicate_seed`], which
 //! depends on the base seed and the replicate index alone. Nothing else in lwsim draws random
 //! numbers, so a replicate is reproduced from its seed whatever the thread count.
+//!
+//! The replicate's generator is split into [`Streams`]: ChaCha's stream number gives each
+//! mechanism its own sequence from the same key. Draws for one mechanism never shift the draws
+//! of another, so replicate r of two scenarios that differ in one lever stays paired (common
+//! random numbers) in every mechanism the lever does not touch.
 
 use rand::{RngExt, SeedableRng};
 use rand_distr::Distribution;
@@ -29,6 +34,46 @@ pub fn generator(seed: u64) -> Rng {
     Rng::seed_from_u64(seed)
 }
 
+/// The replicate's generator, one ChaCha stream per mechanism (stream numbers 0 to 5, fixed:
+/// renumbering changes every published result).
+#[derive(Clone, Debug)]
+pub struct Streams {
+    /// Stream 0: the world at week 0 (practices' drivers, list sizes and deprivation;
+    /// organisations' needs and funding).
+    pub setup: Rng,
+    /// Stream 1: each practice's weekly referral count and competing innovations.
+    pub referrals: Rng,
+    /// Stream 2: each referred patient's needs, pathway, sessions, confidence and patience.
+    pub patients: Rng,
+    /// Stream 3: link workers' casework: engagement, attendance, dropout, networking visits and
+    /// the choice of organisation for onward referral.
+    pub casework: Rng,
+    /// Stream 4: community organisations: grants won and lost, patients taking up places.
+    pub community: Rng,
+    /// Stream 5: the workforce: link workers leaving, and the organisations a newcomer knows.
+    pub workforce: Rng,
+}
+
+impl Streams {
+    /// The streams of the replicate with seed `seed`: `ChaCha8Rng::seed_from_u64(seed)` with
+    /// stream numbers 0 to 5.
+    pub fn new(seed: u64) -> Self {
+        let stream = |n: u64| {
+            let mut rng = generator(seed);
+            rng.set_stream(n);
+            rng
+        };
+        Streams {
+            setup: stream(0),
+            referrals: stream(1),
+            patients: stream(2),
+            casework: stream(3),
+            community: stream(4),
+            workforce: stream(5),
+        }
+    }
+}
+
 /// Uniform on [0, 1).
 #[inline]
 pub fn uniform(rng: &mut Rng) -> f64 {
@@ -52,13 +97,16 @@ pub fn normal(rng: &mut Rng) -> f64 {
     rand_distr::StandardNormal.sample(rng)
 }
 
-/// Poisson draw with mean `lambda` (>= 0). Small means use inversion (one uniform draw).
+/// Poisson draw with mean `lambda` (>= 0). Means below 30 use inversion: exactly one uniform
+/// draw, whatever `lambda` (0 included), so a stream stays aligned across scenarios whose means
+/// differ, and a larger mean never gives a smaller count for the same draw (common random
+/// numbers pair well). Larger means use rand_distr's sampler.
 pub fn poisson(rng: &mut Rng, lambda: f64) -> u32 {
-    if lambda <= 0.0 {
-        return 0;
-    }
     if lambda < 30.0 {
         let u = uniform(rng);
+        if lambda <= 0.0 {
+            return 0;
+        }
         let mut p = (-lambda).exp();
         let mut cdf = p;
         let mut k = 0u32;
@@ -73,14 +121,15 @@ pub fn poisson(rng: &mut Rng, lambda: f64) -> u32 {
     d.sample(rng) as u32
 }
 
-/// Index drawn with probability proportional to `weights` (one uniform draw), or `None`, with no
-/// draw, when no weight is positive.
+/// Index drawn with probability proportional to `weights`, or `None` when no weight is positive.
+/// Exactly one uniform draw either way, so the stream stays aligned.
 pub fn pick_weighted(rng: &mut Rng, weights: &[f64]) -> Option<usize> {
+    let u = uniform(rng);
     let total: f64 = weights.iter().sum();
     if total <= 0.0 {
         return None;
     }
-    let mut u = uniform(rng) * total;
+    let mut u = u * total;
     let mut chosen = None;
     for (k, &x) in weights.iter().enumerate() {
         if x > 0.0 {
@@ -118,6 +167,22 @@ mod tests {
         assert_eq!(replicate_seed(7, 3), replicate_seed(7, 3));
         // Pinned: changing the derivation changes every published result.
         assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+    }
+
+    #[test]
+    fn streams_are_distinct_and_independent_of_each_others_use() {
+        let mut a = Streams::new(9);
+        let mut b = Streams::new(9);
+        let first = uniform(&mut a.casework);
+        assert_ne!(first, uniform(&mut a.community));
+        assert_ne!(uniform(&mut a.setup), uniform(&mut a.referrals));
+        // Many draws from one stream leave another stream's sequence where it was.
+        for _ in 0..1000 {
+            uniform(&mut b.patients);
+        }
+        assert_eq!(uniform(&mut b.casework), first);
+        // Stream 0 is the replicate's plain generator.
+        assert_eq!(uniform(&mut Streams::new(9).setup), uniform(&mut generator(9)));
     }
 
     #[test]

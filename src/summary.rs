@@ -10,10 +10,15 @@ use crate::run::Replicate;
 
 /// One replicate's headline figures (MODEL.md section 6). Shares are of all referred patients
 /// unless named otherwise; NaN where the denominator is zero.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Headline {
-    /// Share of practices belonging at the end of the run (24 months by default).
+    /// Share of practices belonging at month 24 (week [`observe::month_end_week`]`(24)`), whatever
+    /// the run's length; NaN (absent from summary.json) in runs shorter than 24 months.
     pub integration_rate_24m: f64,
+    /// Share of practices belonging at month 60; NaN (absent) in runs shorter than 60 months.
+    pub integration_rate_60m: f64,
+    /// Share of practices belonging at the run's last week.
+    pub integration_rate_end: f64,
     pub referrals_per_lw_per_year: f64,
     /// Patients who attended at least one session, per full-time link worker per year.
     pub supported_per_lw_per_year: f64,
@@ -30,17 +35,37 @@ pub struct Headline {
     pub contacts_per_completed: f64,
     /// Leavers per link-worker post per year.
     pub lw_turnover_per_year: f64,
+    /// Patients waiting for a link worker, per post, averaged over the run's weeks (week 0 left
+    /// out).
+    pub waiting_per_lw: f64,
     pub org_closed: f64,
+    /// Mean wellbeing change (points) of patients connected to an organisation.
     pub wellbeing_connected: f64,
+    /// Mean wellbeing change (points) of patients whose pathway ended without a connection:
+    /// never engaged, dropped out, or need unmet (the last with `wellbeing_change_unmet`).
     pub wellbeing_rest: f64,
+    /// `cost_nhs + cost_community` (GBP over the run).
     pub cost_total: f64,
+    /// The NHS side (GBP over the run): link-worker salaries, programme support, practice
+    /// development fund.
+    pub cost_nhs: f64,
+    /// The community side (GBP over the run): community organisations' funding while open
+    /// (grants, after cuts), and per-referral payments.
+    pub cost_community: f64,
+    /// `cost_nhs` per patient who attended a first session (GBP).
     pub cost_per_supported: f64,
+    /// `cost_nhs` per patient connected (GBP).
     pub cost_per_connected: f64,
+    /// `cost_community` per patient connected (GBP): the whole community side, of which the
+    /// programme's patients use a share.
+    pub cost_community_per_connected: f64,
 }
 
 /// The names of [`Headline`]'s fields, in order (sweep outcomes and summary.json use them).
-pub const HEADLINE_NAMES: [&str; 17] = [
+pub const HEADLINE_NAMES: [&str; HEADLINES] = [
     "integration_rate_24m",
+    "integration_rate_60m",
+    "integration_rate_end",
     "referrals_per_lw_per_year",
     "supported_per_lw_per_year",
     "share_3plus_contacts",
@@ -51,18 +76,31 @@ pub const HEADLINE_NAMES: [&str; 17] = [
     "dropout_of_engaged",
     "contacts_per_completed",
     "lw_turnover_per_year",
+    "waiting_per_lw",
     "org_closed",
     "wellbeing_connected",
     "wellbeing_rest",
     "cost_total",
+    "cost_nhs",
+    "cost_community",
     "cost_per_supported",
     "cost_per_connected",
+    "cost_community_per_connected",
 ];
 
+/// Number of headline figures.
+pub const HEADLINES: usize = 23;
+
+/// Headline figures named for a month, with the month: absent from summary.json (NaN in
+/// headline.csv) in runs that end before it.
+pub const MONTH_FIGURES: [(&str, u32); 2] = [("integration_rate_24m", 24), ("integration_rate_60m", 60)];
+
 impl Headline {
-    pub fn values(&self) -> [f64; 17] {
+    pub fn values(&self) -> [f64; HEADLINES] {
         [
             self.integration_rate_24m,
+            self.integration_rate_60m,
+            self.integration_rate_end,
             self.referrals_per_lw_per_year,
             self.supported_per_lw_per_year,
             self.share_3plus_contacts,
@@ -73,13 +111,25 @@ impl Headline {
             self.dropout_of_engaged,
             self.contacts_per_completed,
             self.lw_turnover_per_year,
+            self.waiting_per_lw,
             self.org_closed,
             self.wellbeing_connected,
             self.wellbeing_rest,
             self.cost_total,
+            self.cost_nhs,
+            self.cost_community,
             self.cost_per_supported,
             self.cost_per_connected,
+            self.cost_community_per_connected,
         ]
+    }
+}
+
+/// Equal when every figure has the same bits: a figure undefined in both (NaN) is equal, so a
+/// replicate compares equal to its reproduction.
+impl PartialEq for Headline {
+    fn eq(&self, other: &Self) -> bool {
+        self.values().map(f64::to_bits) == other.values().map(f64::to_bits)
     }
 }
 
@@ -106,9 +156,16 @@ pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
     let fte: f64 = world.workers.iter().map(|w| w.fte).sum();
     let referrals = f.referrals as f64;
     let last = weekly.last().expect("a run has week 0");
-    let cost = t.cost_total();
+    let at_month = |m: u32| {
+        weekly
+            .get(observe::month_end_week(m) as usize)
+            .map_or(f64::NAN, |row| row.integration_rate)
+    };
+    let nhs = t.cost_nhs();
     Headline {
-        integration_rate_24m: last.integration_rate,
+        integration_rate_24m: at_month(24),
+        integration_rate_60m: at_month(60),
+        integration_rate_end: last.integration_rate,
         referrals_per_lw_per_year: ratio(referrals, fte * years),
         supported_per_lw_per_year: ratio(f.engaged as f64, fte * years),
         share_3plus_contacts: ratio(t.finished_3plus as f64, t.finished as f64),
@@ -119,12 +176,19 @@ pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
         dropout_of_engaged: ratio(t.dropped_out_support as f64, f.engaged as f64),
         contacts_per_completed: ratio(t.completed_contacts as f64, f.completed as f64),
         lw_turnover_per_year: ratio(f.leavers as f64, world.workers.len() as f64 * years),
+        waiting_per_lw: ratio(
+            weekly[1..].iter().map(|r| r.waiting as f64).sum::<f64>(),
+            (weekly.len() - 1) as f64 * world.workers.len() as f64,
+        ),
         org_closed: f64::from(last.org_closed),
         wellbeing_connected: ratio(t.wellbeing_connected, f.connected as f64),
         wellbeing_rest: ratio(t.wellbeing_rest, (t.finished - f.connected) as f64),
-        cost_total: cost,
-        cost_per_supported: ratio(cost, f.engaged as f64),
-        cost_per_connected: ratio(cost, f.connected as f64),
+        cost_total: nhs + t.cost_community,
+        cost_nhs: nhs,
+        cost_community: t.cost_community,
+        cost_per_supported: ratio(nhs, f.engaged as f64),
+        cost_per_connected: ratio(nhs, f.connected as f64),
+        cost_community_per_connected: ratio(t.cost_community, f.connected as f64),
     }
 }
 
@@ -274,7 +338,11 @@ pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> ser
     map.insert("seed".into(), scenario.simulation.seed.into());
     map.insert("weeks".into(), scenario.simulation.weeks.into());
     map.insert("months".into(), months(scenario.simulation.weeks).into());
+    let months = months(scenario.simulation.weeks);
     for (i, name) in HEADLINE_NAMES.iter().enumerate() {
+        if MONTH_FIGURES.iter().any(|(n, m)| n == name && *m > months) {
+            continue; // named for a month the run does not reach: absent, not null
+        }
         let value = headline_stats(replicates, i).map_or(serde_json::Value::Null, |s| {
             serde_json::to_value(s).expect("stats serialise")
         });

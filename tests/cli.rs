@@ -104,11 +104,25 @@ fn run_writes_every_result_file_with_the_promised_columns() {
         "org_closed",
         "cost_total",
         "cost_per_connected",
+        "integration_rate_end",
+        "cost_nhs",
+        "cost_community",
+        "cost_community_per_connected",
+        "waiting_per_lw",
     ] {
         for stat in ["mean", "p05", "p95"] {
             assert!(summary[key][stat].is_number(), "summary.json lacks {key}.{stat}");
         }
     }
+    // A two-year run: month 24 is its end; month 60 is never reached, so absent (not null).
+    assert_eq!(summary["integration_rate_24m"], summary["integration_rate_end"]);
+    assert!(summary.get("integration_rate_60m").is_none());
+    let (nhs, community, total) = (
+        summary["cost_nhs"]["mean"].as_f64().unwrap(),
+        summary["cost_community"]["mean"].as_f64().unwrap(),
+        summary["cost_total"]["mean"].as_f64().unwrap(),
+    );
+    assert!(community > 0.0 && nhs > 0.0 && (nhs + community - total).abs() < 1e-6 * total);
     let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["replicates"], 3);
     assert_eq!(run["seed"], 2014);
@@ -325,4 +339,67 @@ fn paired_effects_are_tighter_than_independent_runs() {
             (independent.p05, independent.p95)
         );
     }
+}
+
+/// Issue 11, finding 6: the community side is costed, so funding changes the cost; the NHS side
+/// does not move with community funding.
+#[test]
+fn community_funding_is_costed_apart_from_the_nhs_side() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut means = Vec::new();
+    for (name, budget) in [("full", "1"), ("half", "0.5")] {
+        let dir = tmp.path().join(name);
+        let o = lwsim(&[
+            "run",
+            scenario("deep-end-baseline.toml").to_str().unwrap(),
+            "-r",
+            "20",
+            "-q",
+            "--set",
+            &format!("funding.community_budget={budget}"),
+            "--set",
+            "funding.practice_development=1",
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let j: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+        means.push((
+            j["cost_nhs"]["mean"].as_f64().unwrap(),
+            j["cost_community"]["mean"].as_f64().unwrap(),
+        ));
+    }
+    let ((nhs_full, community_full), (nhs_half, community_half)) = (means[0], means[1]);
+    // Half the budget: about half the community side (closures take some more), NHS side within 2%.
+    assert!(
+        community_half < 0.55 * community_full && community_half > 0.3 * community_full,
+        "{means:?}"
+    );
+    assert!((nhs_half - nhs_full).abs() < 0.02 * nhs_full, "{means:?}");
+}
+
+/// Issue 11, finding 4: a figure named for a month is taken at that month; runs that end before
+/// it leave it out.
+#[test]
+fn month_named_figures_are_absent_from_runs_that_end_before_their_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("short");
+    let o = lwsim(&[
+        "run",
+        scenario("deep-end-baseline.toml").to_str().unwrap(),
+        "-r",
+        "3",
+        "-q",
+        "--set",
+        "simulation.weeks=26",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        j.get("integration_rate_24m").is_none() && j.get("integration_rate_60m").is_none(),
+        "{j}"
+    );
+    assert!(j["integration_rate_end"]["mean"].is_number());
 }

@@ -531,7 +531,7 @@ fn calibration_states_one_rule_and_its_output_keeps_it() {
             );
             lines += 1;
         }
-        assert_eq!(lines, 5);
+        assert_eq!(lines, 7);
     }
     let config = std::fs::read_to_string(root().join("calibration/deep-end.toml")).unwrap();
     assert!(!config.contains("median"), "deep-end.toml states the old rule");

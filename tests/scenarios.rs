@@ -71,7 +71,7 @@ fn every_shipped_scenario_runs() {
         }
         let summary: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out_dir.join("summary.json")).unwrap()).unwrap();
-        let rate = summary["integration_rate_24m"]["mean"].as_f64().unwrap();
+        let rate = summary["integration_rate_end"]["mean"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&rate), "{name}: integration {rate}");
     }
 }

@@ -156,7 +156,7 @@ fn unreachable_goals_answer_null_with_a_reason() {
         ),
         (
             "practices.gp_buy_in.mean",
-            "integration_rate_24m >= 0.99",
+            "integration_rate_end >= 0.99",
             false,
             "holds at no value",
         ),
@@ -334,6 +334,18 @@ fn bad_seek_input_exits_2_with_a_clear_message() {
                 "practices.cuont=3",
             ],
             "--set: `practices.cuont`: unknown key",
+        ),
+        (
+            &[
+                "--lever",
+                "funding.annual_cut",
+                "--goal",
+                ok_goal,
+                "--set",
+                "simulation.weeks=26",
+            ],
+            "--goal: integration_rate_24m is taken at month 24, but the scenario runs 26 weeks (6 months): \
+             use integration_rate_end, or set simulation.weeks to 104 or more",
         ),
     ];
     for (args, message) in cases {

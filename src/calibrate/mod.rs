@@ -182,7 +182,7 @@ pub fn calibrate(
         );
     }
     let mut fit = String::from(
-        "target,outcome,observed,tolerance_or_bound,best_point_mean,accepted_mean,accepted_p05,accepted_p95,source\n",
+        "target,outcome,observed,tolerance_or_bound,chosen_point_mean,accepted_mean,accepted_p05,accepted_p95,source\n",
     );
     for t in &targets {
         let o = outcome_index(&sweep.outcomes, &t.outcome);
@@ -196,7 +196,7 @@ pub fn calibrate(
             t.outcome,
             obs,
             tol,
-            means[o][accepted[0]],
+            means[o][chosen_point],
             s.map_or(f64::NAN, |s| s.mean),
             s.map_or(f64::NAN, |s| s.p05),
             s.map_or(f64::NAN, |s| s.p95),

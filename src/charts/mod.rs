@@ -3,8 +3,10 @@
 //! with no fonts installed. Colours are Okabe & Ito's colour-blind-safe palette; a stage or a
 //! scenario has the same colour in every chart.
 
+mod dose;
 mod effects;
 
+pub use dose::{Panel, dose};
 pub use effects::effects;
 
 use std::collections::BTreeMap;
@@ -149,7 +151,7 @@ pub(crate) fn text(size: u32) -> TextStyle<'static> {
 }
 
 /// A shaded band from `lower` to `upper` (percent or raw units), then the mean line on top.
-fn band_and_line<'a, DB: DrawingBackend + 'a>(
+pub(crate) fn band_and_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart2d<'a, DB>,
     s: &Series,
     scale: f64,

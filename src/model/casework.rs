@@ -24,7 +24,7 @@ impl World<'_> {
         let p = &self.scenario.patients;
         let mut caseload = std::mem::take(&mut self.workers[w].caseload);
         caseload.retain(|pt| {
-            let drop = rng::chance(&mut self.rng, p.dropout_per_week);
+            let drop = rng::chance(&mut self.rng.casework, p.dropout_per_week);
             if drop {
                 self.tally.finish(pt, Outcome::DroppedOut, p);
                 self.tally.dropped_out_support += 1;
@@ -51,7 +51,7 @@ impl World<'_> {
         let mut left = (hours - follow_up).max(0.0);
         let mut caseload = std::mem::take(&mut worker.caseload);
         caseload.retain_mut(|pt| {
-            if rng::chance(&mut self.rng, p.dropout_per_week) {
+            if rng::chance(&mut self.rng.casework, p.dropout_per_week) {
                 self.tally.finish(pt, Outcome::DroppedOut, p);
                 self.tally.dropped_out_support += 1;
                 return false;
@@ -65,7 +65,7 @@ impl World<'_> {
             }
             left -= per_contact;
             pt.next_contact = week + interval;
-            if !rng::chance(&mut self.rng, p.attend_prob) {
+            if !rng::chance(&mut self.rng.casework, p.attend_prob) {
                 return true;
             }
             pt.contacts += 1;
@@ -91,7 +91,7 @@ impl World<'_> {
             left -= per_contact;
             demand += per_contact;
             let deprivation = self.practices[pt.practice as usize].deprivation;
-            if !rng::chance(&mut self.rng, pt.engage_prob(week, deprivation, p)) {
+            if !rng::chance(&mut self.rng.casework, pt.engage_prob(week, deprivation, p)) {
                 self.tally.finish(&pt, Outcome::NotEngaged, p);
                 continue;
             }
@@ -145,11 +145,11 @@ impl World<'_> {
         }
         let visits_f = networking / lw.hours_per_visit;
         let mut visits = visits_f.floor() as u32;
-        if rng::chance(&mut self.rng, visits_f.fract()) {
+        if rng::chance(&mut self.rng.casework, visits_f.fract()) {
             visits += 1;
         }
         for _ in 0..visits {
-            let k = rng::below(&mut self.rng, len as u32) as usize;
+            let k = rng::below(&mut self.rng.casework, len as u32) as usize;
             self.visit(w, k);
         }
     }
@@ -182,7 +182,7 @@ impl World<'_> {
                     .enumerate()
                     .map(|(k, o)| weight(k, o)),
             );
-            let chosen = rng::pick_weighted(&mut self.rng, &weights);
+            let chosen = rng::pick_weighted(&mut self.rng.casework, &weights);
             self.weights = weights;
             let Some(chosen) = chosen else {
                 self.tally.finish(&pt, Outcome::UnmetNeed, p);
@@ -198,6 +198,7 @@ impl World<'_> {
             org.accepted_this_year += 1;
             self.tally.org_waiting += 1;
             self.tally.cost_per_referral += sc.funding.per_referral;
+            self.tally.cost_community += sc.funding.per_referral;
         }
         self.onward = onward;
         self.onward.clear();

@@ -15,10 +15,10 @@ impl World<'_> {
             }
             let org = &mut self.orgs[i];
             if year > 0 {
-                if crate::rng::chance(&mut self.rng, c.grant_loss_prob) {
+                if crate::rng::chance(&mut self.rng.community, c.grant_loss_prob) {
                     org.grant_factor *= 1.0 - c.grant_loss_share;
                 }
-                if crate::rng::chance(&mut self.rng, c.grant_win_prob) {
+                if crate::rng::chance(&mut self.rng.community, c.grant_win_prob) {
                     org.grant_factor *= 1.0 + c.grant_win_share;
                 }
             }
@@ -26,6 +26,12 @@ impl World<'_> {
                 self.close_org(i);
             }
         }
+        self.sum_grants();
+    }
+
+    /// The open organisations' grants for the year, the community side's weekly cost times 52.
+    pub(super) fn sum_grants(&mut self) {
+        self.grants_per_year = self.orgs.iter().filter(|o| o.open).map(|o| o.grants).sum();
     }
 
     /// Close an organisation: its places go, its waiting patients' needs go unmet, and every
@@ -71,7 +77,10 @@ impl World<'_> {
                 let tie_at = self.tie_index(head.worker as usize, i);
                 let tie = self.ties[tie_at];
                 let success = !expired
-                    && crate::rng::chance(&mut self.rng, head.patient.uptake_prob(f64::from(tie), waited, pat));
+                    && crate::rng::chance(
+                        &mut self.rng.community,
+                        head.patient.uptake_prob(f64::from(tie), waited, pat),
+                    );
                 let in_post = self.workers[head.worker as usize].in_post;
                 let org = &mut self.orgs[i];
                 if success {

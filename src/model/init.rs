@@ -7,7 +7,7 @@ use super::organisation::Organisation;
 use super::patient::{self, NEEDS};
 use super::practice::{Practice, Stage};
 use super::{Network, Tally, World};
-use crate::rng::{self, Rng};
+use crate::rng::{self, Rng, Streams};
 use crate::scenario::{Driver, Scenario};
 
 fn draw_driver(rng: &mut Rng, d: &Driver) -> f64 {
@@ -17,9 +17,10 @@ fn draw_driver(rng: &mut Rng, d: &Driver) -> f64 {
 impl<'s> World<'s> {
     /// Build replicate's world: networks of practices, their link workers (in post at week 0,
     /// each knowing a few organisations) and community organisations funded for year 0.
-    /// Draws come in a fixed order: practices, organisations, then workers' first ties.
+    /// Draws come in a fixed order from the setup stream (practices, then organisations); the
+    /// workers' first ties come from the workforce stream.
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
-        let mut rng = rng::generator(seed);
+        let mut rng = Streams::new(seed);
         let (pp, lw, c, imp) = (
             &scenario.practices,
             &scenario.link_workers,
@@ -40,18 +41,18 @@ impl<'s> World<'s> {
             let first_org = net * c.orgs_per_network;
             for j in 0..n {
                 let worker = first_worker + j * n_workers / n;
-                let gp_buy_in = draw_driver(&mut rng, &pp.gp_buy_in);
+                let gp_buy_in = draw_driver(&mut rng.setup, &pp.gp_buy_in);
                 practices.push(Practice {
                     network: net,
                     worker,
-                    list_size: pp.list_size_min + rng::below(&mut rng, pp.list_size_max - pp.list_size_min + 1),
+                    list_size: pp.list_size_min + rng::below(&mut rng.setup, pp.list_size_max - pp.list_size_min + 1),
                     deprivation: pp.deprivation_min
-                        + (pp.deprivation_max - pp.deprivation_min) * rng::uniform(&mut rng),
-                    training: rng::chance(&mut rng, pp.training_share),
+                        + (pp.deprivation_max - pp.deprivation_min) * rng::uniform(&mut rng.setup),
+                    training: rng::chance(&mut rng.setup, pp.training_share),
                     gp_buy_in,
                     gp_buy_in_start: gp_buy_in,
-                    leadership: draw_driver(&mut rng, &pp.collaborative_leadership),
-                    team: draw_driver(&mut rng, &pp.team_dynamics),
+                    leadership: draw_driver(&mut rng.setup, &pp.collaborative_leadership),
+                    team: draw_driver(&mut rng.setup, &pp.team_dynamics),
                     coherence: imp.initial_coherence,
                     participation: imp.initial_participation,
                     action: imp.initial_action,
@@ -101,12 +102,12 @@ impl<'s> World<'s> {
                 let mut needs = if (k as usize) < NEEDS.len() {
                     1 << k
                 } else {
-                    patient::draw_need(&mut rng, &weights)
+                    patient::draw_need(&mut rng.setup, &weights)
                 };
-                if rng::chance(&mut rng, c.second_need_share) {
-                    needs |= patient::draw_need(&mut rng, &weights);
+                if rng::chance(&mut rng.setup, c.second_need_share) {
+                    needs |= patient::draw_need(&mut rng.setup, &weights);
                 }
-                let base = draw_base_funding(&mut rng, c.funding_mean, c.funding_spread, c.viability_funding);
+                let base = draw_base_funding(&mut rng.setup, c.funding_mean, c.funding_spread, c.viability_funding);
                 orgs.push(Organisation::new(net, needs, base, c));
             }
         }
@@ -123,6 +124,7 @@ impl<'s> World<'s> {
             give_ups: vec![0; scenario.simulation.weeks as usize + 2],
             onward: Vec::new(),
             weights: Vec::new(),
+            grants_per_year: 0.0,
         };
         let f = &scenario.funding;
         for i in 0..world.orgs.len() {
@@ -130,6 +132,7 @@ impl<'s> World<'s> {
                 world.close_org(i);
             }
         }
+        world.sum_grants();
         for w in 0..world.workers.len() {
             world.meet_first_orgs(w);
         }

@@ -14,7 +14,7 @@ pub mod practice;
 
 use std::ops::Range;
 
-use crate::rng::Rng;
+use crate::rng::Streams;
 use crate::scenario::Scenario;
 use link_worker::LinkWorker;
 use organisation::Organisation;
@@ -77,6 +77,9 @@ pub struct Tally {
     pub cost_support: f64,
     pub cost_development: f64,
     pub cost_per_referral: f64,
+    /// The community side so far (GBP): organisations' funding while open, accrued weekly, and
+    /// per-referral payments.
+    pub cost_community: f64,
 }
 
 impl Tally {
@@ -104,15 +107,21 @@ impl Tally {
             self.finished_3plus += 1;
         }
         let from_contacts = p.wellbeing_gain_per_contact * f64::from(patient.contacts);
-        if outcome == Outcome::Connected {
-            self.wellbeing_connected += p.wellbeing_gain_connected + from_contacts;
-        } else {
-            self.wellbeing_rest += from_contacts;
+        match outcome {
+            Outcome::Connected => self.wellbeing_connected += p.wellbeing_gain_connected + from_contacts,
+            Outcome::UnmetNeed => self.wellbeing_rest += p.wellbeing_change_unmet + from_contacts,
+            Outcome::NotEngaged | Outcome::DroppedOut => self.wellbeing_rest += from_contacts,
         }
     }
 
+    /// The NHS side so far (GBP): salaries, programme support, practice development.
+    pub fn cost_nhs(&self) -> f64 {
+        self.cost_salaries + self.cost_support + self.cost_development
+    }
+
+    /// Both sides so far (GBP).
     pub fn cost_total(&self) -> f64 {
-        self.cost_salaries + self.cost_support + self.cost_development + self.cost_per_referral
+        self.cost_nhs() + self.cost_community
     }
 }
 
@@ -122,7 +131,8 @@ pub struct World<'s> {
     pub scenario: &'s Scenario,
     /// Weeks simulated so far (0 before the first step).
     pub week: u32,
-    pub rng: Rng,
+    /// The replicate's generator, one stream per mechanism.
+    pub rng: Streams,
     pub practices: Vec<Practice>,
     pub workers: Vec<LinkWorker>,
     pub orgs: Vec<Organisation>,
@@ -136,6 +146,8 @@ pub struct World<'s> {
     onward: Vec<(u32, Patient)>,
     /// Scratch space for the weights of onward-referral candidates (reused every referral).
     weights: Vec<f64>,
+    /// The open organisations' grants this financial year (GBP per year), costed weekly.
+    grants_per_year: f64,
 }
 
 impl<'s> World<'s> {
@@ -152,6 +164,7 @@ impl<'s> World<'s> {
         self.organisations_admit(); // 4
         self.practices_update(); // 5
         self.link_workers_stay_or_leave(); // 6
+        self.tally.cost_community += self.grants_per_year / 52.0;
     }
 
     /// Phase 2: competing innovations come and go; GPs refer patients to the link worker's list.
@@ -164,7 +177,7 @@ impl<'s> World<'s> {
         for i in 0..self.practices.len() {
             let pr = &mut self.practices[i];
             pr.innovations.retain(|&end| end > week);
-            let arrivals = crate::rng::poisson(&mut self.rng, pp.competing_innovations_per_year / 52.0);
+            let arrivals = crate::rng::poisson(&mut self.rng.referrals, pp.competing_innovations_per_year / 52.0);
             for _ in 0..arrivals {
                 pr.innovations.push(week + pp.innovation_weeks);
             }
@@ -172,12 +185,12 @@ impl<'s> World<'s> {
             let lambda = f64::from(pr.list_size) / 1000.0 * pp.referrals_per_1000_per_year / 52.0
                 * (0.5 + pr.deprivation)
                 * engaged;
-            let n = crate::rng::poisson(&mut self.rng, lambda);
+            let n = crate::rng::poisson(&mut self.rng.referrals, lambda);
             pr.referrals += u64::from(n);
             let worker = pr.worker as usize;
             for _ in 0..n {
                 let p = Patient::referred(
-                    &mut self.rng,
+                    &mut self.rng.patients,
                     i as u32,
                     week,
                     &sc.patients,
@@ -214,6 +227,8 @@ impl<'s> World<'s> {
                 development: (pr.development_hours / imp.development_hours_full).min(1.0) * fund,
                 support: sc.link_workers.support,
                 effect: (per_year / imp.effect_connections_per_1000_per_year).min(1.0),
+                identity: 1.0 - (-f64::from(worker.experience) / imp.identity_weeks).exp(),
+                directed: sc.link_workers.practice_directed,
             };
             pr.update_constructs(&inputs, imp);
             pr.update_stage(self.week, imp);
@@ -240,7 +255,7 @@ impl<'s> World<'s> {
                 worker.experience += 1;
                 self.tally.cost_salaries += worker.fte * lw.annual_cost / 52.0;
                 self.tally.cost_support += lw.support * lw.support_cost_per_year / 52.0;
-                if crate::rng::chance(&mut self.rng, worker.leave_hazard(lw)) {
+                if crate::rng::chance(&mut self.rng.workforce, worker.leave_hazard(lw)) {
                     worker.in_post = false;
                     worker.vacant_until = self.week + lw.recruitment_delay_weeks;
                     let ties = self.ties_of(w);
@@ -296,7 +311,7 @@ impl<'s> World<'s> {
     fn meet_first_orgs(&mut self, w: usize) {
         let len = self.ties_of(w).len();
         for _ in 0..self.scenario.link_workers.initial_known_orgs.min(len as u32) {
-            let k = crate::rng::below(&mut self.rng, len as u32) as usize;
+            let k = crate::rng::below(&mut self.rng.workforce, len as u32) as usize;
             self.visit(w, k);
         }
     }
@@ -313,5 +328,44 @@ impl<'s> World<'s> {
     /// Active cases across all link workers.
     pub fn active_cases(&self) -> u64 {
         self.workers.iter().map(|w| w.caseload.len() as u64).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patient(contacts: u16) -> Patient {
+        Patient {
+            practice: 0,
+            since_week: 0,
+            give_up_week: 0,
+            sessions_needed: 4,
+            contacts,
+            next_contact: 0,
+            needs: 1,
+            holistic: true,
+            confidence: 0.5,
+        }
+    }
+
+    #[test]
+    fn an_unmet_need_costs_wellbeing_so_austerity_cannot_raise_the_rests_mean() {
+        // Issue 11, finding 5: a patient supported to completion whose need then goes unmet ends
+        // below one who never engaged once wellbeing_change_unmet outweighs the contacts' gain.
+        let p = crate::scenario::Patients::default();
+        let mut t = Tally::default();
+        t.finish(&patient(0), Outcome::NotEngaged, &p);
+        assert_eq!(t.wellbeing_rest, 0.0);
+        t.finish(&patient(3), Outcome::UnmetNeed, &p);
+        let unmet = 3.0 * p.wellbeing_gain_per_contact + p.wellbeing_change_unmet;
+        assert_eq!(t.wellbeing_rest, unmet);
+        assert!(unmet < 0.0, "{unmet}");
+        t.finish(&patient(3), Outcome::Connected, &p);
+        assert_eq!(
+            t.wellbeing_connected,
+            p.wellbeing_gain_connected + 3.0 * p.wellbeing_gain_per_contact
+        );
+        assert_eq!((t.finished, t.total.unmet_need, t.total.connected), (3, 1, 1));
     }
 }

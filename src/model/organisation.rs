@@ -26,11 +26,18 @@ pub struct Organisation {
     pub base_funding: f64,
     /// Grants lost and won so far, as a multiplier.
     pub grant_factor: f64,
+    /// This year's funding (GBP per year), per-referral payments included.
     pub funding: f64,
+    /// This year's funding without the per-referral payments (GBP per year): what the community
+    /// side costs each year while the organisation is open (payments are costed when made).
+    pub grants: f64,
     /// Places at a time, from funding.
     pub capacity: u32,
-    /// Places taken by people the programme did not refer (fixed at baseline).
+    /// Places taken by people the programme did not refer, set each financial year by the
+    /// rationing rule (see [`Organisation::set_funding`]).
     pub other_users: u32,
+    /// Places at baseline funding (`community_budget = 1`, no cut, no grants won or lost).
+    pub baseline_places: f64,
     /// Programme patients attending now.
     pub occupancy: u32,
     /// `leaving[w % RING]`: programme patients whose attendance ends in week `w`.
@@ -50,8 +57,10 @@ impl Organisation {
             base_funding,
             grant_factor: 1.0,
             funding: 0.0,
+            grants: 0.0,
             capacity: 0,
             other_users: (c.other_demand_share * baseline_places).round() as u32,
+            baseline_places,
             occupancy: 0,
             leaving: [0; RING],
             waiting: VecDeque::new(),
@@ -71,14 +80,21 @@ impl Organisation {
     }
 
     /// Set the year's funding: baseline times the budget lever, the compounding cut for `year`
-    /// financial years, grants won and lost, plus last year's per-referral payments. Returns
-    /// false when funding falls below viability (the caller closes the organisation).
+    /// financial years, grants won and lost, plus last year's per-referral payments; then the
+    /// places and how they are rationed. People not referred by the programme hold
+    /// `other_demand_share * ((1 - q) * baseline_places + q * capacity)` places (at most all of
+    /// them), `q = rationing_proportional`: with 1 every group keeps its share of this year's
+    /// places, with 0 others keep their baseline number and the programme gets what is left.
+    /// Returns false when funding falls below viability (the caller closes the organisation).
     pub fn set_funding(&mut self, year: u32, budget: f64, annual_cut: f64, per_referral: f64, c: &Community) -> bool {
         let cut = (1.0 - annual_cut).powi(year as i32);
-        self.funding =
-            self.base_funding * budget * cut * self.grant_factor + per_referral * f64::from(self.accepted_this_year);
+        self.grants = self.base_funding * budget * cut * self.grant_factor;
+        self.funding = self.grants + per_referral * f64::from(self.accepted_this_year);
         self.accepted_this_year = 0;
         self.capacity = (self.funding / c.cost_per_place).floor() as u32;
+        let q = c.rationing_proportional;
+        let claim = (1.0 - q) * self.baseline_places + q * f64::from(self.capacity);
+        self.other_users = ((c.other_demand_share * claim).round() as u32).min(self.capacity);
         self.funding >= c.viability_funding
     }
 
@@ -100,6 +116,7 @@ impl Organisation {
         self.open = false;
         self.capacity = 0;
         self.funding = 0.0;
+        self.grants = 0.0;
         self.occupancy = 0;
         self.leaving = [0; RING];
         std::mem::take(&mut self.waiting)
@@ -114,6 +131,7 @@ mod tests {
     fn community() -> Community {
         Community {
             other_demand_share: 0.85,
+            rationing_proportional: 0.0,
             cost_per_place: 2000.0,
             viability_funding: 20_000.0,
             ..Default::default()
@@ -157,6 +175,23 @@ mod tests {
         assert_eq!(o.occupancy, 1);
         o.release(17);
         assert_eq!(o.occupancy, 0);
+    }
+
+    #[test]
+    fn proportional_rationing_shares_a_cut_while_others_first_leaves_the_programme_nothing() {
+        let c = Community {
+            rationing_proportional: 1.0,
+            ..community()
+        };
+        let mut o = Organisation::new(0, 1, 100_000.0, &c); // 50 places at baseline
+        o.set_funding(0, 1.0, 0.0, 0.0, &c);
+        assert_eq!((o.capacity, o.other_users, o.room()), (50, 43, 7)); // round(0.85 * 50)
+        o.set_funding(2, 1.0, 0.3, 0.0, &c); // 49,000: 24 places
+        assert_eq!((o.capacity, o.other_users, o.room()), (24, 20, 4));
+        let first = community(); // rationing_proportional 0: others keep their 43 places first
+        let mut o = Organisation::new(0, 1, 100_000.0, &first);
+        o.set_funding(2, 1.0, 0.3, 0.0, &first);
+        assert_eq!((o.capacity, o.other_users, o.room()), (24, 24, 0));
     }
 
     #[test]

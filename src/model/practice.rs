@@ -64,6 +64,26 @@ pub struct WeekInputs {
     pub support: f64,
     /// The effect the practice sees in [0, 1] (connections relative to the reference).
     pub effect: f64,
+    /// The link worker's identity in the practice in [0, 1]: `1 - exp(-weeks in post /
+    /// identity_weeks)` (Tierney et al. 2025, forging an identity in general practice).
+    pub identity: f64,
+    /// How far the practice directs its link worker in [0, 1] (Tierney et al. 2025,
+    /// centralising or diffusing power).
+    pub directed: f64,
+}
+
+/// The levels of coherence, cognitive participation and collective action a practice's drivers
+/// can sustain, each in [0, 1]: weighted means of its drivers times its attention (docs/ODD.md,
+/// "Practices"; weights assumed). Lasting features (buy-in, leadership, team, training status,
+/// competing innovations) set where a practice settles, not only how fast it gets there
+/// (Chng et al. 2021: partially integrated practices differed in such features).
+pub fn sustained_levels(pr: &Practice, w: &WeekInputs, p: &Implementation) -> [f64; 3] {
+    let attention = pr.attention(p);
+    let (b, l, t, m) = (pr.gp_buy_in, pr.leadership, pr.team, pr.monitoring);
+    let coherence = 0.3 * w.development + 0.2 * b + 0.2 * l + 0.1 * t + 0.2 * w.identity;
+    let participation = (0.4 * b + 0.2 * l + 0.2 * t + 0.2 * m) * (0.5 + 0.5 * w.directed);
+    let action = 0.3 * w.development + 0.2 * l + 0.2 * t + 0.3 * w.support;
+    [coherence, participation, action].map(|x| attention * x)
 }
 
 impl Practice {
@@ -79,32 +99,31 @@ impl Practice {
         (self.coherence + self.participation + self.action) / 3.0
     }
 
-    /// One week of the NPT constructs: each grows towards 1 at a rate set by its drivers and
-    /// decays (faster during a vacancy); reflexive monitoring tracks the effect seen; GP buy-in
-    /// moves towards it. See docs/ODD.md, "Practices".
+    /// One week of the NPT constructs: each moves towards the level its drivers sustain
+    /// ([`sustained_levels`]) at its rate while the link worker is in post (participation
+    /// faster with coherence, action faster with participation: NPT's order), and decays
+    /// (faster during a vacancy). Reflexive monitoring tracks the effect seen; GP buy-in moves
+    /// towards it. See docs/ODD.md, "Practices".
     pub fn update_constructs(&mut self, w: &WeekInputs, p: &Implementation) {
-        let drive = w.presence * self.attention(p);
+        let [c, cp, ca] = sustained_levels(self, w, p);
         let decay = p.decay_per_week + p.vacancy_decay_per_week * (1.0 - w.presence);
-        let (b, l, t) = (self.gp_buy_in, self.leadership, self.team);
-        let g_coherence = 0.4 * w.development + 0.2 * b + 0.2 * l + 0.2 * t;
-        let g_participation = (0.4 * b + 0.2 * l + 0.2 * t + 0.2 * self.monitoring) * (0.5 + 0.5 * self.coherence);
-        let g_action = (0.3 * w.development + 0.2 * l + 0.2 * t + 0.3 * w.support) * (0.5 + 0.5 * self.participation);
-        self.coherence = grow(self.coherence, p.rate_coherence * drive * g_coherence, decay);
-        self.participation = grow(
-            self.participation,
-            p.rate_participation * drive * g_participation,
-            decay,
-        );
-        self.action = grow(self.action, p.rate_action * drive * g_action, decay);
+        let rate_p = p.rate_participation * (0.5 + 0.5 * self.coherence);
+        let rate_a = p.rate_action * (0.5 + 0.5 * self.participation);
+        self.coherence = track(self.coherence, w.presence * p.rate_coherence, c, decay);
+        self.participation = track(self.participation, w.presence * rate_p, cp, decay);
+        self.action = track(self.action, w.presence * rate_a, ca, decay);
         self.monitoring += p.rate_monitoring * (w.effect - self.monitoring);
         self.gp_buy_in += p.buy_in_rate * (self.monitoring - self.gp_buy_in);
     }
 
     /// Stage from the integration index: below `fitting_in_threshold` bolted on; belonging once
-    /// the index has stayed at or above `belonging_threshold` for `belonging_hold_weeks`.
+    /// the index has stayed at or above `belonging_threshold`, with reflexive monitoring at or
+    /// above `belonging_effect`, for `belonging_hold_weeks` (Chng et al. 2021: full integration
+    /// is implementation at patient, practice and community levels; a practice that sees no
+    /// patients helped cannot belong).
     pub fn update_stage(&mut self, week: u32, p: &Implementation) {
         let index = self.integration_index();
-        if index >= p.belonging_threshold {
+        if index >= p.belonging_threshold && self.monitoring >= p.belonging_effect {
             self.weeks_above += 1;
         } else {
             self.weeks_above = 0;
@@ -122,9 +141,9 @@ impl Practice {
     }
 }
 
-/// `x + rate * (1 - x) - decay * x`, kept in [0, 1].
-fn grow(x: f64, rate: f64, decay: f64) -> f64 {
-    (x + rate * (1.0 - x) - decay * x).clamp(0.0, 1.0)
+/// `x + rate * (level - x) - decay * x`, kept in [0, 1]: settles at `rate * level / (rate + decay)`.
+fn track(x: f64, rate: f64, level: f64, decay: f64) -> f64 {
+    (x + rate * (level - x) - decay * x).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]
@@ -163,6 +182,8 @@ mod tests {
         development: 0.5,
         support: 0.5,
         effect: 0.5,
+        identity: 0.5,
+        directed: 1.0,
     };
 
     fn after_weeks(mut pr: Practice, w: WeekInputs, weeks: u32) -> Practice {
@@ -233,6 +254,74 @@ mod tests {
     }
 
     #[test]
+    fn weak_drivers_settle_below_belonging_and_strong_ones_above() {
+        let p = Implementation::default();
+        let strong_inputs = WeekInputs {
+            development: 1.0,
+            support: 0.9,
+            effect: 0.9,
+            identity: 1.0,
+            ..PRESENT
+        };
+        // Weak: a training practice with poor leadership and team, half the development and
+        // support, half the effect seen (its GP buy-in moves towards that effect).
+        let mut weak = practice();
+        (weak.gp_buy_in, weak.leadership, weak.team, weak.training) = (0.3, 0.3, 0.3, true);
+        let mut strong = practice();
+        (strong.gp_buy_in, strong.leadership, strong.team) = (0.9, 0.9, 0.9);
+        let (weak, strong) = (
+            after_weeks(weak, PRESENT, 2000),
+            after_weeks(strong, strong_inputs, 2000),
+        );
+        assert!(
+            weak.integration_index() < p.belonging_threshold,
+            "{}",
+            weak.integration_index()
+        );
+        assert!(
+            strong.integration_index() > p.belonging_threshold,
+            "{}",
+            strong.integration_index()
+        );
+        // Settled: another 500 weeks move the index by less than 0.001.
+        let later = after_weeks(weak.clone(), PRESENT, 500);
+        assert!((later.integration_index() - weak.integration_index()).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_new_link_worker_without_identity_or_direction_lowers_what_the_practice_sustains() {
+        let p = Implementation::default();
+        let pr = practice();
+        let known = sustained_levels(
+            &pr,
+            &WeekInputs {
+                identity: 1.0,
+                ..PRESENT
+            },
+            &p,
+        );
+        let new = sustained_levels(
+            &pr,
+            &WeekInputs {
+                identity: 0.0,
+                ..PRESENT
+            },
+            &p,
+        );
+        assert!(new[0] < known[0] && new[1] == known[1] && new[2] == known[2]);
+        let base = sustained_levels(&pr, &PRESENT, &p);
+        let directed = sustained_levels(
+            &pr,
+            &WeekInputs {
+                directed: 0.0,
+                ..PRESENT
+            },
+            &p,
+        );
+        assert!(directed[1] < base[1] && directed[0] == base[0] && directed[2] == base[2]);
+    }
+
+    #[test]
     fn buy_in_follows_the_effect_seen() {
         let seen = after_weeks(practice(), WeekInputs { effect: 1.0, ..PRESENT }, 40);
         let unseen = after_weeks(practice(), WeekInputs { effect: 0.0, ..PRESENT }, 40);
@@ -247,6 +336,12 @@ mod tests {
         pr.coherence = 0.9;
         pr.participation = 0.9;
         pr.action = 0.9;
+        pr.monitoring = p.belonging_effect / 2.0; // the index alone is not enough
+        for week in 1..10 {
+            pr.update_stage(week, &p);
+            assert_eq!(pr.stage, Stage::FittingIn);
+        }
+        pr.monitoring = p.belonging_effect;
         for week in 1..p.belonging_hold_weeks {
             pr.update_stage(week, &p);
             assert_eq!(pr.stage, Stage::FittingIn);

@@ -21,11 +21,13 @@ pub enum Kind {
     Sweep,
     /// `lwsim seek`.
     Seek,
+    /// `lwsim dose-response`.
+    DoseResponse,
 }
 
 impl Kind {
     /// In the order [`Kind::of`] tries them (a seek's folder also holds a resolved scenario).
-    const ALL: [Kind; 4] = [Kind::Seek, Kind::Sweep, Kind::Comparison, Kind::Run];
+    const ALL: [Kind; 5] = [Kind::Seek, Kind::DoseResponse, Kind::Sweep, Kind::Comparison, Kind::Run];
 
     /// The command that writes this kind, for messages.
     pub fn command(self) -> &'static str {
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Comparison => "a comparison (lwsim run with several scenarios)",
             Kind::Sweep => "lwsim sweep",
             Kind::Seek => "lwsim seek",
+            Kind::DoseResponse => "lwsim dose-response",
         }
     }
 
@@ -44,6 +47,7 @@ impl Kind {
             Kind::Comparison => &["integration.csv", "effects.csv"],
             Kind::Sweep => &["sweep.json"],
             Kind::Seek => &["seek.json"],
+            Kind::DoseResponse => &["dose-response.csv"],
         }
     }
 
@@ -93,6 +97,22 @@ impl Kind {
                 "fit.csv",
                 "chosen.toml",
                 "refined.csv",
+            ],
+            Kind::DoseResponse => &[
+                "dose-response.csv",
+                "dose-response.md",
+                "dose-annual-cut.png",
+                "dose-annual-cut.svg",
+                "dose-annual-cut-others-first.png",
+                "dose-annual-cut-others-first.svg",
+                "dose-community-budget.png",
+                "dose-community-budget.svg",
+                "dose-gp-buy-in.png",
+                "dose-gp-buy-in.svg",
+                "dose-referrals.png",
+                "dose-referrals.svg",
+                "dose-caseload-cap.png",
+                "dose-caseload-cap.svg",
             ],
             Kind::Seek => &[
                 "seek.json",

@@ -299,7 +299,7 @@ pub fn write_comparison(dir: &Path, runs: &[(charts::Monthly, Vec<Replicate>)]) 
 
 /// The headline shares the comparison chart puts side by side, with their labels.
 pub const COMPARED: [(&str, &str); 7] = [
-    ("integration_rate_24m", "fully integrated at the end"),
+    ("integration_rate_24m", "fully integrated at 24 months"),
     ("share_connected", "referred patients connected"),
     ("share_not_engaged", "referred patients never engaged"),
     ("share_dropped_out", "referred patients dropped out"),

@@ -94,6 +94,7 @@ pub struct LinkWorkers {
     pub support: f64,
     pub recruitment_delay_weeks: u32,
     pub holistic_share: f64,
+    pub practice_directed: f64,
     pub annual_cost: f64,
     pub support_cost_per_year: f64,
     pub hours_per_contact: f64,
@@ -130,6 +131,7 @@ pub struct Patients {
     pub need_other: f64,
     pub wellbeing_gain_connected: f64,
     pub wellbeing_gain_per_contact: f64,
+    pub wellbeing_change_unmet: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +143,7 @@ pub struct Community {
     pub funding_spread: f64,
     pub cost_per_place: f64,
     pub other_demand_share: f64,
+    pub rationing_proportional: f64,
     pub attend_weeks: u32,
     pub max_wait_weeks: u32,
     pub viability_funding: f64,
@@ -188,6 +191,8 @@ pub struct Implementation {
     pub fitting_in_threshold: f64,
     pub belonging_threshold: f64,
     pub belonging_hold_weeks: u32,
+    pub belonging_effect: f64,
+    pub identity_weeks: f64,
 }
 
 impl Default for Scenario {
@@ -250,6 +255,7 @@ impl Default for LinkWorkers {
             support: 0.7,
             recruitment_delay_weeks: 12,
             holistic_share: 1.0,
+            practice_directed: 1.0,
             annual_cost: 36428.0,
             support_cost_per_year: 5000.0,
             hours_per_contact: 1.0,
@@ -268,14 +274,14 @@ impl Default for LinkWorkers {
 impl Default for Patients {
     fn default() -> Self {
         Patients {
-            engage_prob: 0.779,
+            engage_prob: 0.804,
             deprivation_engage_penalty: 0.1,
             wait_engage_decay_per_week: 0.02,
             give_up_per_week: 0.02,
-            sessions_mean: 3.1,
+            sessions_mean: 3.69,
             contact_interval_weeks: 2,
             attend_prob: 0.85,
-            dropout_per_week: 0.0669,
+            dropout_per_week: 0.0462,
             uptake_prob: 0.85,
             signpost_confidence_weight: 0.5,
             org_wait_uptake_decay_per_week: 0.03,
@@ -288,6 +294,7 @@ impl Default for Patients {
             need_other: 0.07,
             wellbeing_gain_connected: 6.0,
             wellbeing_gain_per_contact: 0.5,
+            wellbeing_change_unmet: -2.0,
         }
     }
 }
@@ -300,7 +307,8 @@ impl Default for Community {
             funding_mean: 60000.0,
             funding_spread: 0.5,
             cost_per_place: 2000.0,
-            other_demand_share: 0.75,
+            other_demand_share: 0.9,
+            rationing_proportional: 1.0,
             attend_weeks: 12,
             max_wait_weeks: 26,
             viability_funding: 20000.0,
@@ -336,9 +344,9 @@ impl Default for Implementation {
             initial_coherence: 0.2,
             initial_participation: 0.15,
             initial_action: 0.05,
-            rate_coherence: 0.0416,
-            rate_participation: 0.0293,
-            rate_action: 0.0182,
+            rate_coherence: 0.0909,
+            rate_participation: 0.0558,
+            rate_action: 0.0963,
             rate_monitoring: 0.05,
             decay_per_week: 0.002,
             vacancy_decay_per_week: 0.02,
@@ -349,8 +357,10 @@ impl Default for Implementation {
             training_burden: 0.2,
             effect_connections_per_1000_per_year: 20.0,
             fitting_in_threshold: 0.35,
-            belonging_threshold: 0.65,
+            belonging_threshold: 0.486,
             belonging_hold_weeks: 8,
+            belonging_effect: 0.25,
+            identity_weeks: 26.0,
         }
     }
 }

@@ -82,7 +82,7 @@ const fn text(key: &'static str, doc: &'static str) -> Spec {
 }
 
 const ASSUMED: &str = "assumed";
-const CALIBRATED: &str = "calibrated to: Deep End integration at 24 months (Chng 2021) and the Dundee 2015 funnel, by `lwsim calibrate calibration/deep-end.toml`";
+const CALIBRATED: &str = "calibrated to: Deep End integration at 24 months (Chng 2021), contacts (Mercer 2019) and the Dundee 2015 funnel, by `lwsim calibrate calibration/deep-end.toml`";
 const UNMEASURED: &str = "assumed: the Deep End practices' levels are unmeasured; the lever's direction is Chng 2021's";
 const MONEY: f64 = 1e9;
 
@@ -116,6 +116,7 @@ pub const SPECS: &[Spec] = &[
     share("link_workers.support", "assumed; the Deep End programme had management support (Mercer et al. 2017)", "Supervision and peer support (Chng's fourth lever): relieves burnout and leaving."),
     int("link_workers.recruitment_delay_weeks", 0.0, 520.0, "weeks", ASSUMED, "Weeks a post stays vacant after a link worker leaves."),
     share("link_workers.holistic_share", "Glasgow CLPs worked holistically, no maximum appointments (ALLIANCE 2016)", "Share of patients given holistic support rather than signposting."),
+    share("link_workers.practice_directed", "assumed; Tierney et al. 2025, 'centralising or diffusing power': 1 = Glasgow's practice-based practitioners, full members of the practice team (Scottish Government case study)", "How far the practice, rather than a network or employer outside it, directs its link worker (1 = wholly the practice). Enters only the cognitive participation the practice can sustain, scaled by 0.5 + 0.5 * this; who directs the worker's time and referrals is not modelled further."),
     real("link_workers.annual_cost", 0.0, MONEY, "GBP per FTE per year", "ARRS reimbursement cap, Agenda for Change band 5, 2022/23 (Wessex LMCs)", "Salary cost of one full-time link worker."),
     real("link_workers.support_cost_per_year", 0.0, MONEY, "GBP per worker per year at support 1", ASSUMED, "Programme support cost; scaled by link_workers.support."),
     real("link_workers.hours_per_contact", 0.05, 40.0, "hours", "Dundee 2015: 40-50 minute sessions; notes and follow-up assumed", "Link-worker time per patient contact, including notes."),
@@ -131,7 +132,7 @@ pub const SPECS: &[Spec] = &[
     share("patients.deprivation_engage_penalty", ASSUMED, "Engagement lost per unit of practice deprivation."),
     share("patients.wait_engage_decay_per_week", ASSUMED, "Engagement lost per week waited (multiplicative)."),
     share("patients.give_up_per_week", ASSUMED, "Weekly chance a waiting patient gives up (never engaged)."),
-    real("patients.sessions_mean", 1.0, 100.0, "contacts", "Dundee 2015: mean 3.1 face-to-face sessions per completed case", "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact."),
+    real("patients.sessions_mean", 1.0, 100.0, "contacts", CALIBRATED, "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact. Completed cases average fewer (dropout takes the longer ones): Dundee 2015's 3.1 per completed case and Mercer 2019's 45% with 3 or more are its targets."),
     int("patients.contact_interval_weeks", 1.0, 52.0, "weeks", ASSUMED, "Weeks between a holistic patient's contacts."),
     share("patients.attend_prob", ASSUMED, "Chance a patient attends a week's contact."),
     share("patients.dropout_per_week", CALIBRATED, "Weekly chance an active patient drops out."),
@@ -147,12 +148,14 @@ pub const SPECS: &[Spec] = &[
     real("patients.need_other", 0.0, 1.0, "relative weight", ASSUMED, "Weight of other needs."),
     real("patients.wellbeing_gain_connected", -100.0, 100.0, "wellbeing points (0-100 scale)", ASSUMED, "Wellbeing change of a patient connected to an organisation meeting the need."),
     real("patients.wellbeing_gain_per_contact", -100.0, 100.0, "wellbeing points per contact", "assumed; little from link-worker sessions alone (MODEL.md)", "Wellbeing change per link-worker contact."),
+    real("patients.wellbeing_change_unmet", -100.0, 100.0, "wellbeing points (0-100 scale)", "assumed, range -5 to 0; Skivington 2018: without community capacity the programme cannot achieve its potential", "Wellbeing change of a patient referred onward whose need went unmet (no place, or waited too long), on top of contacts."),
     int("community.orgs_per_network", 1.0, 10_000.0, "organisations", ASSUMED, "Community organisations serving each network."),
     share("community.second_need_share", ASSUMED, "Share of organisations serving a second need."),
     real("community.funding_mean", 0.0, MONEY, "GBP per year", ASSUMED, "Median baseline annual funding of an organisation (log-normal)."),
     real("community.funding_spread", 0.0, 5.0, "log-normal sigma", "assumed; Clifford: mid-sized charities hit hardest", "Spread of baseline funding between organisations."),
     real("community.cost_per_place", 1.0, MONEY, "GBP per place per year", ASSUMED, "Funding needed per place; capacity = funding / cost."),
-    share("community.other_demand_share", "assumed; 28% of charities could not meet demand (Managing in the New Normal)", "Share of baseline places taken by people not referred by the programme."),
+    share("community.other_demand_share", "assumed, range 0.75 to 0.95: organisations near capacity (28% of charities could not meet demand, Managing in the New Normal); at 0.9 the programme's share of places is about 1.7 times what its patients use at baseline", "Share of places taken by people not referred by the programme (see rationing_proportional)."),
+    share("community.rationing_proportional", "assumed (the evidence-favoured rule: one queue for all comers keeps each group's share of places; Skivington 2018: austerity limits capacity for everyone); docs/VALIDATION.md shows the answer under 0", "How scarce places are rationed: 1 = people not referred by the programme keep their share (other_demand_share) of this year's places; 0 = they keep their baseline number of places first and the programme gets what is left; between, a mix."),
     int("community.attend_weeks", 1.0, 63.0, "weeks", ASSUMED, "How long a connected patient holds a place."),
     int("community.max_wait_weeks", 1.0, 520.0, "weeks", ASSUMED, "A referral still waiting for a place after this long fails (unmet need)."),
     real("community.viability_funding", 0.0, MONEY, "GBP per year", "assumed; CAF 2012: 17% likely to face closure", "An organisation whose funding falls below this closes."),
@@ -174,9 +177,9 @@ pub const SPECS: &[Spec] = &[
     share("implementation.initial_coherence", ASSUMED, "Coherence of a practice at the start of a programme."),
     share("implementation.initial_participation", ASSUMED, "Cognitive participation at the start."),
     share("implementation.initial_action", ASSUMED, "Collective action at the start."),
-    share("implementation.rate_coherence", CALIBRATED, "Weekly growth rate of coherence at full drive."),
-    share("implementation.rate_participation", CALIBRATED, "Weekly growth rate of cognitive participation at full drive."),
-    share("implementation.rate_action", CALIBRATED, "Weekly growth rate of collective action at full drive."),
+    share("implementation.rate_coherence", CALIBRATED, "Weekly rate at which coherence moves towards the level the practice's drivers sustain (the speed, not the level)."),
+    share("implementation.rate_participation", CALIBRATED, "Weekly rate at which cognitive participation moves towards its sustained level (times 0.5 + 0.5 * coherence)."),
+    share("implementation.rate_action", CALIBRATED, "Weekly rate at which collective action moves towards its sustained level (times 0.5 + 0.5 * participation)."),
     share("implementation.rate_monitoring", ASSUMED, "Weekly rate at which reflexive monitoring tracks the effect seen."),
     share("implementation.decay_per_week", ASSUMED, "Weekly decay of coherence, participation and action (staff turnover, forgetting)."),
     share("implementation.vacancy_decay_per_week", "assumed; a vacancy lets coherence decay (MODEL.md)", "Extra weekly decay while the practice has no link worker."),
@@ -187,8 +190,10 @@ pub const SPECS: &[Spec] = &[
     share("implementation.training_burden", "assumed; Chng 2021: training status went with partial integration", "Attention lost by a training practice."),
     real("implementation.effect_connections_per_1000_per_year", 0.01, 1000.0, "connections per 1,000 registered patients per year", ASSUMED, "Connections the practice must see to perceive the full effect."),
     share("implementation.fitting_in_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index at which a practice is fitting in."),
-    share("implementation.belonging_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index a practice must hold to belong (fully integrated, Chng)."),
+    share("implementation.belonging_threshold", CALIBRATED, "Integration index a practice must hold to belong (Tierney et al. 2025's continuum; fully integrated, Chng)."),
     int("implementation.belonging_hold_weeks", 1.0, 520.0, "weeks", ASSUMED, "Weeks the index must stay above the belonging threshold."),
+    share("implementation.belonging_effect", "assumed, range 0.1 to 0.5; Chng et al. 2021: full integration means implementing at patient, practice and community levels; Tierney et al. 2025: demonstrating effect", "Reflexive monitoring (the effect the practice sees, 0..1) a practice needs, besides the index, to belong."),
+    real("implementation.identity_weeks", 1.0, 520.0, "weeks", "assumed, range 8 to 104; Tierney et al. 2025: forging an identity in general practice", "Time constant over which a link worker forges an identity in the practice: identity = 1 - exp(-weeks in post / this); a new worker starts again."),
     int("output.detail_replicates", 0.0, 1e6, "replicates", "lwsim's choice: per-replicate detail for 10,000 replicates would be 300 MB", "weekly.csv and practices.csv hold the first this-many replicates (0: headers only); monthly.csv and summary.json always use every replicate. `lwsim run --detail N` sets it."),
 ];
 

@@ -59,7 +59,10 @@ pub struct Point {
     pub value: f64,
     pub mean: f64,
     pub sd: f64,
+    /// Replicates whose outcome is defined (finite): the mean's and sd's count.
     pub replicates: u32,
+    /// Replicates run at this value, defined or not.
+    pub runs: u32,
 }
 
 impl Point {
@@ -148,6 +151,7 @@ pub fn point(value: f64, outcomes: &[f64]) -> Point {
         mean,
         sd,
         replicates: n as u32,
+        runs: outcomes.len() as u32,
     }
 }
 
@@ -271,7 +275,7 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
             .copied()
             .filter(|&x| {
                 let p = cache.point(x);
-                p.replicates < s.replicates && (!significant(&p) || first.is_some_and(|j| x == g[j - 1] || x == g[j]))
+                p.runs < s.replicates && (!significant(&p) || first.is_some_and(|j| x == g[j - 1] || x == g[j]))
             })
             .collect();
         todo.dedup();

@@ -173,6 +173,25 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
     }
     base.simulation.replicates = replicates;
     base.output.detail_replicates = 0;
+    // A figure named for a month the run never reaches is undefined at every lever value.
+    let months = crate::summary::months(base.simulation.weeks);
+    if let Some((_, month)) = crate::summary::MONTH_FIGURES.iter().find(|(n, _)| *n == goal.measure)
+        && *month > months
+        && lever.key != "simulation.weeks"
+    {
+        return Err(InputError::at(
+            "--goal",
+            None,
+            format!(
+                "{} is taken at month {month}, but the scenario runs {} weeks ({months} months): \
+                 use integration_rate_end, or set simulation.weeks to {} or more",
+                goal.measure,
+                base.simulation.weeks,
+                crate::observe::month_end_week(*month)
+            ),
+        )
+        .into());
+    }
     let (min, max) = (opts.min.unwrap_or(lever.min), opts.max.unwrap_or(lever.max));
     // Both ends must be values the key takes (range, whole numbers, rules tying keys together);
     // the keys' rules are linear, so every value between them is then valid too.
