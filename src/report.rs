@@ -123,7 +123,15 @@ pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Mon
         ..Default::default()
     };
     for (i, row) in reader
-        .deserialize::<(u32, String, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>)>()
+        .deserialize::<(
+            u32,
+            String,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        )>()
         .enumerate()
     {
         let (month, measure, mean, _sd, p05, _p50, p95) = row.map_err(|e| {

@@ -177,9 +177,15 @@ pub fn mean_sd(v: &[f64]) -> (f64, f64) {
     };
     let n = v.len() as f64;
     // About the first value, unless the differences overflow (values near f64::MAX).
-    let shift = if v.iter().all(|x| (x - first).is_finite()) { first } else { 0.0 };
+    let shift = if v.iter().all(|x| (x - first).is_finite()) {
+        first
+    } else {
+        0.0
+    };
     let mean = shift + compensated_sum(v.iter().map(|x| x - shift)) / n;
-    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+        (lo.min(x), hi.max(x))
+    });
     let mean = mean.clamp(lo, hi);
     let sd = if v.len() > 1 {
         (compensated_sum(v.iter().map(|x| (x - mean) * (x - mean))) / (n - 1.0)).sqrt()
@@ -194,7 +200,11 @@ pub fn compensated_sum(values: impl IntoIterator<Item = f64>) -> f64 {
     let (mut sum, mut carry) = (0.0f64, 0.0f64);
     for x in values {
         let t = sum + x;
-        carry += if sum.abs() >= x.abs() { (sum - t) + x } else { (x - t) + sum };
+        carry += if sum.abs() >= x.abs() {
+            (sum - t) + x
+        } else {
+            (x - t) + sum
+        };
         sum = t;
     }
     sum + carry

@@ -244,7 +244,12 @@ fn read_point_means(dir: &Path, outcomes: &[String]) -> Result<Vec<Vec<f64>>, Er
     for line in lines {
         let fields: Vec<&str> = line.split(',').collect();
         for (o, &c) in cols.iter().enumerate() {
-            means[o].push(fields.get(c).and_then(|f| crate::output::number::parse(f)).unwrap_or(f64::NAN));
+            means[o].push(
+                fields
+                    .get(c)
+                    .and_then(|f| crate::output::number::parse(f))
+                    .unwrap_or(f64::NAN),
+            );
         }
     }
     Ok(means)

@@ -28,7 +28,11 @@ pub fn parse(field: &str) -> Option<f64> {
 /// # Errors
 /// The serializer's.
 pub fn serialize<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if x.is_nan() { s.serialize_none() } else { s.serialize_f64(*x) }
+    if x.is_nan() {
+        s.serialize_none()
+    } else {
+        s.serialize_f64(*x)
+    }
 }
 
 /// For `#[serde(deserialize_with = "...")]`: the field [`serialize`] wrote, empty as NaN.
@@ -51,10 +55,7 @@ pub fn missing_as_empty(csv: Vec<u8>) -> Vec<u8> {
     let mut field_start = true;
     let mut i = 0;
     while i < csv.len() {
-        if field_start
-            && csv[i..].starts_with(b"NaN")
-            && matches!(csv.get(i + 3), None | Some(b',' | b'\n' | b'\r'))
-        {
+        if field_start && csv[i..].starts_with(b"NaN") && matches!(csv.get(i + 3), None | Some(b',' | b'\n' | b'\r')) {
             i += 3;
             field_start = false;
             continue;

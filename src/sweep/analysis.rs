@@ -95,7 +95,9 @@ pub fn morris(unit: &[Vec<f64>], y: &[f64], k: usize, resamples: usize, rng: &mu
 pub fn morris_noise_floor(unit: &[Vec<f64>], var_of_mean: &[f64], k: usize) -> f64 {
     let terms: Vec<f64> = morris_steps(unit, k)
         .into_iter()
-        .map(|(_, step, a, b)| (2.0 / std::f64::consts::PI).sqrt() * (var_of_mean[a] + var_of_mean[b]).sqrt() / step.abs())
+        .map(|(_, step, a, b)| {
+            (2.0 / std::f64::consts::PI).sqrt() * (var_of_mean[a] + var_of_mean[b]).sqrt() / step.abs()
+        })
         .filter(|x| x.is_finite())
         .collect();
     if terms.is_empty() {
@@ -127,7 +129,10 @@ pub struct Sobol {
 fn sobol_point(y: &[f64], k: usize, i: usize, rows: &[usize]) -> Option<(f64, f64)> {
     let stride = k + 2;
     let n = rows.len() as f64;
-    let ab: Vec<f64> = rows.iter().flat_map(|&j| [y[j * stride], y[j * stride + k + 1]]).collect();
+    let ab: Vec<f64> = rows
+        .iter()
+        .flat_map(|&j| [y[j * stride], y[j * stride + k + 1]])
+        .collect();
     let (mean, _) = mean_sd(&ab);
     let var = compensated_sum(ab.iter().map(|x| (x - mean) * (x - mean))) / ab.len() as f64;
     if !(var > 0.0) {
@@ -142,13 +147,12 @@ fn sobol_point(y: &[f64], k: usize, i: usize, rows: &[usize]) -> Option<(f64, f6
         (b - mean) * (abi - a)
     })) / n
         / var;
-    let st = 0.5
-        * compensated_sum(rows.iter().map(|&j| {
+    let st =
+        0.5 * compensated_sum(rows.iter().map(|&j| {
             let (a, abi, _) = at(j);
             (a - abi) * (a - abi)
-        }))
-        / n
-        / var;
+        })) / n
+            / var;
     Some((s1 + 0.0, st + 0.0))
 }
 
@@ -160,11 +164,19 @@ pub fn sobol(y: &[f64], k: usize, resamples: usize, rng: &mut Rng) -> Vec<Sobol>
     (0..k)
         .map(|i| {
             let rows: Vec<usize> = (0..n)
-                .filter(|&j| [y[j * stride], y[j * stride + 1 + i], y[j * stride + k + 1]].iter().all(|x| x.is_finite()))
+                .filter(|&j| {
+                    [y[j * stride], y[j * stride + 1 + i], y[j * stride + k + 1]]
+                        .iter()
+                        .all(|x| x.is_finite())
+                })
                 .collect();
             let undefined = n - rows.len();
             let draws: Vec<Vec<usize>> = (0..resamples)
-                .map(|_| (0..rows.len()).map(|_| rows[rng::below(rng, rows.len().max(1) as u32) as usize]).collect())
+                .map(|_| {
+                    (0..rows.len())
+                        .map(|_| rows[rng::below(rng, rows.len().max(1) as u32) as usize])
+                        .collect()
+                })
                 .collect();
             if rows.is_empty() {
                 return Sobol {
@@ -191,7 +203,11 @@ pub fn sobol(y: &[f64], k: usize, resamples: usize, rng: &mut Rng) -> Vec<Sobol>
             let boot: Vec<(f64, f64)> = draws.iter().filter_map(|r| sobol_point(y, k, i, r)).collect();
             let conf = |f: fn(&(f64, f64)) -> f64| {
                 let v: Vec<f64> = boot.iter().map(f).filter(|x| x.is_finite()).collect();
-                if v.len() < 2 { f64::NAN } else { Z95 * mean_sd(&v).1 + 0.0 }
+                if v.len() < 2 {
+                    f64::NAN
+                } else {
+                    Z95 * mean_sd(&v).1 + 0.0
+                }
             };
             Sobol {
                 s1,
@@ -325,7 +341,10 @@ mod tests {
         assert!((eta - 0.107).abs() < 0.01, "{eta}");
         let s = sobol(&y, 3, 100, &mut rng);
         for r in &s[1..] {
-            assert!((r.st - eta).abs() < r.st_conf + 0.01 && r.s1.abs() < r.s1_conf + 0.01, "{r:?} vs {eta}");
+            assert!(
+                (r.st - eta).abs() < r.st_conf + 0.01 && r.s1.abs() < r.s1_conf + 0.01,
+                "{r:?} vs {eta}"
+            );
         }
         assert!(sobol_noise_floor(&y, &vec![f64::NAN; y.len()], 3).is_nan());
         assert!(morris_noise_floor(&unit[..4], &[f64::NAN; 4], 3).is_nan());
@@ -337,7 +356,11 @@ mod tests {
         let unit = design::morris_unit(6, 2, 4, &mut rng);
         let m = morris(&unit, &vec![0.25; unit.len()], 2, 50, &mut rng);
         for r in &m {
-            assert_eq!((r.mu_star.to_bits(), r.mu.to_bits(), r.sigma.to_bits()), (0, 0, 0), "{r:?}");
+            assert_eq!(
+                (r.mu_star.to_bits(), r.mu.to_bits(), r.sigma.to_bits()),
+                (0, 0, 0),
+                "{r:?}"
+            );
             assert_eq!((r.effects, r.undefined, r.mu_star_conf.to_bits()), (6, 0, 0));
         }
         // The output undefined at the first point of every trajectory: one effect of each
@@ -353,7 +376,10 @@ mod tests {
         assert!(m[0].mu_star.is_nan() && m[0].effects == 0 && m[0].undefined == 6);
         let unit = design::saltelli_unit(16, 2, 1);
         let s = sobol(&vec![3.0; unit.len()], 2, 50, &mut rng);
-        assert!(s.iter().all(|r| r.constant && r.s1.to_bits() == 0 && r.st.to_bits() == 0 && r.st_conf == 0.0));
+        assert!(
+            s.iter()
+                .all(|r| r.constant && r.s1.to_bits() == 0 && r.st.to_bits() == 0 && r.st_conf == 0.0)
+        );
         let mut y: Vec<f64> = unit.iter().map(|p| p[0] + p[1] * p[1]).collect();
         y[1] = f64::NAN; // AB_0 of row 0
         y[4 + 3] = f64::NAN; // B of row 1: both parameters lose the row

@@ -136,7 +136,8 @@ impl Draw for Heatmap {
         let mut chart = ChartBuilder::on(&main)
             .margin(30)
             .x_label_area_size(90)
-            .y_label_area_size(130)
+            // Room for the longest value label beside the axis's name.
+            .y_label_area_size(130.max(60 + 13 * self.ys.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32))
             .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
             .map_err(err)?;
         chart
@@ -185,7 +186,7 @@ impl Draw for Heatmap {
                     ));
                     chart
                         .draw_series(std::iter::once(Text::new(
-                            format!("{v:.2}"),
+                            significant(*v, 3),
                             (x0 + 0.5, y0 + 0.5),
                             style,
                         )))
@@ -293,7 +294,13 @@ fn grid_of(n: usize) -> (usize, usize) {
 
 impl SensitivityChart<'_> {
     /// One panel: bars per parameter, top to bottom in the sweep's order.
-    fn panel<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, panel: &Panel, labels: bool, morris: bool) -> DrawResult {
+    fn panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        panel: &Panel,
+        labels: bool,
+        morris: bool,
+    ) -> DrawResult {
         let k = self.keys.len();
         let finite = |x: f64| if x.is_finite() { Some(x) } else { None };
         let (lo, hi) = if morris {
@@ -326,7 +333,11 @@ impl SensitivityChart<'_> {
             .y_label_area_size(label_width)
             .build_cartesian_2d(lo..hi, 0.0..k as f64)
             .map_err(err)?;
-        let x_desc = if morris { "mu* and sigma (per unit of range)" } else { "share of variance" };
+        let x_desc = if morris {
+            "mu* and sigma (per unit of range)"
+        } else {
+            "share of variance"
+        };
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -351,8 +362,12 @@ impl SensitivityChart<'_> {
                 if rows_px >= 56 {
                     area.draw(&Text::new(short_name(key), (x - 10, y - 11), text(20).pos(right)))
                         .map_err(err)?;
-                    area.draw(&Text::new(key.clone(), (x - 10, y + 12), text(14).color(&RGBColor(0x66, 0x66, 0x66)).pos(right)))
-                        .map_err(err)?;
+                    area.draw(&Text::new(
+                        key.clone(),
+                        (x - 10, y + 12),
+                        text(14).color(&RGBColor(0x66, 0x66, 0x66)).pos(right),
+                    ))
+                    .map_err(err)?;
                 } else {
                     area.draw(&Text::new(short_name(key), (x - 10, y), text(18).pos(right)))
                         .map_err(err)?;
@@ -364,26 +379,43 @@ impl SensitivityChart<'_> {
         if panel.floor.is_finite() && panel.floor > 0.0 {
             let f = panel.floor.min(hi);
             chart
-                .draw_series(std::iter::once(Rectangle::new([(lo.max(0.0), 0.0), (f, k as f64)], grey.filled())))
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(lo.max(0.0), 0.0), (f, k as f64)],
+                    grey.filled(),
+                )))
                 .map_err(err)?;
             chart
-                .draw_series(DashedLineSeries::new(vec![(f, 0.0), (f, k as f64)], 8, 6, INK.stroke_width(2)))
+                .draw_series(DashedLineSeries::new(
+                    vec![(f, 0.0), (f, k as f64)],
+                    8,
+                    6,
+                    INK.stroke_width(2),
+                ))
                 .map_err(err)?;
         }
         if !lo.is_nan() && lo < 0.0 {
             chart
-                .draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, k as f64)], INK.stroke_width(1))))
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, 0.0), (0.0, k as f64)],
+                    INK.stroke_width(1),
+                )))
                 .map_err(err)?;
         }
         let whisker = |chart: &mut crate::charts::Chart2d<DB>, y: f64, v: f64, c: f64| -> DrawResult {
             if v.is_finite() && c.is_finite() && c > 0.0 {
                 let (a, b) = ((v - c).max(lo), (v + c).min(hi));
                 chart
-                    .draw_series(std::iter::once(PathElement::new(vec![(a, y), (b, y)], INK.stroke_width(3))))
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(a, y), (b, y)],
+                        INK.stroke_width(3),
+                    )))
                     .map_err(err)?;
                 for x in [a, b] {
                     chart
-                        .draw_series(std::iter::once(PathElement::new(vec![(x, y - 0.08), (x, y + 0.08)], INK.stroke_width(3))))
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(x, y - 0.08), (x, y + 0.08)],
+                            INK.stroke_width(3),
+                        )))
                         .map_err(err)?;
                 }
             }
@@ -392,7 +424,10 @@ impl SensitivityChart<'_> {
         let bar = |chart: &mut crate::charts::Chart2d<DB>, y0: f64, y1: f64, v: f64, colour: RGBColor| -> DrawResult {
             if v.is_finite() {
                 chart
-                    .draw_series(std::iter::once(Rectangle::new([(0.0f64.max(lo), y0), (v.clamp(lo, hi), y1)], colour.filled())))
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0f64.max(lo), y0), (v.clamp(lo, hi), y1)],
+                        colour.filled(),
+                    )))
                     .map_err(err)?;
             }
             Ok(())
@@ -405,7 +440,12 @@ impl SensitivityChart<'_> {
                 if r.sigma.is_finite() {
                     let at = local(chart.backend_coord(&(r.sigma.min(hi), y + 0.13)));
                     area.draw(&Polygon::new(
-                        vec![(at.0, at.1 - 10), (at.0 + 10, at.1), (at.0, at.1 + 10), (at.0 - 10, at.1)],
+                        vec![
+                            (at.0, at.1 - 10),
+                            (at.0 + 10, at.1),
+                            (at.0, at.1 + 10),
+                            (at.0 - 10, at.1),
+                        ],
                         VERMILLION.filled(),
                     ))
                     .map_err(err)?;
@@ -434,8 +474,12 @@ impl SensitivityChart<'_> {
         };
         if let Some(note) = note {
             let (x, y) = local(chart.backend_coord(&((lo + hi) / 2.0, k as f64 / 2.0)));
-            area.draw(&Text::new(note, (x, y), text(20).pos(Pos::new(HPos::Center, VPos::Center))))
-                .map_err(err)?;
+            area.draw(&Text::new(
+                note,
+                (x, y),
+                text(20).pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(err)?;
         }
         Ok(())
     }
@@ -447,7 +491,10 @@ impl Draw for SensitivityChart<'_> {
             Sensitivity::Morris(p) => (p, true),
             Sensitivity::Sobol(p) => (p, false),
         };
-        let titled = root.margin(12, 0, 0, 0).titled(&self.title, title_style(28)).map_err(err)?;
+        let titled = root
+            .margin(12, 0, 0, 0)
+            .titled(&self.title, title_style(28))
+            .map_err(err)?;
         let (body, legend) = titled.split_vertically(titled.dim_in_pixel().1 - 50);
         // The legend: what the marks mean.
         let grey = RGBColor(0xDD, 0xDD, 0xDD);

@@ -117,7 +117,12 @@ fn worrying(note: &str) -> bool {
 }
 
 /// Morris sensitivity.csv and the chart's data, with the warnings to show.
-fn morris_analysis(sweep: &Sweep, points: &PointMeans, rng: &mut crate::rng::Rng, warnings: &mut Vec<String>) -> (String, charts::Sensitivity) {
+fn morris_analysis(
+    sweep: &Sweep,
+    points: &PointMeans,
+    rng: &mut crate::rng::Rng,
+    warnings: &mut Vec<String>,
+) -> (String, charts::Sensitivity) {
     let k = sweep.keys.len();
     let mut csv = String::from("parameter,outcome,mu_star,mu,sigma,mu_star_conf,noise_floor,effects,undefined,note\n");
     let mut panels = Vec::new();
@@ -129,7 +134,10 @@ fn morris_analysis(sweep: &Sweep, points: &PointMeans, rng: &mut crate::rng::Rng
             let total = r.effects + r.undefined;
             let note = notes(&[
                 (constant, "constant outcome: every effect is 0".into()),
-                (r.effects == 0, "no defined effect: the outcome is undefined at every step".into()),
+                (
+                    r.effects == 0,
+                    "no defined effect: the outcome is undefined at every step".into(),
+                ),
                 (
                     r.effects > 0 && r.undefined > 0,
                     format!("{} of {total} effects undefined (left out)", r.undefined),
@@ -169,7 +177,12 @@ fn morris_analysis(sweep: &Sweep, points: &PointMeans, rng: &mut crate::rng::Rng
 }
 
 /// Sobol sensitivity.csv and the chart's data, with the warnings to show.
-fn sobol_analysis(sweep: &Sweep, points: &PointMeans, rng: &mut crate::rng::Rng, warnings: &mut Vec<String>) -> (String, charts::Sensitivity) {
+fn sobol_analysis(
+    sweep: &Sweep,
+    points: &PointMeans,
+    rng: &mut crate::rng::Rng,
+    warnings: &mut Vec<String>,
+) -> (String, charts::Sensitivity) {
     let k = sweep.keys.len();
     let mut csv = String::from("parameter,outcome,S1,S1_conf,ST,ST_conf,noise_floor,rows,undefined,note\n");
     let mut panels = Vec::new();
@@ -188,7 +201,10 @@ fn sobol_analysis(sweep: &Sweep, points: &PointMeans, rng: &mut crate::rng::Rng,
             let (lo1, hi1, lot, hit) = (r.s1 - r.s1_conf, r.s1 + r.s1_conf, r.st - r.st_conf, r.st + r.st_conf);
             let note = notes(&[
                 (r.constant, "constant outcome: indices 0 by definition".into()),
-                (r.rows == 0, "no defined row: the outcome is undefined everywhere".into()),
+                (
+                    r.rows == 0,
+                    "no defined row: the outcome is undefined everywhere".into(),
+                ),
                 (
                     r.rows > 0 && r.undefined > 0,
                     format!("{} of {total} rows undefined (left out)", r.undefined),

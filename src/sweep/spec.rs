@@ -292,7 +292,11 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                     None,
                     "outcomes",
                     "outcomes",
-                    format!("expected each outcome once, found `{o}` twice (entries {} and {})", list.iter().position(|x| x == o).expect("found") + 1, a + 1),
+                    format!(
+                        "expected each outcome once, found `{o}` twice (entries {} and {})",
+                        list.iter().position(|x| x == o).expect("found") + 1,
+                        a + 1
+                    ),
                 ));
             }
             list.clone()
@@ -430,7 +434,9 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                             Some(i),
                             "steps",
                             &at("steps"),
-                            format!("expected at least 2 steps (min and max are both values of the grid), found {steps}"),
+                            format!(
+                                "expected at least 2 steps (min and max are both values of the grid), found {steps}"
+                            ),
                         ));
                     }
                     if steps as usize > MAX_POINTS {
