@@ -135,7 +135,7 @@ fn sobol_point(y: &[f64], k: usize, i: usize, rows: &[usize]) -> Option<(f64, f6
         .collect();
     let (mean, _) = mean_sd(&ab);
     let var = compensated_sum(ab.iter().map(|x| (x - mean) * (x - mean))) / ab.len() as f64;
-    if !(var > 0.0) {
+    if var.is_nan() || var <= 0.0 {
         return None;
     }
     let at = |j: usize| (y[j * stride], y[j * stride + 1 + i], y[j * stride + k + 1]);
