@@ -107,19 +107,30 @@ fn the_example_sweeps_validate_and_run() {
     let sens = std::fs::read_to_string(m.join("sensitivity.csv")).unwrap();
     assert!(sens.starts_with("parameter,outcome,mu_star,mu,sigma,mu_star_conf,noise_floor,effects,undefined,note\n"));
     assert_eq!(sens.lines().count(), 1 + 8 * 3);
+    // Notes hold no comma: every row has the header's ten fields.
+    assert!(sens.lines().all(|l| l.split(',').count() == 10), "{sens}");
     assert!(m.join("sensitivity.png").is_file());
     let sobol = variant(
         "top-levers-sobol.toml",
         tmp.path(),
         &[
-            ("replicates = 10", "replicates = 2"),
+            ("replicates = 10", "replicates = 1"),
             ("samples = 1024", "samples = 16"),
         ],
     );
     let s = tmp.path().join("sobol");
-    sweep(&sobol, &s, &[]);
+    let o = lwsim(&["sweep", sobol.to_str().unwrap(), "--out", s.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let sens = std::fs::read_to_string(s.join("sensitivity.csv")).unwrap();
     assert!(sens.starts_with("parameter,outcome,S1,S1_conf,ST,ST_conf,noise_floor,rows,undefined,note\n"));
+    assert!(sens.lines().all(|l| l.split(',').count() == 10), "{sens}");
+    // One replicate a point: no noise floor (an empty field), and a warning says why.
+    assert!(sens.lines().skip(1).all(|l| l.split(',').nth(6) == Some("")), "{sens}");
+    assert!(
+        stderr(&o).contains("warning: replicates = 1: the noise floor cannot be estimated"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         std::fs::read_to_string(s.join("design.csv")).unwrap().lines().count(),
         1 + 16 * 6

@@ -102,7 +102,8 @@ fn write_points(dir: &Path, sweep: &Sweep, batch: &mut Batch) -> Result<PointMea
 }
 
 /// A note on one index, written in sensitivity.csv's `note` column (`; ` between notes): what a
-/// reader must know before trusting it.
+/// reader must know before trusting it. Notes hold no comma or quote, so the field needs no
+/// quoting (checked in the tests).
 fn notes(list: &[(bool, String)]) -> String {
     list.iter()
         .filter(|(on, _)| *on)
@@ -219,7 +220,7 @@ fn sobol_analysis(
                 ),
                 (
                     hi1 < 0.0 || lo1 > 1.0 || hit < 0.0 || lot > 1.0,
-                    "outside [0, 1] beyond its interval: the estimate has not converged".into(),
+                    "outside 0 to 1 beyond its interval: the estimate has not converged".into(),
                 ),
                 (hit < lo1, "ST below S1 beyond their intervals: not converged".into()),
             ]);
