@@ -91,7 +91,8 @@ fn main() -> ExitCode {
             out,
             force,
             quiet,
-        } => lwsim::sweep::merge::merge(&shards, &out, force).map(|_| {
+        } => lwsim::sweep::merge::merge(&shards, &out, force).map(|warnings| {
+            sweep_warnings(&out, &warnings);
             done_line(
                 quiet,
                 &format!(
@@ -402,6 +403,22 @@ fn progress_bar(len: Option<u64>, name: &str, counted: &str, quiet: bool) -> Pro
     bar
 }
 
+/// A sweep's analysis warnings on stderr, at most 12 (all of them are in sensitivity.csv's
+/// `note` column).
+fn sweep_warnings(out: &Path, warnings: &[String]) {
+    const SHOWN: usize = 12;
+    for w in warnings.iter().take(SHOWN) {
+        eprintln!("warning: {w}");
+    }
+    if warnings.len() > SHOWN {
+        eprintln!(
+            "warning: and {} more: see the note column of {}",
+            warnings.len() - SHOWN,
+            out.join("sensitivity.csv").display()
+        );
+    }
+}
+
 fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<ExitCode, Error> {
     let SweepOpts {
         out,
@@ -448,9 +465,12 @@ fn sweep_command(file: &Path, opts: SweepOpts, shard: Option<&str>) -> Result<Ex
     } else {
         format!("shard {} of {} of sweep `{}`", shard.index, shard.of, sweep.name)
     };
+    if let run::Ran::Computed(warnings) = &ran {
+        sweep_warnings(&out, warnings);
+    }
     let line = match ran {
         run::Ran::AlreadyComplete => format!("{}: {what} is already complete; nothing to do", out.display()),
-        run::Ran::Computed => format!(
+        run::Ran::Computed(_) => format!(
             "wrote {}: {what} in {}",
             out.display(),
             human::duration(start.elapsed().as_secs_f64())

@@ -152,7 +152,15 @@ pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Mon
         ..Default::default()
     };
     for (i, row) in reader
-        .deserialize::<(u32, String, f64, f64, f64, f64, f64)>()
+        .deserialize::<(
+            u32,
+            String,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        )>()
         .enumerate()
     {
         let (month, measure, mean, _sd, p05, _p50, p95) = row.map_err(|e| {
@@ -162,7 +170,9 @@ pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Mon
                 format!("expected a monthly.csv row: {e}"),
             ))
         })?;
-        m.push(&measure, month, mean, p05, p95);
+        // An empty field is a missing value (docs/SWEEPS.md, "Numbers in the files").
+        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        m.push(&measure, month, nan(mean), nan(p05), nan(p95));
     }
     Ok(m)
 }

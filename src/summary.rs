@@ -222,13 +222,7 @@ pub fn stats(values: &[f64]) -> Option<Stats> {
         return None;
     }
     v.sort_by(f64::total_cmp);
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let sd = if v.len() > 1 {
-        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        0.0
-    };
+    let (mean, sd) = mean_sd(&v);
     Some(Stats {
         mean,
         sd,
@@ -236,6 +230,48 @@ pub fn stats(values: &[f64]) -> Option<Stats> {
         p50: quantile(&v, 0.5),
         p95: quantile(&v, 0.95),
     })
+}
+
+/// Mean and sample standard deviation (0 for one value) of finite values, numerically stable:
+/// taken about the first value, with compensated (Neumaier) sums, so that identical values give
+/// exactly their value and sd 0, and the mean never leaves [min, max]. NaN when empty.
+pub fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let Some(&first) = v.first() else {
+        return (f64::NAN, f64::NAN);
+    };
+    let n = v.len() as f64;
+    // About the first value, unless the differences overflow (values near f64::MAX).
+    let shift = if v.iter().all(|x| (x - first).is_finite()) {
+        first
+    } else {
+        0.0
+    };
+    let mean = shift + compensated_sum(v.iter().map(|x| x - shift)) / n;
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+        (lo.min(x), hi.max(x))
+    });
+    let mean = mean.clamp(lo, hi);
+    let sd = if v.len() > 1 {
+        (compensated_sum(v.iter().map(|x| (x - mean) * (x - mean))) / (n - 1.0)).sqrt()
+    } else {
+        0.0
+    };
+    (mean, sd)
+}
+
+/// Neumaier's compensated sum: the rounding error of each addition carried along.
+pub fn compensated_sum(values: impl IntoIterator<Item = f64>) -> f64 {
+    let (mut sum, mut carry) = (0.0f64, 0.0f64);
+    for x in values {
+        let t = sum + x;
+        carry += if sum.abs() >= x.abs() {
+            (sum - t) + x
+        } else {
+            (x - t) + sum
+        };
+        sum = t;
+    }
+    sum + carry
 }
 
 /// Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
@@ -365,6 +401,23 @@ mod tests {
         assert_eq!((s.mean, s.p50), (3.0, 3.0));
         assert!((s.sd - 2f64.sqrt()).abs() < 1e-12);
         assert!(stats(&[f64::NAN]).is_none());
+    }
+
+    #[test]
+    fn identical_values_give_their_value_and_sd_exactly_zero() {
+        // The case: 1,000 copies of 0.1 summed naively give a mean below 0.1, sd 2.8e-15.
+        for x in [0.1, 0.7, 1e-300, 123456.789, -3.3] {
+            let s = stats(&vec![x; 1000]).unwrap();
+            assert_eq!((s.mean, s.sd, s.p05, s.p95), (x, 0.0, x, x), "{x}");
+        }
+        // Large offset, small spread: the textbook failure of one-pass formulas.
+        let v: Vec<f64> = (0..1000).map(|i| 1e9 + f64::from(i % 2)).collect();
+        let (mean, sd) = mean_sd(&v);
+        assert_eq!(mean, 1e9 + 0.5);
+        assert!((sd - (0.25f64 * 1000.0 / 999.0).sqrt()).abs() < 1e-15, "{sd}");
+        let (m, _) = mean_sd(&[f64::MAX, -f64::MAX]);
+        assert_eq!(m, 0.0);
+        assert_eq!(compensated_sum([1.0, 1e100, 1.0, -1e100]), 2.0);
     }
 
     #[test]

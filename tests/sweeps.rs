@@ -100,27 +100,141 @@ fn the_example_sweeps_validate_and_run() {
     let morris = variant(
         "levers-morris.toml",
         tmp.path(),
-        &[("replicates = 10", "replicates = 2"), ("samples = 30", "samples = 6")],
+        &[("replicates = 20", "replicates = 2"), ("samples = 40", "samples = 6")],
     );
     let m = tmp.path().join("morris");
     sweep(&morris, &m, &[]);
     let sens = std::fs::read_to_string(m.join("sensitivity.csv")).unwrap();
-    assert!(sens.starts_with("parameter,outcome,mu_star,mu,sigma\n"));
+    assert!(sens.starts_with("parameter,outcome,mu_star,mu,sigma,mu_star_conf,noise_floor,effects,undefined,note\n"));
     assert_eq!(sens.lines().count(), 1 + 8 * 3);
+    // Notes hold no comma: every row has the header's ten fields.
+    assert!(sens.lines().all(|l| l.split(',').count() == 10), "{sens}");
     assert!(m.join("sensitivity.png").is_file());
     let sobol = variant(
         "top-levers-sobol.toml",
         tmp.path(),
-        &[("replicates = 4", "replicates = 1"), ("samples = 256", "samples = 16")],
+        &[
+            ("replicates = 10", "replicates = 1"),
+            ("samples = 1024", "samples = 16"),
+        ],
     );
     let s = tmp.path().join("sobol");
-    sweep(&sobol, &s, &[]);
+    let o = lwsim(&["sweep", sobol.to_str().unwrap(), "--out", s.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let sens = std::fs::read_to_string(s.join("sensitivity.csv")).unwrap();
-    assert!(sens.starts_with("parameter,outcome,S1,S1_conf,ST,ST_conf\n"));
+    assert!(sens.starts_with("parameter,outcome,S1,S1_conf,ST,ST_conf,noise_floor,rows,undefined,note\n"));
+    assert!(sens.lines().all(|l| l.split(',').count() == 10), "{sens}");
+    // One replicate a point: no noise floor (an empty field), and a warning says why.
+    assert!(sens.lines().skip(1).all(|l| l.split(',').nth(6) == Some("")), "{sens}");
+    assert!(
+        stderr(&o).contains("warning: replicates = 1: the noise floor cannot be estimated"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         std::fs::read_to_string(s.join("design.csv")).unwrap().lines().count(),
         1 + 16 * 6
     );
+}
+
+/// A sweep file in `dir` over the Deep End baseline (absolute path), with the given body.
+fn sweep_file(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let text = format!(
+        "name = {name:?}\nscenario = {:?}\n{body}",
+        root().join("scenarios/deep-end-baseline.toml").display().to_string()
+    );
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// sensitivity.csv as (parameter, outcome) -> column -> field.
+fn sensitivity(dir: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(dir.join("sensitivity.csv")).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| head.iter().cloned().zip(l.split(',').map(String::from)).collect())
+        .collect()
+}
+
+/// The issue's "Done when": a Morris screen with an inert key (one that moves but changes
+/// nothing: the link workers' salary moves no model quantity but cost) ranks it at the noise
+/// floor, a key that matters stands above it, and every row says so.
+#[test]
+fn an_inert_key_ranks_at_the_noise_floor_and_a_lever_above_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "inert",
+        "replicates = 10\nseed = 11\ndesign = \"morris\"\nsamples = 20\noutcomes = [\"integration_rate_24m\"]\n\
+         [[parameter]]\nkey = \"practices.gp_buy_in.mean\"\nmin = 0.2\nmax = 0.8\n\
+         [[parameter]]\nkey = \"link_workers.annual_cost\"\nmin = 30000\nmax = 50000\n",
+    );
+    let out = tmp.path().join("out");
+    let o = lwsim(&["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = sensitivity(&out);
+    let num = |r: &std::collections::BTreeMap<String, String>, c: &str| r[c].parse::<f64>().unwrap();
+    let (lever, inert) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (lever["parameter"].as_str(), inert["parameter"].as_str()),
+        ("practices.gp_buy_in.mean", "link_workers.annual_cost")
+    );
+    let floor = num(inert, "noise_floor");
+    assert!(floor > 0.0 && floor == num(lever, "noise_floor"));
+    assert!(num(inert, "mu_star") - num(inert, "mu_star_conf") <= floor, "{inert:?}");
+    assert!(inert["note"].starts_with("at the noise floor"), "{inert:?}");
+    assert!(num(lever, "mu_star") - num(lever, "mu_star_conf") > floor, "{lever:?}");
+    assert!(num(lever, "mu_star") > 2.0 * floor, "{lever:?}");
+    assert_eq!(lever["note"], "");
+    // Every elementary effect was defined: 20 a parameter, none left out.
+    assert_eq!((lever["effects"].as_str(), lever["undefined"].as_str()), ("20", "0"));
+    let svg = std::fs::read_to_string(out.join("sensitivity.svg")).unwrap();
+    assert!(svg.contains("noise floor") && svg.contains("GP buy-in (mean)") && svg.contains("link-worker annual cost"));
+}
+
+/// Grid values that differ only far below a label's usual precision stay apart (rows are not
+/// merged) and are labelled so a reader can tell them apart; design.csv writes each value as the
+/// shortest text that reads back to it.
+#[test]
+fn heatmap_labels_tell_close_values_apart_and_files_hold_exact_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(
+        tmp.path(),
+        "close",
+        "replicates = 1\nseed = 3\ndesign = \"grid\"\noutcomes = [\"share_connected\"]\n\
+         [[parameter]]\nkey = \"funding.annual_cut\"\nvalues = [1e-300, 1e-17, 0.0001, 0.0002, 0.0003]\n\
+         [[parameter]]\nkey = \"practices.gp_buy_in.mean\"\nvalues = [0.2, 0.30000000000000004, 0.3]\n",
+    );
+    let out = tmp.path().join("out");
+    let o = lwsim(&["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design = std::fs::read_to_string(out.join("design.csv")).unwrap();
+    assert!(design.starts_with("point,funding.annual_cut,practices.gp_buy_in.mean\n0,1e-300,0.2\n1,1e-300,0.30000000000000004\n2,1e-300,0.3\n3,1e-17,0.2\n"), "{design}");
+    assert!(design.ends_with("14,0.0003,0.3\n"), "{design}");
+    let svg = std::fs::read_to_string(out.join("heatmap.svg")).unwrap();
+    // plotters writes each label as a line of its own inside <text>.
+    for label in [
+        "1e-300",
+        "1e-17",
+        "0.0001",
+        "0.0002",
+        "0.0003",
+        "0.2",
+        "0.30000000000000004",
+        "0.3",
+    ] {
+        assert!(svg.contains(&format!(">\n{label}\n</text>")), "heatmap lacks {label}");
+    }
+    // Every value reads back exactly from the files.
+    let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    let sweep = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    for (line, row) in points.lines().skip(1).zip(sweep.lines().skip(1)) {
+        let mean: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+        let value: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
+        assert_eq!(mean.to_bits(), value.to_bits(), "one replicate: the mean is the value");
+    }
 }
 
 #[test]
@@ -129,7 +243,7 @@ fn sweep_results_do_not_depend_on_the_thread_count() {
     let file = variant(
         "levers-morris.toml",
         tmp.path(),
-        &[("replicates = 10", "replicates = 2"), ("samples = 30", "samples = 4")],
+        &[("replicates = 20", "replicates = 2"), ("samples = 40", "samples = 4")],
     );
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     sweep(&file, &a, &["--threads", "1"]);
@@ -143,7 +257,7 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     let file = variant(
         "levers-morris.toml",
         tmp.path(),
-        &[("replicates = 10", "replicates = 12"), ("samples = 30", "samples = 20")],
+        &[("replicates = 20", "replicates = 12"), ("samples = 40", "samples = 20")],
     );
     let whole = tmp.path().join("whole");
     sweep(&file, &whole, &[]);
@@ -274,18 +388,24 @@ fn each_bad_sweep_file_is_refused_with_what_is_wrong() {
     assert!(stderr(&o).contains("--shard: expected I/N with 0 <= I < N"));
 }
 
-/// Cross-check against Python's SALib where it is installed (CI does not need it): the same
-/// design's outputs give the same Morris statistics and, up to SALib's standardising of Y,
-/// the same Sobol indices (measured: equal to 4 decimals at N = 4096).
+/// Cross-check against Python's SALib (the interpreter in `LWSIM_PYTHON`, else `python3`): the
+/// same design's outputs give the same Morris statistics and the same Sobol indices (measured:
+/// equal to 4 decimals at N = 4096). Skipped, with a notice, where SALib is missing, except under
+/// CI (`CI` set), where .ci/run installs it and its absence fails the test.
 #[test]
-fn the_estimators_agree_with_salib_where_it_is_installed() {
+fn the_estimators_agree_with_salib() {
     use lwsim::sweep::{analysis, design};
-    let has_salib = Command::new("python3")
+    let python = std::env::var("LWSIM_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_salib = Command::new(&python)
         .args(["-c", "import SALib.analyze.sobol, numpy"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_salib {
-        eprintln!("skipped: no python3 with SALib");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must have SALib: .ci/run installs it in a virtualenv and sets LWSIM_PYTHON (tried {python})"
+        );
+        eprintln!("skipped: no SALib for {python} (set LWSIM_PYTHON to an interpreter that has it)");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -309,13 +429,14 @@ fn the_estimators_agree_with_salib_where_it_is_installed() {
     let y: Vec<f64> = x.iter().map(|p| ishigami(p)).collect();
     write("sobol_y.txt", &y.iter().map(|v| vec![*v]).collect::<Vec<_>>());
     let ours = analysis::sobol(&y, 3, 10, &mut lwsim::rng::generator(1));
+    assert!(ours.iter().all(|r| r.rows == 4096 && r.undefined == 0));
     // Morris.
     let munit = design::morris_unit(50, 3, 4, &mut lwsim::rng::generator(2));
     let mx = design::scale(&munit, &[range; 3]);
     let my: Vec<f64> = mx.iter().map(|p| ishigami(p)).collect();
     write("morris_x.txt", &mx);
     write("morris_y.txt", &my.iter().map(|v| vec![*v]).collect::<Vec<_>>());
-    let mours = analysis::morris(&munit, &my, 3);
+    let mours = analysis::morris(&munit, &my, 3, 10, &mut lwsim::rng::generator(3));
     let script = r#"
 import json, sys, numpy as np
 from SALib.analyze import sobol, morris
@@ -325,7 +446,7 @@ s = sobol.analyze(problem, np.loadtxt(d + "/sobol_y.txt"), calc_second_order=Fal
 m = morris.analyze(problem, np.loadtxt(d + "/morris_x.txt"), np.loadtxt(d + "/morris_y.txt"), num_levels=4, num_resamples=10, seed=1)
 print(json.dumps({"S1": list(s["S1"]), "ST": list(s["ST"]), "mu_star": list(m["mu_star"]), "sigma": list(m["sigma"])}))
 "#;
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .args(["-c", script, tmp.path().to_str().unwrap()])
         .output()
         .unwrap();

@@ -8,7 +8,7 @@ independent estimates of the same indices: they should agree within their interv
 digit. The script prints both and whether each pair of intervals overlaps.
 
     pip install ./python SALib
-    python examples/python/sensitivity_salib.py                 # base size 256: 1,536 points each, ~15 s
+    python examples/python/sensitivity_salib.py                 # base size 1024: 6,144 points each, ~2 min
     LWSIM_QUICK=1 python examples/python/sensitivity_salib.py   # base size 64: 384 points each, ~7 s
 """
 

@@ -57,7 +57,7 @@ UNCERTAINTY = ("chance",)
 
 # Column types of the CSV files (anything not named is a float). The test suite checks these
 # against what pandas infers from a real run, so a new column cannot silently get a wrong type.
-_STRING = {"measure", "final_stage", "parameter", "outcome"}
+_STRING = {"measure", "final_stage", "parameter", "outcome", "note"}
 _UINT64 = {"seed"}
 _NULLABLE_INT = {"month_belonging"}
 _BOOL = {"training_practice"}
@@ -69,8 +69,8 @@ _INT = {
     "org_open", "org_closed", "org_capacity", "org_room", "org_occupancy",
     # practices.csv (besides replicate, referrals, connected)
     "practice", "network", "list_size", "lw_changes",
-    # sweep.csv, points.csv, design.csv
-    "point",
+    # sweep.csv, points.csv, design.csv; sensitivity.csv's counts
+    "point", "effects", "rows", "undefined",
 }  # fmt: skip
 
 

@@ -154,3 +154,38 @@ def test_validate_returns_the_scenario_as_run(baseline):
     r = lwsim.run(baseline, replicates=2, seed=1, detail=0, set={"funding.annual_cut": 0.2})
     sets = {"funding.annual_cut": 0.2, "simulation.replicates": 2, "output.detail_replicates": 0, "simulation.seed": 1}
     assert lwsim.validate(baseline, set=sets) == r.scenario
+
+
+MORRIS = """
+name = "tiny-morris"
+scenario = "{scenario}"
+replicates = 2
+seed = 5
+design = "morris"
+samples = 4
+outcomes = ["integration_rate_24m"]
+
+[[parameter]]
+key = "practices.gp_buy_in.mean"
+min = 0.2
+max = 0.8
+
+[[parameter]]
+key = "link_workers.annual_cost"
+min = 30000
+max = 50000
+"""
+
+
+def test_sensitivity_frame_has_its_notes_as_text_and_counts_as_integers(baseline, tmp_path):
+    """Issue 14: sensitivity.csv's note column (text) and effect counts read with their types."""
+    spec = tmp_path / "morris.toml"
+    spec.write_text(MORRIS.format(scenario=baseline.as_posix()))
+    s = lwsim.sweep(spec).sensitivity
+    assert list(s.columns) == [
+        "parameter", "outcome", "mu_star", "mu", "sigma", "mu_star_conf",
+        "noise_floor", "effects", "undefined", "note",
+    ]  # fmt: skip
+    assert s["note"].dtype == "string" and s["effects"].dtype == "int64"
+    assert (s["effects"] + s["undefined"] == 4).all()
+    assert (s["noise_floor"] > 0).all()

@@ -20,6 +20,7 @@ pub use targets::{Target, read_targets, round_sig, targets_table, validation_doc
 
 use crate::error::{Error, InputError};
 use crate::output::Batch;
+use crate::output::number::fmt;
 use crate::scenario::load::{parse_toml, read_text};
 use crate::summary;
 
@@ -125,12 +126,12 @@ pub fn calibrate(
         sweep.outcomes.join(",")
     );
     for (rank, &p) in accepted.iter().enumerate() {
-        let _ = write!(csv, "{},{p},{}", rank + 1, distance[p]);
-        for v in &sweep.points[p] {
-            let _ = write!(csv, ",{v}");
+        let _ = write!(csv, "{},{p},{}", rank + 1, fmt(distance[p]));
+        for (v, int) in sweep.points[p].iter().zip(&sweep.integer) {
+            let _ = write!(csv, ",{}", crate::sweep::run::fmt(*v, *int));
         }
         for m in &means {
-            let _ = write!(csv, ",{}", m[p]);
+            let _ = write!(csv, ",{}", fmt(m[p]));
         }
         csv.push('\n');
     }
@@ -146,7 +147,7 @@ pub fn calibrate(
                 .iter()
                 .map(|t| t.distance(t.model_stats(&reps).map_or(f64::NAN, |s| s.mean)))
                 .sum();
-            let _ = writeln!(refined, "{},{p},{d}", rank + 1);
+            let _ = writeln!(refined, "{},{p},{}", rank + 1, fmt(d));
             if d < best.0 {
                 best = (d, p);
             }
@@ -196,10 +197,10 @@ pub fn calibrate(
             t.outcome,
             obs,
             tol,
-            means[o][chosen_point],
-            s.map_or(f64::NAN, |s| s.mean),
-            s.map_or(f64::NAN, |s| s.p05),
-            s.map_or(f64::NAN, |s| s.p95),
+            fmt(means[o][chosen_point]),
+            fmt(s.map_or(f64::NAN, |s| s.mean)),
+            fmt(s.map_or(f64::NAN, |s| s.p05)),
+            fmt(s.map_or(f64::NAN, |s| s.p95)),
             t.source
         );
     }
@@ -243,7 +244,12 @@ fn read_point_means(dir: &Path, outcomes: &[String]) -> Result<Vec<Vec<f64>>, Er
     for line in lines {
         let fields: Vec<&str> = line.split(',').collect();
         for (o, &c) in cols.iter().enumerate() {
-            means[o].push(fields.get(c).and_then(|f| f.parse().ok()).unwrap_or(f64::NAN));
+            means[o].push(
+                fields
+                    .get(c)
+                    .and_then(|f| crate::output::number::parse(f))
+                    .unwrap_or(f64::NAN),
+            );
         }
     }
     Ok(means)

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::error::Error;
 
 mod atomic;
+pub mod number;
 
 use crate::run::Replicate;
 use crate::scenario::Scenario;
@@ -54,7 +55,7 @@ fn detail_csv<T: Serialize + Sync>(
             for row in rows(r) {
                 w.serialize(row).expect("rows serialise to memory");
             }
-            w.into_inner().expect("writing to memory cannot fail")
+            number::missing_as_empty(w.into_inner().expect("writing to memory cannot fail"))
         })
         .collect();
     let header = {
@@ -113,7 +114,7 @@ fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(
 
 /// headline.csv: every replicate's headline figures (`replicate, seed`, then the figures of
 /// summary.json in its order), for pairing and for analysts who want the raw values. An
-/// undefined figure (no denominator) is written `NaN`, as in weekly.csv.
+/// undefined figure (no denominator) is an empty field, as in every CSV ([`number`]).
 pub fn headline_csv(replicates: &[Replicate]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     let mut header = vec!["replicate", "seed"];
@@ -123,7 +124,7 @@ pub fn headline_csv(replicates: &[Replicate]) -> Vec<u8> {
         w.serialize((r.index, r.seed, r.headline))
             .expect("rows serialise to memory");
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    number::missing_as_empty(w.into_inner().expect("writing to memory cannot fail"))
 }
 
 /// The reproducible result files of one scenario (everything but run.json), as (name, bytes),
@@ -161,7 +162,7 @@ pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<
         || crate::observe::practice_rows(&crate::model::World::new(scenario, 0), 0),
     );
     let monthly_rows = summary::monthly(replicates);
-    let monthly = csv_bytes(&monthly_rows);
+    let monthly = number::missing_as_empty(csv_bytes(&monthly_rows));
     let mut summary = serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
     summary.push(b'\n');
     let files = vec![
@@ -201,8 +202,11 @@ pub fn write_results(
 struct ComparisonRow<'a> {
     scenario: &'a str,
     measure: &'static str,
+    #[serde(serialize_with = "number::serialize")]
     mean: f64,
+    #[serde(serialize_with = "number::serialize")]
     p05: f64,
+    #[serde(serialize_with = "number::serialize")]
     p95: f64,
 }
 
@@ -211,8 +215,11 @@ struct ComparisonRow<'a> {
 struct IntegrationRow<'a> {
     scenario: &'a str,
     month: u32,
+    #[serde(serialize_with = "number::serialize")]
     mean: f64,
+    #[serde(serialize_with = "number::serialize")]
     p05: f64,
+    #[serde(serialize_with = "number::serialize")]
     p95: f64,
 }
 

@@ -98,8 +98,20 @@ pub struct SeekJson {
 /// One row of seek.csv.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Row {
+    #[serde(
+        serialize_with = "crate::output::number::serialize",
+        deserialize_with = "crate::output::number::deserialize"
+    )]
     pub value: f64,
+    #[serde(
+        serialize_with = "crate::output::number::serialize",
+        deserialize_with = "crate::output::number::deserialize"
+    )]
     pub mean: f64,
+    #[serde(
+        serialize_with = "crate::output::number::serialize",
+        deserialize_with = "crate::output::number::deserialize"
+    )]
     pub sd: f64,
     pub replicates: u32,
 }

@@ -11,7 +11,8 @@ use crate::error::{Error, InputError};
 use crate::output::{Batch, DirLock, Kind};
 
 /// `lwsim merge`: combine complete shard directories into the files an unsharded run writes.
-pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
+/// Returns the analysis's warnings, as the unsharded run gives them.
+pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<Vec<String>, Error> {
     let mut found: Vec<(usize, PathBuf)> = Vec::new();
     let mut first: Option<(serde_json::Value, Sweep)> = None;
     for dir in shards {
@@ -109,10 +110,10 @@ pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<(), Error> {
     let mut batch = Batch::default();
     batch.stage(out.join("design.csv"), &design_csv(&sweep))?;
     batch.commit()?;
-    finish(out, &sweep)?;
+    let warnings = finish(out, &sweep)?;
     let mut batch = Batch::default();
     batch.stage(out.join("sweep.json"), &manifest(&sweep, Shard::WHOLE, true))?;
     batch.commit()?;
     lock.finish();
-    Ok(())
+    Ok(warnings)
 }

@@ -112,11 +112,13 @@ pub(super) fn manifest(sweep: &Sweep, shard: Shard, complete: bool) -> Vec<u8> {
     bytes
 }
 
-pub(super) fn fmt(x: f64, integer: bool) -> String {
-    if integer {
+/// A value in a sweep's CSV files: a whole-number key's value as an integer, anything else as
+/// [`crate::output::number::fmt`] writes it (shortest round trip; empty when missing).
+pub fn fmt(x: f64, integer: bool) -> String {
+    if integer && x.is_finite() {
         format!("{}", x.round() as i64)
     } else {
-        format!("{x}")
+        crate::output::number::fmt(x)
     }
 }
 
@@ -233,10 +235,11 @@ fn finished_prefix(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(usize, u
 }
 
 /// What [`run`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ran {
-    /// Computed the points (all, or those a resumed run had left).
-    Computed,
+    /// Computed the points (all, or those a resumed run had left), with the analysis's warnings
+    /// (none for a shard, which has no analysis).
+    Computed(Vec<String>),
     /// `--resume` on a directory whose sweep (or shard) was already complete: nothing to do.
     AlreadyComplete,
 }
@@ -358,14 +361,16 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<Ran, Error> {
     }
     drop(file);
     std::fs::rename(&journal, dir.join("sweep.csv")).map_err(|e| Error::io(dir.join("sweep.csv"), e))?;
-    if opts.shard == Shard::WHOLE {
-        finish(dir, sweep)?;
-    }
+    let warnings = if opts.shard == Shard::WHOLE {
+        finish(dir, sweep)?
+    } else {
+        Vec::new()
+    };
     let mut batch = Batch::default();
     batch.stage(dir.join("sweep.json"), &manifest(sweep, opts.shard, true))?;
     batch.commit()?;
     lock.finish();
-    Ok(Ran::Computed)
+    Ok(Ran::Computed(warnings))
 }
 
 #[cfg(test)]

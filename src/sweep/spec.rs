@@ -19,9 +19,16 @@ use crate::summary::HEADLINE_NAMES;
 
 /// Most points a sweep may have (a documented limit, checked before anything runs).
 pub const MAX_POINTS: usize = 10_000_000;
-/// Most bootstrap resamples for the confidence intervals of Sobol indices (SALib's default is
-/// 100, lwsim's 200).
+/// Most bootstrap resamples for the confidence intervals of Morris and Sobol indices (SALib's
+/// default is 100, lwsim's 200).
 pub const MAX_RESAMPLES: u32 = 10_000;
+/// Fewest bootstrap resamples: an interval's width is itself estimated from them.
+pub const MIN_RESAMPLES: u32 = 10;
+/// Smallest Sobol base size (a power of two): below it the bootstrap has too few rows to mean
+/// anything.
+pub const MIN_SOBOL_SAMPLES: u32 = 8;
+/// Fewest Morris trajectories: sigma and the bootstrap need at least two effects per parameter.
+pub const MIN_MORRIS_TRAJECTORIES: u32 = 2;
 /// Keys a sweep sets itself at every point, which a `[[parameter]]` may not vary.
 const SET_BY_SWEEP: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
 
@@ -280,6 +287,18 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                     ));
                 }
             }
+            if let Some((a, o)) = list.iter().enumerate().find(|(a, o)| list[..*a].contains(o)) {
+                return Err(err(
+                    None,
+                    "outcomes",
+                    "outcomes",
+                    format!(
+                        "expected each outcome once, found `{o}` twice (entries {} and {})",
+                        list.iter().position(|x| x == o).expect("found") + 1,
+                        a + 1
+                    ),
+                ));
+            }
             list.clone()
         }
     };
@@ -342,6 +361,26 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                         "expected `min` and `max`: only a grid takes a list of values".into(),
                     ));
                 }
+                if let Some((a, _)) = v
+                    .iter()
+                    .enumerate()
+                    .find(|(a, x)| v[..*a].iter().any(|y| y.to_bits() == x.to_bits()))
+                {
+                    return Err(err(
+                        Some(i),
+                        "values",
+                        &at("values"),
+                        format!("expected distinct values, found {} twice", v[a]),
+                    ));
+                }
+                if p.steps.is_some() {
+                    return Err(err(
+                        Some(i),
+                        "steps",
+                        &at("steps"),
+                        "expected `steps` only with `min` and `max`: a list of values is the grid itself".into(),
+                    ));
+                }
                 v.clone()
             }
             (None, Some(min), Some(max)) => {
@@ -363,20 +402,43 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                         format!("expected max at least min ({min}), found {max}"),
                     ));
                 }
+                // A parameter that cannot move is a setting, not a parameter: in Morris and
+                // Sobol its index would measure only the model's noise.
+                if min == max || (is_int && min.round() == max.round()) {
+                    return Err(err(
+                        Some(i),
+                        "max",
+                        &at("max"),
+                        format!(
+                            "expected max above min ({min}){}, found {max}: a parameter that does not vary is a setting; set it in the base scenario (or with `lwsim run --set`) and leave it out of the sweep",
+                            if is_int { " after rounding to whole numbers" } else { "" }
+                        ),
+                    ));
+                }
                 ranges.push(Range {
                     min,
                     max,
                     integer: is_int,
                 });
                 if raw.design == DesignKind::Grid {
-                    let Some(steps) = p.steps.filter(|s| *s >= 1) else {
+                    let Some(steps) = p.steps else {
                         return Err(err(
                             Some(i),
                             "min",
                             &at("steps"),
-                            "expected `steps` (at least 1) for a grid over min..max".into(),
+                            "expected `steps` (at least 2) for a grid over min..max".into(),
                         ));
                     };
+                    if steps < 2 {
+                        return Err(err(
+                            Some(i),
+                            "steps",
+                            &at("steps"),
+                            format!(
+                                "expected at least 2 steps (min and max are both values of the grid), found {steps}"
+                            ),
+                        ));
+                    }
                     if steps as usize > MAX_POINTS {
                         return Err(err(
                             Some(i),
@@ -452,6 +514,43 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
             "expected `samples` (at least 1): lhs points, morris trajectories or the sobol base size".into(),
         ));
     }
+    if raw.design == DesignKind::Sobol && (samples < MIN_SOBOL_SAMPLES || !samples.is_power_of_two()) {
+        return Err(err(
+            None,
+            "samples",
+            "samples",
+            format!(
+                "expected a power of two, at least {MIN_SOBOL_SAMPLES}, for the sobol base size (a Sobol sequence is balanced only in blocks of 2^m points; 256 or more for indices to trust), found {samples}"
+            ),
+        ));
+    }
+    if raw.design == DesignKind::Morris && samples < MIN_MORRIS_TRAJECTORIES {
+        return Err(err(
+            None,
+            "samples",
+            "samples",
+            format!(
+                "expected at least {MIN_MORRIS_TRAJECTORIES} morris trajectories (sigma and the bootstrap interval need several; 20 or more to rank), found {samples}"
+            ),
+        ));
+    }
+    for (field, given) in [("levels", raw.levels.is_some()), ("resamples", raw.resamples.is_some())] {
+        let used = match field {
+            "levels" => raw.design == DesignKind::Morris,
+            _ => matches!(raw.design, DesignKind::Morris | DesignKind::Sobol),
+        };
+        if given && !used {
+            return Err(err(
+                None,
+                field,
+                field,
+                format!(
+                    "`{field}` has no effect on a {} design (levels: morris; resamples: morris and sobol)",
+                    format!("{:?}", raw.design).to_lowercase()
+                ),
+            ));
+        }
+    }
     let levels = raw.levels.unwrap_or(4);
     if raw.design == DesignKind::Morris && !(2..=100).contains(&levels) {
         return Err(err(
@@ -462,12 +561,12 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
         ));
     }
     let resamples = raw.resamples.unwrap_or(200);
-    if !(1..=MAX_RESAMPLES).contains(&resamples) {
+    if !(MIN_RESAMPLES..=MAX_RESAMPLES).contains(&resamples) {
         return Err(err(
             None,
             "resamples",
             "resamples",
-            format!("expected a value in [1, {MAX_RESAMPLES}] (bootstrap resamples), found {resamples}"),
+            format!("expected a value in [{MIN_RESAMPLES}, {MAX_RESAMPLES}] (bootstrap resamples), found {resamples}"),
         ));
     }
     let size: f64 = match raw.design {
