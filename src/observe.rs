@@ -8,7 +8,7 @@ use crate::model::practice::Stage;
 
 /// Weekly measures of one replicate. Flows (`referrals` .. `lw_leavers`, `hours_*`) count this
 /// week; the rest are the state at the end of the week. The column order is INTERFACE.md's.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct WeeklyRow {
     pub replicate: u32,
     pub seed: u64,
@@ -140,18 +140,29 @@ pub fn measures(r: &WeeklyRow) -> [f64; 33] {
     ]
 }
 
-/// The last week of month `m`: `round(m * 52 / 12)`.
+/// The model's calendar: a year is 52 weeks and 12 months of equal length, so month `m` is the
+/// span of weeks `[(m - 1) * 52 / 12, m * 52 / 12)` (30.3 days). Stocks are read at the last week
+/// that ends within the month: `floor(m * 52 / 12)`. Month 0 is week 0, the state at the start.
 pub fn month_end_week(m: u32) -> u32 {
-    (f64::from(m) * 52.0 / 12.0).round() as u32
+    m * 52 / 12
 }
 
-/// The month a week falls in: the first month whose last week is at or after it.
+/// The month in which week `week` ends (week w spans `[w - 1, w)`): `ceil(week * 12 / 52)`.
 pub fn month_of_week(week: u32) -> u32 {
-    let mut m = (f64::from(week) * 12.0 / 52.0).floor() as u32;
-    while month_end_week(m) < week {
-        m += 1;
+    (week * 12).div_ceil(52)
+}
+
+/// The share of week `week`'s flows that falls in month `m` (> 0): the overlap of the week
+/// `[week - 1, week)` with the month, in twelfths of a week, exact. Every week's shares over the
+/// months sum to 1, so a constant weekly flow gives a constant monthly flow (52 / 12 weeks' worth).
+pub fn week_share_of_month(week: u32, m: u32) -> f64 {
+    if week == 0 || m == 0 {
+        return 0.0;
     }
-    m
+    let (w0, w1) = (12 * u64::from(week - 1), 12 * u64::from(week));
+    let (m0, m1) = (52 * u64::from(m - 1), 52 * u64::from(m));
+    let overlap = w1.min(m1).saturating_sub(w0.max(m0));
+    overlap as f64 / 12.0
 }
 
 /// Record this week's measures (phase 7 of the schedule).
@@ -348,8 +359,10 @@ mod tests {
     fn months_end_where_model_md_says() {
         assert_eq!(month_end_week(0), 0);
         assert_eq!(month_end_week(1), 4);
+        assert_eq!(month_end_week(2), 8);
         assert_eq!(month_end_week(12), 52);
         assert_eq!(month_end_week(24), 104);
+        assert_eq!(month_end_week(60), 260);
         for m in 0..=24 {
             assert_eq!(month_of_week(month_end_week(m)), m);
         }

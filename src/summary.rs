@@ -293,13 +293,10 @@ pub struct MonthlyRow {
     pub p95: f64,
 }
 
-/// Months reported for a run of `weeks` weeks: 0 up to the last month that ends within the run.
+/// Months reported for a run of `weeks` weeks: 0 up to the last month that ends within the run,
+/// `floor(weeks * 12 / 52)`.
 pub fn months(weeks: u32) -> u32 {
-    let mut m = 0;
-    while observe::month_end_week(m + 1) <= weeks {
-        m += 1;
-    }
-    m
+    weeks * 12 / 52
 }
 
 /// Number of weekly measures (`observe::measures`).
@@ -308,15 +305,12 @@ pub const MEASURES: usize = 33;
 /// Each measure's value in one month of one replicate, in `observe::measures` order.
 pub type MonthValues = [f64; MEASURES];
 
-/// Each measure's value in month `m` of one replicate: stocks at the month's last week, flows
-/// summed over its weeks.
+/// Each measure's value in month `m` of one replicate: stocks at the month's last week
+/// ([`observe::month_end_week`]), flows apportioned to months by time
+/// ([`observe::week_share_of_month`]): a week that straddles two months gives each its share, so
+/// months of 4 and 5 weeks do not make a sawtooth.
 pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
     let end = observe::month_end_week(m) as usize;
-    let start = if m == 0 {
-        0
-    } else {
-        observe::month_end_week(m - 1) as usize + 1
-    };
     let mut out: MonthValues = observe::measures(&weekly[end]);
     let is_flow = observe::MEASURE_NAMES.map(|n| FLOW_MEASURES.contains(&n));
     for (i, flow) in is_flow.iter().enumerate() {
@@ -324,10 +318,20 @@ pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
             out[i] = 0.0;
         }
     }
-    for row in &weekly[start..=end] {
-        for (i, v) in observe::measures(row).iter().enumerate() {
+    if m == 0 {
+        return out;
+    }
+    // The weeks that overlap month m: from the one holding its start to the one holding its end.
+    let first = (m - 1) * 52 / 12 + 1;
+    let last = (m * 52).div_ceil(12).min(weekly.len() as u32 - 1);
+    for week in first..=last {
+        let share = observe::week_share_of_month(week, m);
+        if share == 0.0 {
+            continue;
+        }
+        for (i, v) in observe::measures(&weekly[week as usize]).iter().enumerate() {
             if is_flow[i] {
-                out[i] += v;
+                out[i] += share * v;
             }
         }
     }
@@ -418,6 +422,34 @@ mod tests {
         let (m, _) = mean_sd(&[f64::MAX, -f64::MAX]);
         assert_eq!(m, 0.0);
         assert_eq!(compensated_sum([1.0, 1e100, 1.0, -1e100]), 2.0);
+    }
+
+    #[test]
+    fn a_constant_weekly_flow_gives_a_constant_monthly_flow() {
+        // Issue 12: months of 4 and 5 weeks made every third month about 25% larger.
+        let row = |week: u32| WeeklyRow {
+            week,
+            referrals: if week == 0 { 0 } else { 10 },
+            waiting: u64::from(week),
+            ..WeeklyRow::default()
+        };
+        let weekly: Vec<WeeklyRow> = (0..=260).map(row).collect();
+        let i = observe::MEASURE_NAMES.iter().position(|n| *n == "referrals").unwrap();
+        let w = observe::MEASURE_NAMES.iter().position(|n| *n == "waiting").unwrap();
+        for m in 1..=months(260) {
+            let v = month_values(&weekly, m);
+            assert!((v[i] - 10.0 * 52.0 / 12.0).abs() < 1e-9, "month {m}: {}", v[i]);
+            assert_eq!(
+                v[w],
+                f64::from(observe::month_end_week(m)),
+                "a stock at the month's end"
+            );
+        }
+        // Every week's shares sum to 1.
+        for week in 1..=260 {
+            let total: f64 = (1..=61).map(|m| observe::week_share_of_month(week, m)).sum();
+            assert!((total - 1.0).abs() < 1e-12, "week {week}: {total}");
+        }
     }
 
     #[test]

@@ -403,3 +403,78 @@ fn month_named_figures_are_absent_from_runs_that_end_before_their_month() {
     );
     assert!(j["integration_rate_end"]["mean"].is_number());
 }
+
+/// Issue 12, item 3: a ten-year comparison with a cut from year 3 runs end to end; nothing
+/// differs before the first cut (month 24 is paired exactly); pilot money ending at month 24
+/// stops its cost.
+#[test]
+fn a_ten_year_run_with_a_cut_from_year_3_and_support_ending_at_two_years() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ten");
+    let base = scenario("deep-end-baseline.toml");
+    let cut = write(
+        tmp.path(),
+        "cut-from-3.toml",
+        &format!(
+            "name = \"cut-from-3\"\nextends = \"{}\"\n[funding]\nannual_cut = 0.3\ncut_first_year = 3\n",
+            base.display()
+        ),
+    );
+    let ended = write(
+        tmp.path(),
+        "pilot-ends.toml",
+        &format!(
+            "name = \"pilot-ends\"\nextends = \"{}\"\n[link_workers]\nsupport_until_month = 24\n[funding]\npractice_development_until_month = 24\n",
+            base.display()
+        ),
+    );
+    let o = lwsim(&[
+        "run",
+        base.to_str().unwrap(),
+        cut.to_str().unwrap(),
+        ended.to_str().unwrap(),
+        "-r",
+        "12",
+        "-q",
+        "--set",
+        "simulation.weeks=520",
+        "--report",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let effects = std::fs::read_to_string(out.join("comparison/effects.csv")).unwrap();
+    let effect = |scenario: &str, measure: &str| -> f64 {
+        let line = effects
+            .lines()
+            .find(|l| l.starts_with(&format!("{scenario},{measure},")))
+            .unwrap_or_else(|| panic!("no {scenario} {measure} in {effects}"));
+        line.split(',').nth(2).unwrap().parse().unwrap()
+    };
+    assert_eq!(
+        effect("cut-from-3", "integration_rate_24m"),
+        0.0,
+        "no cut before year 3"
+    );
+    assert!(effect("cut-from-3", "share_connected") < 0.0);
+    assert!(effect("cut-from-3", "cost_community") < 0.0);
+    assert_eq!(
+        effect("pilot-ends", "integration_rate_24m"),
+        0.0,
+        "the pilot runs to month 24"
+    );
+    assert!(
+        effect("pilot-ends", "cost_nhs") < 0.0,
+        "support and the fund stop costing"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("cut-from-3/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["months"], 120);
+    for key in ["integration_rate_24m", "integration_rate_60m", "integration_rate_end"] {
+        assert!(summary[key]["mean"].is_number(), "{key}");
+    }
+    let monthly = std::fs::read_to_string(out.join("cut-from-3/monthly.csv")).unwrap();
+    assert!(monthly.lines().any(|l| l.starts_with("120,integration_rate,")));
+    let report = std::fs::read_to_string(out.join("cut-from-3/report.html")).unwrap();
+    assert!(report.contains("at 60 months") && report.contains("at the end of the run"));
+}

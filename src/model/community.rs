@@ -22,7 +22,8 @@ impl World<'_> {
                     org.grant_factor *= 1.0 + c.grant_win_share;
                 }
             }
-            if !org.set_funding(year, f.community_budget, f.annual_cut, f.per_referral, c) {
+            let cuts = super::organisation::cuts_by_year(year, f.cut_first_year, f.cut_last_year);
+            if !org.set_funding(cuts, f.community_budget, f.annual_cut, f.per_referral, c) {
                 self.close_org(i);
             }
         }

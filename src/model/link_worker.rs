@@ -53,8 +53,9 @@ impl LinkWorker {
     }
 
     /// Move burnout towards this week's stress: overload (demand above 80% of hours), failed
-    /// onward referrals, and exclusion by practices that do not engage; support relieves it.
-    pub fn update_burnout(&mut self, engagement: f64, p: &LinkWorkers) {
+    /// onward referrals, and exclusion by practices that do not engage; `support` (this week's
+    /// programme support, 0..1: [`crate::model::World::support`]) relieves it.
+    pub fn update_burnout(&mut self, engagement: f64, support: f64, p: &LinkWorkers) {
         let w = &self.week;
         let load = if w.hours > 0.0 { w.demand_hours / w.hours } else { 0.0 };
         let overload = ((load - 0.8) / 0.4).clamp(0.0, 1.0);
@@ -66,13 +67,14 @@ impl LinkWorker {
         };
         let exclusion = 1.0 - engagement;
         let stress = 0.5 * overload + 0.25 * failed + 0.25 * exclusion;
-        let target = stress * (1.0 - 0.5 * p.support);
+        let target = stress * (1.0 - 0.5 * support);
         self.burnout = (self.burnout + p.burnout_rate_per_week * (target - self.burnout)).clamp(0.0, 1.0);
     }
 
-    /// Weekly chance of leaving: `leave_hazard * (1 + 4 burnout) * (1.5 - support)`.
-    pub fn leave_hazard(&self, p: &LinkWorkers) -> f64 {
-        (p.leave_hazard_per_week * (1.0 + 4.0 * self.burnout) * (1.5 - p.support)).min(1.0)
+    /// Weekly chance of leaving: `leave_hazard * (1 + 4 burnout) * (1.5 - support)`, `support`
+    /// this week's programme support (0..1).
+    pub fn leave_hazard(&self, support: f64, p: &LinkWorkers) -> f64 {
+        (p.leave_hazard_per_week * (1.0 + 4.0 * self.burnout) * (1.5 - support)).min(1.0)
     }
 
     /// Update the development share towards the larger gap: practices' coherence or the ties.
@@ -147,18 +149,14 @@ mod tests {
         let mut loaded = worker();
         loaded.week.demand_hours = 50.0;
         for _ in 0..20 {
-            calm.update_burnout(0.8, &p);
-            loaded.update_burnout(0.8, &p);
+            calm.update_burnout(0.8, p.support, &p);
+            loaded.update_burnout(0.8, p.support, &p);
         }
         assert!(loaded.burnout > calm.burnout + 0.1);
-        let supported = LinkWorkers {
-            support: 1.0,
-            ..p.clone()
-        };
         let mut helped = worker();
         helped.week.demand_hours = 50.0;
         for _ in 0..20 {
-            helped.update_burnout(0.8, &supported);
+            helped.update_burnout(0.8, 1.0, &p);
         }
         assert!(helped.burnout < loaded.burnout);
     }
@@ -167,15 +165,10 @@ mod tests {
     fn burnout_raises_and_support_lowers_the_leaving_hazard() {
         let p = LinkWorkers::default();
         let mut w = worker();
-        let fresh = w.leave_hazard(&p);
+        let fresh = w.leave_hazard(p.support, &p);
         w.burnout = 0.8;
-        assert!(w.leave_hazard(&p) > 2.0 * fresh);
-        assert!(
-            w.leave_hazard(&LinkWorkers {
-                support: 1.0,
-                ..p.clone()
-            }) < w.leave_hazard(&p)
-        );
+        assert!(w.leave_hazard(p.support, &p) > 2.0 * fresh);
+        assert!(w.leave_hazard(1.0, &p) < w.leave_hazard(p.support, &p));
     }
 
     #[test]

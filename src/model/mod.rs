@@ -218,14 +218,15 @@ impl<'s> World<'s> {
     fn practices_update(&mut self) {
         let sc = self.scenario;
         let imp = &sc.implementation;
-        let fund = imp.development_floor + (1.0 - imp.development_floor) * sc.funding.practice_development;
+        let fund = imp.development_floor + (1.0 - imp.development_floor) * self.development_fund();
+        let support = self.support();
         for pr in &mut self.practices {
             let worker = &self.workers[pr.worker as usize];
             let per_year = f64::from(pr.connected_this_week) * 52.0 * 1000.0 / f64::from(pr.list_size);
             let inputs = WeekInputs {
                 presence: if worker.in_post { 1.0 } else { 0.0 },
                 development: (pr.development_hours / imp.development_hours_full).min(1.0) * fund,
-                support: sc.link_workers.support,
+                support,
                 effect: (per_year / imp.effect_connections_per_1000_per_year).min(1.0),
                 identity: 1.0 - (-f64::from(worker.experience) / imp.identity_weeks).exp(),
                 directed: sc.link_workers.practice_directed,
@@ -243,6 +244,7 @@ impl<'s> World<'s> {
     fn link_workers_stay_or_leave(&mut self) {
         let sc = self.scenario;
         let lw = &sc.link_workers;
+        let support = self.support();
         for w in 0..self.workers.len() {
             let engagement = self.practice_mean(w, |p| p.participation);
             let worker = &mut self.workers[w];
@@ -251,11 +253,11 @@ impl<'s> World<'s> {
                 let ties = self.ties_of(w);
                 self.ties[ties].iter_mut().for_each(|t| *t *= decay);
                 let worker = &mut self.workers[w];
-                worker.update_burnout(engagement, lw);
+                worker.update_burnout(engagement, support, lw);
                 worker.experience += 1;
                 self.tally.cost_salaries += worker.fte * lw.annual_cost / 52.0;
-                self.tally.cost_support += lw.support * lw.support_cost_per_year / 52.0;
-                if crate::rng::chance(&mut self.rng.workforce, worker.leave_hazard(lw)) {
+                self.tally.cost_support += support * lw.support_cost_per_year / 52.0;
+                if crate::rng::chance(&mut self.rng.workforce, worker.leave_hazard(support, lw)) {
                     worker.in_post = false;
                     worker.vacant_until = self.week + lw.recruitment_delay_weeks;
                     let ties = self.ties_of(w);
@@ -272,8 +274,30 @@ impl<'s> World<'s> {
                 self.meet_first_orgs(w);
             }
         }
-        let dev = sc.funding.practice_development * sc.funding.practice_development_cost_per_year / 52.0;
+        let dev = self.development_fund() * sc.funding.practice_development_cost_per_year / 52.0;
         self.tally.cost_development += dev * self.practices.len() as f64;
+    }
+
+    /// Programme support for link workers this week (0..1): `link_workers.support` until the end
+    /// of month `link_workers.support_until_month`, then 0 (pilot money ending).
+    pub fn support(&self) -> f64 {
+        let lw = &self.scenario.link_workers;
+        if self.week > crate::observe::month_end_week(lw.support_until_month) {
+            0.0
+        } else {
+            lw.support
+        }
+    }
+
+    /// The practice development fund this week (0..1): `funding.practice_development` until the
+    /// end of month `funding.practice_development_until_month`, then 0.
+    pub fn development_fund(&self) -> f64 {
+        let f = &self.scenario.funding;
+        if self.week > crate::observe::month_end_week(f.practice_development_until_month) {
+            0.0
+        } else {
+            f.practice_development
+        }
     }
 
     /// The mean of `f` over the practices worker `w` serves (e.g. their cognitive participation:

@@ -5,6 +5,14 @@ use std::collections::VecDeque;
 
 use crate::scenario::Community;
 
+/// Annual cuts made by financial year `year` (0 is the programme's first year): one at the start
+/// of each programme year from `first` to `last` (1-based programme years; a cut at the start of
+/// year 1 would come before the programme), so `max(0, min(year + 1, last) - first + 1)`.
+/// Today's default, first 2 and last 100, gives `year`.
+pub fn cuts_by_year(year: u32, first: u32, last: u32) -> u32 {
+    (year + 1).min(last).saturating_sub(first.saturating_sub(1))
+}
+
 /// Longest attendance, in weeks: the size of the ring that schedules places freeing up.
 pub const RING: usize = 64;
 
@@ -79,15 +87,15 @@ impl Organisation {
         self.open && (self.waiting.len() as f64) < refuse_waiting_ratio * f64::from(self.room().max(1))
     }
 
-    /// Set the year's funding: baseline times the budget lever, the compounding cut for `year`
-    /// financial years, grants won and lost, plus last year's per-referral payments; then the
+    /// Set the year's funding: baseline times the budget lever, the compounding cut (`cuts`
+    /// annual cuts made so far: [`cuts_by_year`]), grants won and lost, plus last year's per-referral payments; then the
     /// places and how they are rationed. People not referred by the programme hold
     /// `other_demand_share * ((1 - q) * baseline_places + q * capacity)` places (at most all of
     /// them), `q = rationing_proportional`: with 1 every group keeps its share of this year's
     /// places, with 0 others keep their baseline number and the programme gets what is left.
     /// Returns false when funding falls below viability (the caller closes the organisation).
-    pub fn set_funding(&mut self, year: u32, budget: f64, annual_cut: f64, per_referral: f64, c: &Community) -> bool {
-        let cut = (1.0 - annual_cut).powi(year as i32);
+    pub fn set_funding(&mut self, cuts: u32, budget: f64, annual_cut: f64, per_referral: f64, c: &Community) -> bool {
+        let cut = (1.0 - annual_cut).powi(cuts as i32);
         self.grants = self.base_funding * budget * cut * self.grant_factor;
         self.funding = self.grants + per_referral * f64::from(self.accepted_this_year);
         self.accepted_this_year = 0;
@@ -151,6 +159,22 @@ mod tests {
         assert!(o.set_funding(1, 1.0, 0.2, 0.0, &c)); // 24,000
         assert!(!o.set_funding(2, 1.0, 0.2, 0.0, &c)); // 19,200 < 20,000
         assert!((o.funding - 19_200.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn cuts_start_and_stop_in_the_years_named() {
+        // Default: a cut at the start of every year from year 2.
+        assert_eq!(
+            (0..5).map(|y| cuts_by_year(y, 2, 100)).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4]
+        );
+        // Cuts from year 3 to year 4 only: funding then stays at the reduced level.
+        assert_eq!(
+            (0..7).map(|y| cuts_by_year(y, 3, 4)).collect::<Vec<_>>(),
+            [0, 0, 1, 2, 2, 2, 2]
+        );
+        // A last year before the first: no cut.
+        assert_eq!(cuts_by_year(9, 5, 3), 0);
     }
 
     #[test]

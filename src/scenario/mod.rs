@@ -92,6 +92,7 @@ pub struct LinkWorkers {
     pub hours_per_fte: f64,
     pub caseload_cap: u32,
     pub support: f64,
+    pub support_until_month: u32,
     pub recruitment_delay_weeks: u32,
     pub holistic_share: f64,
     pub practice_directed: f64,
@@ -164,8 +165,11 @@ pub struct Community {
 pub struct Funding {
     pub community_budget: f64,
     pub annual_cut: f64,
+    pub cut_first_year: u32,
+    pub cut_last_year: u32,
     pub per_referral: f64,
     pub practice_development: f64,
+    pub practice_development_until_month: u32,
     pub practice_development_cost_per_year: f64,
 }
 
@@ -253,6 +257,7 @@ impl Default for LinkWorkers {
             hours_per_fte: 37.5,
             caseload_cap: 20,
             support: 0.7,
+            support_until_month: 1200,
             recruitment_delay_weeks: 12,
             holistic_share: 1.0,
             practice_directed: 1.0,
@@ -331,8 +336,11 @@ impl Default for Funding {
         Funding {
             community_budget: 1.0,
             annual_cut: 0.0,
+            cut_first_year: 2,
+            cut_last_year: 100,
             per_referral: 0.0,
             practice_development: 1.0,
+            practice_development_until_month: 1200,
             practice_development_cost_per_year: 10000.0,
         }
     }
