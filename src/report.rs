@@ -198,6 +198,7 @@ figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figur
 figcaption {{ font-size: 0.9em; color: #555; }}
 pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
 .note {{ color: #555; font-size: 0.9em; }}
+.warning {{ color: #7a2e00; background: #fff3e6; border-left: 4px solid #D55E00; padding: 0.4em 0.8em; }}
 @media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} }}
 </style></head><body>
 "#
@@ -280,7 +281,18 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     }
     h.push_str("</table>\n");
 
-    h.push_str("<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile).</p>\n<table>\n<tr><th>Figure</th><th>Mean</th><th>90% interval</th></tr>\n");
+    h.push_str("<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile).</p>\n");
+    // Small-sample honesty (issue 12): few replicates make the 90% range unreliable; one
+    // replicate has no range at all.
+    if replicates == 1 {
+        h.push_str("<p class=\"warning\"><strong>One replicate: no interval.</strong> Each figure is that single run's value; run 20 or more replicates for intervals.</p>\n");
+    } else if replicates < 20 {
+        let _ = writeln!(
+            h,
+            "<p class=\"warning\"><strong>Intervals unreliable:</strong> only {replicates} replicates; the 5th and 95th percentiles of fewer than 20 values are rough. Run 20 or more (1,000 by default).</p>"
+        );
+    }
+    h.push_str("<table>\n<tr><th>Figure</th><th>Mean</th><th>90% interval</th></tr>\n");
     for (key, label, unit) in FIGURES {
         // A figure named for a month the run does not reach is absent: no row.
         let Some(f) = summary.get(key) else {
@@ -294,13 +306,17 @@ pub fn build(dir: &Path) -> Result<String, Error> {
             );
             continue;
         };
+        let interval = if replicates == 1 {
+            "none (one replicate)".to_string()
+        } else {
+            format!("{} to {}", format_value(p05, unit), format_value(p95, unit))
+        };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} to {}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(label),
             format_value(mean, unit),
-            format_value(p05, unit),
-            format_value(p95, unit)
+            interval
         );
     }
     h.push_str("</table>\n");

@@ -77,7 +77,11 @@ fn every_chart_is_a_legible_png_and_an_svg_with_text_and_the_bytes_repeat() {
         }
     }
     let comparison = one.join("comparison");
-    assert_chart(&comparison, "integration", "deep-end-baseline vs austerity");
+    assert_chart(
+        &comparison,
+        "integration",
+        "2 scenarios, each against deep-end-baseline",
+    );
     assert_chart(&comparison, "headline", "referred patients connected");
     let svg = std::fs::read_to_string(comparison.join("integration.svg")).unwrap();
     assert!(

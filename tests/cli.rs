@@ -478,3 +478,38 @@ fn a_ten_year_run_with_a_cut_from_year_3_and_support_ending_at_two_years() {
     let report = std::fs::read_to_string(out.join("cut-from-3/report.html")).unwrap();
     assert!(report.contains("at 60 months") && report.contains("at the end of the run"));
 }
+
+/// Issue 12, item 6: the report says when intervals are unreliable (fewer than 20 replicates)
+/// and shows none for one replicate.
+#[test]
+fn the_report_is_honest_about_small_samples() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (n, words, interval) in [
+        ("1", "One replicate: no interval.", true),
+        ("5", "Intervals unreliable:", false),
+        ("20", "", false),
+    ] {
+        let dir = tmp.path().join(n);
+        let o = lwsim(&[
+            "run",
+            scenario("deep-end-baseline.toml").to_str().unwrap(),
+            "-r",
+            n,
+            "-q",
+            "--report",
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        if words.is_empty() {
+            assert!(
+                !page.contains("Intervals unreliable") && !page.contains("no interval"),
+                "{n}"
+            );
+        } else {
+            assert!(page.contains(words), "{n} replicates: {words:?} missing");
+        }
+        assert_eq!(page.contains("none (one replicate)"), interval, "{n}");
+    }
+}

@@ -32,7 +32,10 @@ pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
 /// Scenario colours, in the order the scenarios were given.
-pub const SCENARIO_COLOURS: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY];
+pub const SCENARIO_COLOURS: [RGBColor; 8] = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, INK, GREY];
+
+/// Okabe & Ito's remaining dark tone, for the eighth scenario (their yellow is unreadable on white).
+pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// Stage colours: bolted on, fitting in, belonging.
 pub const STAGE_COLOURS: [RGBColor; 3] = [VERMILLION, YELLOW, GREEN];
 
@@ -445,14 +448,13 @@ pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
         .collect();
     let months = runs.iter().map(Monthly::months).fold(1.0, f64::max);
     let title = format!(
-        "Practices fully integrated: {}",
-        runs.iter()
-            .map(|m| m.scenario.as_str())
-            .collect::<Vec<_>>()
-            .join(" vs ")
+        "Practices fully integrated by month: {} scenarios, each against {} (dashed)",
+        runs.len(),
+        runs.first().map_or("", |m| m.scenario.as_str())
     );
     render(&Comparison {
         title,
+        reference: runs.first().map_or(String::new(), |m| m.scenario.clone()),
         months,
         names,
         series,
@@ -462,6 +464,7 @@ pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
 
 struct Comparison {
     title: String,
+    reference: String,
     months: f64,
     names: Vec<String>,
     series: Vec<Series>,
@@ -469,19 +472,79 @@ struct Comparison {
 }
 
 impl Draw for Comparison {
+    /// Small multiples: one panel per scenario (its band in its colour, so bands never blend),
+    /// each with the reference's mean as a dashed line; 2 to 8 scenarios stay readable.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let mut chart = percent_by_month(
-            root,
-            &self.title,
-            38,
-            self.months,
-            "Practices 'belonging' (fully integrated), %",
-        )?;
-        for (i, (s, name)) in self.series.iter().zip(&self.names).enumerate() {
-            band_and_line(&mut chart, s, 100.0, self.colours[i], name)?;
+        let n = self.series.len().max(1);
+        let (rows, cols) = match n {
+            1..=3 => (1, n),
+            4 => (2, 2),
+            5 | 6 => (2, 3),
+            _ => (2, n.div_ceil(2)),
+        };
+        let size = fitted_title_size(&self.title, 36);
+        let titled = root
+            .margin(12, 0, 0, 0)
+            .titled(&self.title, title_style(size))
+            .map_err(err)?;
+        let panels = titled.split_evenly((rows, cols));
+        let label = if cols > 2 { 18 } else { 22 };
+        for (i, area) in panels.iter().enumerate().take(n) {
+            let mut chart = ChartBuilder::on(area)
+                .caption(&self.names[i], text(label + 2))
+                .margin(14)
+                .x_label_area_size(56)
+                .y_label_area_size(64)
+                .build_cartesian_2d(0.0..self.months, 0.0..100.0)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("Month")
+                .y_desc(if i % cols == 0 { "fully integrated, %" } else { "" })
+                .axis_desc_style(text(label))
+                .label_style(text(label))
+                .x_labels(7)
+                .y_labels(6)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|y| format!("{y:.0}"))
+                .light_line_style(WHITE.mix(0.0))
+                .draw()
+                .map_err(err)?;
+            band_and_line(&mut chart, &self.series[i], 100.0, self.colours[i], "mean, 90% band")?;
+            // The reference's mean, dashed in its own colour, on every other panel.
+            let reference = self.colours[0];
+            if i > 0 {
+                let r = &self.series[0];
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        r.month.iter().zip(&r.mean).map(|(m, y)| (*m, y * 100.0)),
+                        10,
+                        6,
+                        reference.stroke_width(3),
+                    ))
+                    .map_err(err)?
+                    .label(format!("reference ({})", self.reference))
+                    .legend(move |(x, y)| PathElement::new(vec![(x - 4, y), (x + 18, y)], reference.stroke_width(3)));
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.9))
+                .border_style(INK)
+                .label_font(text(label - 2))
+                .draw()
+                .map_err(err)?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        Ok(())
     }
+}
+
+/// The largest title size (at most `max`) at which `title` fits the chart's width: DejaVu Sans
+/// Bold averages about 0.62 of the size per character.
+pub(crate) fn fitted_title_size(title: &str, max: u32) -> u32 {
+    let chars = title.chars().count().max(1) as f64;
+    let fit = (f64::from(SIZE.0) - 80.0) / (0.62 * chars);
+    (fit.floor() as u32).clamp(16, max)
 }
 
 /// One headline figure of one scenario: mean and 90% interval, as a share (0..1).
