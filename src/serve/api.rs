@@ -1,0 +1,251 @@
+//! The HTTP side of `lwsim serve`: routes, request bodies, the bounded simulation pool, and
+//! every error as a JSON `{"error": ...}` with the status that fits.
+//!
+//! Only the embedded page and the JSON API are served: no path from a request reaches the file
+//! system. Simulations run on tokio's blocking pool, at most [`Limits::running`] at once and
+//! [`Limits::queued`] more waiting; beyond that a request is answered 503 at once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+use super::assets;
+use super::engine::{CompareRequest, Engine, Failure, KeyRow, RunRequest};
+
+/// How much the server takes on.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest request body, in bytes (over it: 413).
+    pub body_bytes: usize,
+    /// Simulations running at once.
+    pub running: usize,
+    /// Simulations waiting for a turn; one more is answered 503.
+    pub queued: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 1 << 20,
+            running: 2,
+            queued: 8,
+        }
+    }
+}
+
+/// What every request handler shares.
+struct Shared {
+    engine: Engine,
+    keys: Vec<KeyRow>,
+    limits: Limits,
+    turns: Arc<Semaphore>,
+    /// Simulations running or waiting.
+    in_flight: AtomicUsize,
+}
+
+type App = Arc<Shared>;
+
+/// The router: the page, its script and style, and the API.
+pub fn router(engine: Engine, limits: Limits) -> Router {
+    let shared = Arc::new(Shared {
+        engine,
+        keys: super::engine::keys(),
+        limits,
+        turns: Arc::new(Semaphore::new(limits.running.max(1))),
+        in_flight: AtomicUsize::new(0),
+    });
+    Router::new()
+        .route("/", get(|| async { asset("text/html; charset=utf-8", assets::INDEX_HTML) }))
+        .route("/app.js", get(|| async { asset("text/javascript; charset=utf-8", assets::APP_JS) }))
+        .route("/app.css", get(|| async { asset("text/css; charset=utf-8", assets::APP_CSS) }))
+        .route("/api/scenarios", get(scenarios))
+        .route("/api/keys", get(keys))
+        .route("/api/resolve", post(resolve))
+        .route("/api/run", post(run))
+        .route("/api/compare", post(compare))
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed here: the page is GET /, the API's runs are POST".into())
+        })
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .with_state(shared)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A JSON response.
+fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write the answer as JSON: {e}")),
+    }
+}
+
+/// `{"error": message}` with a status.
+fn error(status: StatusCode, message: String) -> Response {
+    let body = serde_json::json!({ "error": message }).to_string();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn failure(f: Failure) -> Response {
+    match f {
+        Failure::Bad(m) => error(StatusCode::BAD_REQUEST, m),
+        Failure::Internal(m) => error(StatusCode::INTERNAL_SERVER_ERROR, m),
+    }
+}
+
+async fn not_found(uri: Uri) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!("nothing at {}: the explorer is at / and its API under /api/", uri.path()),
+    )
+}
+
+async fn scenarios(State(app): State<App>) -> Response {
+    let engine = app.engine.clone();
+    match tokio::task::spawn_blocking(move || engine.scenario_names()).await {
+        Ok(Ok(names)) => json(StatusCode::OK, &names),
+        Ok(Err(f)) => failure(f),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("listing scenarios failed: {e}")),
+    }
+}
+
+async fn keys(State(app): State<App>) -> Response {
+    json(StatusCode::OK, &app.keys)
+}
+
+/// A request body as `T`: too large is 413, anything else malformed 400.
+fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, Response> {
+    let bytes = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body over {} bytes", crate::human::count(limit as u64)),
+            )
+        } else {
+            error(r.status(), format!("cannot read the request body: {}", r.body_text()))
+        }
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request: {e}")))
+}
+
+/// Run cheap, blocking work (reading and checking scenarios) off the async threads.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Response> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(r) => r.map_err(failure),
+        Err(e) => Err(crash(&e)),
+    }
+}
+
+fn crash(e: &tokio::task::JoinError) -> Response {
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("the simulation failed ({}): this is a bug in lwsim; the server goes on", if e.is_panic() { "a panic" } else { "cancelled" }),
+    )
+}
+
+/// Counts a simulation as in flight until dropped.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Run a simulation on the bounded pool: wait for a turn (503 when too many wait already),
+/// then run on a blocking thread. A panic inside becomes a 500; the server goes on.
+async fn simulate<T: Send + 'static>(
+    app: &App,
+    work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Response> {
+    let most = app.limits.running.max(1) + app.limits.queued;
+    if app.in_flight.fetch_add(1, Ordering::SeqCst) >= most {
+        app.in_flight.fetch_sub(1, Ordering::SeqCst);
+        return Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the server is busy: {most} simulations are running or waiting; try again in a moment"),
+        ));
+    }
+    let _counted = InFlight(&app.in_flight);
+    let turn = app.turns.clone().acquire_owned().await.map_err(|_| {
+        error(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping".into())
+    })?;
+    let done = tokio::task::spawn_blocking(move || {
+        let _turn = turn; // held until the simulation ends, even if the client has gone
+        work()
+    })
+    .await;
+    match done {
+        Ok(r) => r.map_err(failure),
+        Err(e) => Err(crash(&e)),
+    }
+}
+
+/// Not in INTERFACE.md's list: the scenario a run specification resolves to, as TOML (what
+/// "Download scenario" saves) and every key's value (the page's levers start from them).
+async fn resolve(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
+    let request: RunRequest = match parse(body, app.limits.body_bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let engine = app.engine.clone();
+    match blocking(move || engine.resolve(&request)).await {
+        Ok(resolved) => json(StatusCode::OK, &resolved),
+        Err(e) => e,
+    }
+}
+
+async fn run(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
+    let request: RunRequest = match parse(body, app.limits.body_bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let engine = app.engine.clone();
+    let scenario = match blocking(move || engine.prepare_run(&request)).await {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let engine = app.engine.clone();
+    match simulate(&app, move || engine.run(&scenario)).await {
+        Ok(result) => json(StatusCode::OK, &result),
+        Err(e) => e,
+    }
+}
+
+async fn compare(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
+    let request: CompareRequest = match parse(body, app.limits.body_bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let engine = app.engine.clone();
+    let (reference, scenario) = match blocking(move || engine.prepare_compare(&request)).await {
+        Ok(pair) => pair,
+        Err(e) => return e,
+    };
+    let engine = app.engine.clone();
+    match simulate(&app, move || engine.compare(&reference, &scenario)).await {
+        Ok(result) => json(StatusCode::OK, &result),
+        Err(e) => e,
+    }
+}

@@ -1,0 +1,136 @@
+//! `lwsim serve`: the explorer in a browser (issue 17; INTERFACE.md "`lwsim serve`").
+//!
+//! An HTTP server (axum on a current-thread tokio runtime) that serves one embedded page
+//! ([`assets`]) and a JSON API ([`api`]) whose requests are answered by the same library calls
+//! as `lwsim run` ([`engine`]). It reads no file but the scenarios in its `--scenarios` folder.
+
+pub mod api;
+pub mod assets;
+pub mod engine;
+
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::error::Error;
+pub use api::Limits;
+pub use engine::Engine;
+
+/// Most practice-weeks (replicates x practices x weeks, summed over the scenarios of one
+/// request) the server simulates for one request: about 2,700 replicates of the 7-practice Deep
+/// End programme over two years. Larger runs belong to `lwsim run`.
+pub const MAX_WORK: u64 = 2_000_000;
+
+/// Where to listen and what to serve.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Address to bind (127.0.0.1 unless told otherwise).
+    pub bind: IpAddr,
+    /// Port (0: any free port).
+    pub port: u16,
+    /// The scenarios folder: the page's list, and the only files a request can make it read.
+    pub scenarios: PathBuf,
+    /// Worker threads for one simulation (0: all cores).
+    pub threads: usize,
+    /// Body size, concurrency and queue limits.
+    pub limits: Limits,
+    /// Most practice-weeks one request may ask for.
+    pub max_work: u64,
+}
+
+/// How the server stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// SIGINT (Ctrl-C): exit status 130.
+    Interrupt,
+    /// SIGTERM: exit status 143.
+    Terminate,
+    /// Asked to stop by the caller of [`serve_until`].
+    Asked,
+}
+
+/// Serve until Ctrl-C or SIGTERM. `ready` is called with the bound address once the server
+/// listens (it prints the URL).
+///
+/// # Errors
+/// [`Error::Listen`] when the address cannot be bound; [`Error::Io`] when the runtime cannot
+/// start or the scenarios folder cannot be read.
+pub fn serve(options: &Options, ready: impl FnOnce(SocketAddr)) -> Result<Stopped, Error> {
+    serve_until(options, ready, signal())
+}
+
+/// [`serve`], stopping when `stop` completes (with the reason it gives) instead of on signals:
+/// for tests and embedding.
+///
+/// # Errors
+/// As [`serve`].
+pub fn serve_until(
+    options: &Options,
+    ready: impl FnOnce(SocketAddr),
+    stop: impl Future<Output = Stopped> + Send + 'static,
+) -> Result<Stopped, Error> {
+    if !options.scenarios.is_dir() {
+        return Err(Error::Refused {
+            path: options.scenarios.clone(),
+            message: "expected the folder of scenario files (--scenarios)".into(),
+        });
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| Error::io("<tokio runtime>", e))?;
+    runtime.block_on(async move {
+        let address = SocketAddr::new(options.bind, options.port);
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|source| Error::Listen {
+            address: address.to_string(),
+            source,
+        })?;
+        let bound = listener.local_addr().map_err(|source| Error::Listen {
+            address: address.to_string(),
+            source,
+        })?;
+        let engine = Engine {
+            scenarios: options.scenarios.clone(),
+            max_work: options.max_work,
+            threads: options.threads,
+        };
+        let app = api::router(engine, options.limits);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let signalled = async move {
+            let why = stop.await;
+            let _ = tx.send(why);
+        };
+        ready(bound);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(signalled)
+            .await
+            .map_err(|e| Error::io("<server>", e))?;
+        Ok(rx.await.unwrap_or(Stopped::Asked))
+    })
+}
+
+/// Wait for Ctrl-C or SIGTERM.
+async fn signal() -> Stopped {
+    let interrupt = async {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => Stopped::Interrupt,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+                Stopped::Terminate
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<Stopped>();
+    tokio::select! {
+        s = interrupt => s,
+        s = terminate => s,
+    }
+}
