@@ -337,6 +337,7 @@ fn serve_command(args: &ServeArgs) -> Result<ExitCode, Error> {
         threads: args.threads.count()?,
         limits: lwsim::serve::Limits::default(),
         max_work: lwsim::serve::MAX_WORK,
+        max_seconds: lwsim::serve::MAX_SECONDS,
     };
     let stopped = lwsim::serve::serve(&options, |bound| {
         if !bound.ip().is_loopback() {

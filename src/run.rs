@@ -70,12 +70,27 @@ pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
 /// [`Error::Interrupted`] when SIGINT or SIGTERM arrives (see [`crate::interrupt`]): replicates
 /// not yet started are skipped.
 pub fn run_all(scenario: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Vec<Replicate>, Error> {
+    run_all_checked(scenario, threads, progress, &crate::interrupt::check)
+}
+
+/// [`run_all`] with the check made before each replicate given: the first error it returns
+/// stops the run (replicates not yet started are skipped) and is returned. The results of a run
+/// that completes are those of [`run_all`].
+///
+/// # Errors
+/// The first error of `check`.
+pub fn run_all_checked<E: Send>(
+    scenario: &Scenario,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    check: &(dyn Fn() -> Result<(), E> + Sync),
+) -> Result<Vec<Replicate>, E> {
     let n = scenario.simulation.replicates;
     let work = || {
         (0..n)
             .into_par_iter()
             .map(|i| {
-                crate::interrupt::check()?;
+                check()?;
                 let r = run_replicate(scenario, i);
                 progress();
                 Ok(r)

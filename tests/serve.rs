@@ -11,16 +11,23 @@ use std::path::Path;
 /// Start a server on a free port of 127.0.0.1 with the shipped scenarios, in this process; it
 /// runs until the test binary ends.
 pub fn start() -> SocketAddr {
+    start_with(|_| {})
+}
+
+/// [`start`] with the options changed by `change`.
+pub fn start_with(change: impl FnOnce(&mut lwsim::serve::Options) + Send + 'static) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let options = lwsim::serve::Options {
+        let mut options = lwsim::serve::Options {
             bind: std::net::Ipv4Addr::LOCALHOST.into(),
             port: 0,
             scenarios: root().join("scenarios"),
             threads: 0,
             limits: lwsim::serve::Limits::default(),
             max_work: lwsim::serve::MAX_WORK,
+            max_seconds: lwsim::serve::MAX_SECONDS,
         };
+        change(&mut options);
         let served = lwsim::serve::serve_until(&options, |a| tx.send(a).unwrap(), std::future::pending());
         panic!("the server stopped: {served:?}");
     });
@@ -86,7 +93,13 @@ fn assert_monthly_equal(csv_path: &Path, api: &Value) {
         assert_eq!(a["month"], json!(row[0].parse::<u32>().unwrap()));
         assert_eq!(a["measure"], json!(&row[1]));
         for (i, field) in ["mean", "sd", "p05", "p50", "p95"].iter().enumerate() {
-            assert_eq!(a[field], csv_number(&row[i + 2]), "{} month {} {field}", &row[1], &row[0]);
+            assert_eq!(
+                a[field],
+                csv_number(&row[i + 2]),
+                "{} month {} {field}",
+                &row[1],
+                &row[0]
+            );
         }
     }
 }
@@ -150,7 +163,10 @@ fn a_comparison_gives_the_effects_of_lwsim_run_and_an_uploaded_file_runs_like_it
             "3",
         ],
     );
-    assert_eq!(api["reference"]["summary"], json_file(&out.join("deep-end-baseline/summary.json")));
+    assert_eq!(
+        api["reference"]["summary"],
+        json_file(&out.join("deep-end-baseline/summary.json"))
+    );
     assert_eq!(api["scenario"]["summary"], json_file(&out.join("cut-20/summary.json")));
     assert_monthly_equal(&out.join("cut-20/monthly.csv"), &api["scenario"]["monthly"]);
     let mut reader = csv::Reader::from_path(out.join("comparison/effects.csv")).unwrap();
@@ -183,7 +199,8 @@ fn a_comparison_gives_the_effects_of_lwsim_run_and_an_uploaded_file_runs_like_it
 #[test]
 fn the_resolved_scenario_reproduces_the_run_through_lwsim_run() {
     let addr = start();
-    let request = json!({"scenario": "austerity", "set": {"link_workers.caseload_cap": 25}, "replicates": 12, "seed": 5});
+    let request =
+        json!({"scenario": "austerity", "set": {"link_workers.caseload_cap": 25}, "replicates": 12, "seed": 5});
     let (status, resolved) = post(addr, "/api/resolve", &request);
     assert_eq!(status, 200, "{resolved}");
     assert_eq!(resolved["values"]["link_workers.caseload_cap"], json!(25));
@@ -236,28 +253,78 @@ fn every_bad_request_is_a_4xx_with_a_json_error_and_the_clis_message() {
     let base = base.to_str().unwrap();
     // The CLI's own words for an unknown key and a value out of range.
     for (set, value) in [("practices.cont", json!(3)), ("funding.annual_cut", json!(1.5))] {
-        let (status, body) = post(addr, "/api/run", &json!({"scenario": "deep-end-baseline", "set": {set: value}}));
+        let (status, body) = post(
+            addr,
+            "/api/run",
+            &json!({"scenario": "deep-end-baseline", "set": {set: value}}),
+        );
         assert_eq!(status, 400, "{body}");
         let cli = cli_message(&[base, "--set", &format!("{set}={value}")]);
-        assert_eq!(body["error"].as_str().unwrap(), cli.replace(base, "scenarios/deep-end-baseline.toml"));
+        assert_eq!(
+            body["error"].as_str().unwrap(),
+            cli.replace(base, "scenarios/deep-end-baseline.toml")
+        );
     }
-    let (status, body) = post(addr, "/api/run", &json!({"scenario": "deep-end-baseline", "replicates": 0}));
-    assert_eq!((status, body["error"].as_str().unwrap()), (400, cli_message(&[base, "-r", "0"]).as_str()));
+    let (status, body) = post(
+        addr,
+        "/api/run",
+        &json!({"scenario": "deep-end-baseline", "replicates": 0}),
+    );
+    assert_eq!(
+        (status, body["error"].as_str().unwrap()),
+        (400, cli_message(&[base, "-r", "0"]).as_str())
+    );
     let mut cases: Vec<(Value, u16, &str)> = vec![
         (json!({}), 400, "expected \"scenario\""),
-        (json!({"scenario": "deep-end-baseline", "toml": "name = \"x\""}), 400, "found both"),
+        (
+            json!({"scenario": "deep-end-baseline", "toml": "name = \"x\""}),
+            400,
+            "found both",
+        ),
         (json!({"scenario": "deep-end"}), 400, "no scenario named \"deep-end\""),
         (json!({"scenario": "../Cargo"}), 400, "no scenario named"),
-        (json!({"scenario": "deep-end-baseline", "colour": 1}), 400, "unknown field `colour`"),
+        (
+            json!({"scenario": "deep-end-baseline", "colour": 1}),
+            400,
+            "unknown field `colour`",
+        ),
         (json!({"toml": "name = \n"}), 400, "uploaded.toml:1:"),
-        (json!({"toml": "extends = \"../Cargo.toml\"\n"}), 400, "expected the name of a file in the scenarios folder"),
-        (json!({"toml": "extends = \"/etc/passwd\"\n"}), 400, "expected the name of a file in the scenarios folder"),
-        (json!({"toml": "extends = \"sweeps\"\n"}), 400, "expected the name of a file in the scenarios folder"),
-        (json!({"scenario": "deep-end-baseline", "set": {"extends": "/etc/passwd"}}), 400, "can be set only in a scenario file"),
-        (json!({"scenario": "deep-end-baseline", "replicates": 100000}), 400, "too much work for one request"),
-        (json!({"scenario": "england-pcn", "replicates": 100}), 400, "too much work for one request"),
+        (
+            json!({"toml": "extends = \"../Cargo.toml\"\n"}),
+            400,
+            "expected the name of a file in the scenarios folder",
+        ),
+        (
+            json!({"toml": "extends = \"/etc/passwd\"\n"}),
+            400,
+            "expected the name of a file in the scenarios folder",
+        ),
+        (
+            json!({"toml": "extends = \"sweeps\"\n"}),
+            400,
+            "expected the name of a file in the scenarios folder",
+        ),
+        (
+            json!({"scenario": "deep-end-baseline", "set": {"extends": "/etc/passwd"}}),
+            400,
+            "can be set only in a scenario file",
+        ),
+        (
+            json!({"scenario": "deep-end-baseline", "replicates": 100000}),
+            400,
+            "too much work for one request",
+        ),
+        (
+            json!({"scenario": "england-pcn", "replicates": 100}),
+            400,
+            "too much work for one request",
+        ),
     ];
-    cases.push((json!({"scenario": "deep-end-baseline", "seed": -1}), 400, "malformed request"));
+    cases.push((
+        json!({"scenario": "deep-end-baseline", "seed": -1}),
+        400,
+        "malformed request",
+    ));
     for (body, want, message) in cases {
         let (status, answer) = post(addr, "/api/run", &body);
         assert_eq!(status, want, "{body} -> {answer}");
@@ -284,7 +351,13 @@ fn every_bad_request_is_a_4xx_with_a_json_error_and_the_clis_message() {
     let (status, body) = request(addr, "GET", "/api/run", None);
     assert_eq!(status, 405);
     assert!(body.starts_with("{\"error\":"), "{body}");
-    for path in ["/scenarios/deep-end-baseline.toml", "/../Cargo.toml", "/%2e%2e/Cargo.toml", "/app.js/x", "/api/nothing"] {
+    for path in [
+        "/scenarios/deep-end-baseline.toml",
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/app.js/x",
+        "/api/nothing",
+    ] {
         let (status, body) = request(addr, "GET", path, None);
         assert_eq!(status, 404, "{path}: {body}");
         assert!(body.starts_with("{\"error\":\"nothing at"), "{path}: {body}");
@@ -314,6 +387,41 @@ fn sixteen_concurrent_runs_are_answered_or_turned_away_and_the_server_goes_on() 
     let (status, again) = post(addr, "/api/run", &body);
     assert_eq!(status, 200);
     assert_eq!(again["summary"], ok[0]["summary"]);
+
+    // One at a time and one waiting: of 16 at once, most are turned away, at once.
+    let addr = start_with(|o| {
+        o.limits.running = 1;
+        o.limits.queued = 1;
+    });
+    let body = json!({"scenario": "deep-end-baseline", "replicates": 600});
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..16).map(|_| s.spawn(|| post(addr, "/api/run", &body).0)).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ok = statuses.iter().filter(|s| **s == 200).count();
+    assert!(ok >= 2 && statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
+    assert!(ok < 16, "none turned away: {statuses:?}");
+    assert_eq!(request(addr, "GET", "/api/scenarios", None).0, 200);
+}
+
+#[test]
+fn a_request_that_runs_too_long_is_stopped_and_refused() {
+    let addr = start_with(|o| o.max_seconds = 0.0);
+    let (status, body) = post(
+        addr,
+        "/api/run",
+        &json!({"scenario": "deep-end-baseline", "replicates": 50}),
+    );
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("stopped after 0 s: too much work"),
+        "{body}"
+    );
+    let (status, _) = request(addr, "GET", "/api/keys", None);
+    assert_eq!(status, 200);
 }
 
 /// `lwsim serve --port 0 --bind 0.0.0.0`: a warning, the URL on stdout, the page at that URL,
@@ -334,16 +442,26 @@ fn the_command_prints_the_url_warns_on_an_open_bind_and_stops_on_ctrl_c() {
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect(&line).to_string();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect(&line)
+        .to_string();
     let addr: SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
     assert!(addr.ip().is_loopback(), "{line}");
     assert_eq!(request(addr, "GET", "/", None).0, 200);
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
     let err = stderr(&out);
-    assert!(err.contains("warning: listening on 0.0.0.0: anyone who can reach port"), "{err}");
+    assert!(
+        err.contains("warning: listening on 0.0.0.0: anyone who can reach port"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -352,8 +470,16 @@ fn a_taken_port_is_exit_1_and_a_missing_scenarios_folder_exit_2() {
     let port = listener.local_addr().unwrap().port().to_string();
     let o = lwsim(&["serve", "--port", &port]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("error: cannot listen on 127.0.0.1:{port}")), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("error: cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        stderr(&o)
+    );
     let o = lwsim(&["serve", "--port", "0", "--scenarios", "no-such-folder"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("no-such-folder: expected the folder of scenario files"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no-such-folder: expected the folder of scenario files"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -30,7 +30,10 @@ fn chromium_at(chromium: &str, profile: &Path, url: &str, what: &str) -> (String
 
 fn assert_quiet(log: &str, dom: &str) {
     assert!(!log.contains(":CONSOLE"), "console messages:\n{log}");
-    assert!(dom.contains("<pre id=\"console-errors\" hidden=\"\"></pre>"), "script errors in the page");
+    assert!(
+        dom.contains("<pre id=\"console-errors\" hidden=\"\"></pre>"),
+        "script errors in the page"
+    );
 }
 
 #[test]
@@ -57,10 +60,20 @@ fn the_page_runs_a_change_in_headless_chromium_and_shows_the_comparison() {
     assert!(dom.contains("data-state=\"done\""), "the run did not finish:\n{dom}");
     let integration = &dom[dom.find("id=\"chart-integration\"").unwrap()..];
     let integration = &integration[..integration.find("</svg>").unwrap()];
-    assert_eq!(integration.matches("class=\"mean\"").count(), 2, "two lines: starting and changed");
+    assert_eq!(
+        integration.matches("class=\"mean\"").count(),
+        2,
+        "two lines: starting and changed"
+    );
     assert_eq!(integration.matches("class=\"band\"").count(), 2, "two 90% bands");
-    assert!(dom.contains("deep-end-baseline-changed"), "the changed scenario is named");
-    assert!(dom.contains("--set funding.annual_cut=0.2"), "the command line shows the change");
+    assert!(
+        dom.contains("deep-end-baseline-changed"),
+        "the changed scenario is named"
+    );
+    assert!(
+        dom.contains("--set funding.annual_cut=0.2"),
+        "the command line shows the change"
+    );
 
     // The table shows the API's numbers for the same comparison.
     let (status, api) = post(
@@ -83,7 +96,12 @@ fn the_page_runs_a_change_in_headless_chromium_and_shows_the_comparison() {
     let keep = std::env::var_os("LWSIM_SCREENSHOT_DIR").map(std::path::PathBuf::from);
     for (name, url, profile) in [("explorer-before.png", base.clone(), "p3"), ("explorer.png", url, "p4")] {
         let shot = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf()).join(name);
-        let (_, log) = chromium_at(chromium, &tmp.path().join(profile), &url, &format!("--screenshot={}", shot.display()));
+        let (_, log) = chromium_at(
+            chromium,
+            &tmp.path().join(profile),
+            &url,
+            &format!("--screenshot={}", shot.display()),
+        );
         assert!(!log.contains(":CONSOLE"), "console messages:\n{log}");
         let png = std::fs::read(&shot).expect("a screenshot");
         assert_eq!(png_size(&png), (1280, 800));

@@ -178,12 +178,16 @@ fn read_chain(path: &Path, text: String, within: Option<&Path>) -> Result<Vec<So
             // Within a folder, a file outside it and a missing file get the same answer: the
             // message says nothing about what exists elsewhere.
             if let Some(root) = within
-                && !resolved.canonicalize().is_ok_and(|c| c.starts_with(root) && c.is_file())
+                && !resolved
+                    .canonicalize()
+                    .is_ok_and(|c| c.starts_with(root) && c.is_file())
             {
                 return Err(InputError::at(
                     &at,
                     Some("extends"),
-                    format!("cannot extend {target:?}: expected the name of a file in the scenarios folder (no other file is read here)"),
+                    format!(
+                        "cannot extend {target:?}: expected the name of a file in the scenarios folder (no other file is read here)"
+                    ),
                 ));
             }
             let canonical = resolved.canonicalize().map_err(|e| {

@@ -64,9 +64,18 @@ pub fn router(engine: Engine, limits: Limits) -> Router {
         in_flight: AtomicUsize::new(0),
     });
     Router::new()
-        .route("/", get(|| async { asset("text/html; charset=utf-8", assets::INDEX_HTML) }))
-        .route("/app.js", get(|| async { asset("text/javascript; charset=utf-8", assets::APP_JS) }))
-        .route("/app.css", get(|| async { asset("text/css; charset=utf-8", assets::APP_CSS) }))
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", assets::INDEX_HTML) }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", assets::APP_JS) }),
+        )
+        .route(
+            "/app.css",
+            get(|| async { asset("text/css; charset=utf-8", assets::APP_CSS) }),
+        )
         .route("/api/scenarios", get(scenarios))
         .route("/api/keys", get(keys))
         .route("/api/resolve", post(resolve))
@@ -74,7 +83,10 @@ pub fn router(engine: Engine, limits: Limits) -> Router {
         .route("/api/compare", post(compare))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
-            error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed here: the page is GET /, the API's runs are POST".into())
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed here: the page is GET /, the API's runs are POST".into(),
+            )
         })
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .with_state(shared)
@@ -96,7 +108,10 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write the answer as JSON: {e}")),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot write the answer as JSON: {e}"),
+        ),
     }
 }
 
@@ -116,7 +131,10 @@ fn failure(f: Failure) -> Response {
 async fn not_found(uri: Uri) -> Response {
     error(
         StatusCode::NOT_FOUND,
-        format!("nothing at {}: the explorer is at / and its API under /api/", uri.path()),
+        format!(
+            "nothing at {}: the explorer is at / and its API under /api/",
+            uri.path()
+        ),
     )
 }
 
@@ -125,7 +143,10 @@ async fn scenarios(State(app): State<App>) -> Response {
     match tokio::task::spawn_blocking(move || engine.scenario_names()).await {
         Ok(Ok(names)) => json(StatusCode::OK, &names),
         Ok(Err(f)) => failure(f),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("listing scenarios failed: {e}")),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("listing scenarios failed: {e}"),
+        ),
     }
 }
 
@@ -145,12 +166,13 @@ fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, li
             error(r.status(), format!("cannot read the request body: {}", r.body_text()))
         }
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request: {e}")))
 }
 
 /// Run cheap, blocking work (reading and checking scenarios) off the async threads.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Response> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Response> {
     match tokio::task::spawn_blocking(work).await {
         Ok(r) => r.map_err(failure),
         Err(e) => Err(crash(&e)),
@@ -160,7 +182,10 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> +
 fn crash(e: &tokio::task::JoinError) -> Response {
     error(
         StatusCode::INTERNAL_SERVER_ERROR,
-        format!("the simulation failed ({}): this is a bug in lwsim; the server goes on", if e.is_panic() { "a panic" } else { "cancelled" }),
+        format!(
+            "the simulation failed ({}): this is a bug in lwsim; the server goes on",
+            if e.is_panic() { "a panic" } else { "cancelled" }
+        ),
     )
 }
 
@@ -188,9 +213,12 @@ async fn simulate<T: Send + 'static>(
         ));
     }
     let _counted = InFlight(&app.in_flight);
-    let turn = app.turns.clone().acquire_owned().await.map_err(|_| {
-        error(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping".into())
-    })?;
+    let turn = app
+        .turns
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| error(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping".into()))?;
     let done = tokio::task::spawn_blocking(move || {
         let _turn = turn; // held until the simulation ends, even if the client has gone
         work()

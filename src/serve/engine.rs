@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -111,6 +112,9 @@ pub struct Engine {
     pub max_work: u64,
     /// Worker threads for one simulation (0: all cores).
     pub threads: usize,
+    /// Longest a request's simulations may run; then it stops and is refused (the work cap is
+    /// in practice-weeks, but a week of large practices costs more than one of small ones).
+    pub max_seconds: f64,
 }
 
 /// What went wrong with a request: bad input (a 4xx with the CLI's message) or a failure of the
@@ -176,8 +180,12 @@ impl Engine {
     /// # Errors
     /// The folder cannot be read.
     pub fn scenario_names(&self) -> Result<Vec<String>, Failure> {
-        let entries = std::fs::read_dir(&self.scenarios)
-            .map_err(|e| Failure::Internal(format!("{}: cannot read the scenarios folder: {e}", self.scenarios.display())))?;
+        let entries = std::fs::read_dir(&self.scenarios).map_err(|e| {
+            Failure::Internal(format!(
+                "{}: cannot read the scenarios folder: {e}",
+                self.scenarios.display()
+            ))
+        })?;
         let mut names: Vec<String> = entries
             .filter_map(Result::ok)
             .filter(|e| e.path().is_file())
@@ -308,7 +316,8 @@ impl Engine {
     /// # Errors
     /// None in practice ([`Failure::Internal`] if the run were interrupted).
     pub fn run(&self, scenario: &Scenario) -> Result<RunResult, Failure> {
-        let replicates = self.replicates(scenario)?;
+        let start = Instant::now();
+        let replicates = self.replicates(scenario, start)?;
         Ok(result(scenario, &replicates))
     }
 
@@ -318,8 +327,9 @@ impl Engine {
     /// # Errors
     /// As [`Engine::run`].
     pub fn compare(&self, reference: &Scenario, scenario: &Scenario) -> Result<CompareResult, Failure> {
-        let ref_reps = self.replicates(reference)?;
-        let reps = self.replicates(scenario)?;
+        let start = Instant::now();
+        let ref_reps = self.replicates(reference, start)?;
+        let reps = self.replicates(scenario, start)?;
         let effects = summary::HEADLINE_NAMES
             .iter()
             .enumerate()
@@ -339,11 +349,20 @@ impl Engine {
         })
     }
 
-    /// Every replicate, without the weekly detail nobody here reads (it changes no statistic).
-    fn replicates(&self, scenario: &Scenario) -> Result<Vec<Replicate>, Failure> {
+    /// Every replicate, without the weekly detail nobody here reads (it changes no statistic),
+    /// unless the request has run longer than [`Engine::max_seconds`] since `start`.
+    fn replicates(&self, scenario: &Scenario, start: Instant) -> Result<Vec<Replicate>, Failure> {
         let mut lean = scenario.clone();
         lean.output.detail_replicates = 0;
-        Ok(run::run_all(&lean, self.threads, &|| {})?)
+        let max = self.max_seconds;
+        run::run_all_checked(&lean, self.threads, &|| {}, &|| {
+            if start.elapsed().as_secs_f64() > max {
+                return Err(Failure::Bad(format!(
+                    "stopped after {max} s: too much work for one request here; run fewer replicates, or use `lwsim run`"
+                )));
+            }
+            Ok(())
+        })
     }
 }
 

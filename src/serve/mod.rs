@@ -21,6 +21,10 @@ pub use engine::Engine;
 /// End programme over two years. Larger runs belong to `lwsim run`.
 pub const MAX_WORK: u64 = 2_000_000;
 
+/// Longest the simulations of one request may run, in seconds (a request within [`MAX_WORK`]
+/// takes a few seconds; very large practices can make one take much longer).
+pub const MAX_SECONDS: f64 = 30.0;
+
 /// Where to listen and what to serve.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -36,6 +40,8 @@ pub struct Options {
     pub limits: Limits,
     /// Most practice-weeks one request may ask for.
     pub max_work: u64,
+    /// Longest the simulations of one request may run, in seconds.
+    pub max_seconds: f64,
 }
 
 /// How the server stopped.
@@ -81,10 +87,12 @@ pub fn serve_until(
         .map_err(|e| Error::io("<tokio runtime>", e))?;
     runtime.block_on(async move {
         let address = SocketAddr::new(options.bind, options.port);
-        let listener = tokio::net::TcpListener::bind(address).await.map_err(|source| Error::Listen {
-            address: address.to_string(),
-            source,
-        })?;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|source| Error::Listen {
+                address: address.to_string(),
+                source,
+            })?;
         let bound = listener.local_addr().map_err(|source| Error::Listen {
             address: address.to_string(),
             source,
@@ -93,6 +101,7 @@ pub fn serve_until(
             scenarios: options.scenarios.clone(),
             max_work: options.max_work,
             threads: options.threads,
+            max_seconds: options.max_seconds,
         };
         let app = api::router(engine, options.limits);
         let (tx, rx) = tokio::sync::oneshot::channel();

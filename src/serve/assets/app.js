@@ -5,23 +5,24 @@
 const COLOURS = { start: "#0072B2", changed: "#D55E00", ink: "#222222",
   stages: ["#D55E00", "#F0E442", "#009E73"], grid: "#dddddd" };
 
-// Lever groups: the main levers (with slider ranges suited to a meeting), then every other key of
+// Lever groups: the main levers (slider range and step suited to a meeting, and a plain name),
+// then every other key of
 // /api/keys whose name starts with one of the prefixes, one click away.
 const GROUPS = [
   { title: "Community funding", main: {
-      "funding.annual_cut": [0, 0.5, 0.01], "funding.community_budget": [0, 3, 0.05],
-      "funding.per_referral": [0, 500, 10] },
+      "funding.annual_cut": [0, 0.5, 0.01, "Annual cut in community funding"], "funding.community_budget": [0, 3, 0.05, "Community funding, times baseline"],
+      "funding.per_referral": [0, 500, 10, "Paid per accepted referral (£)"] },
     more: ["funding.", "community."] },
   { title: "Practices and GP buy-in", main: {
-      "practices.gp_buy_in.mean": [0, 1, 0.05], "practices.collaborative_leadership.mean": [0, 1, 0.05],
-      "practices.team_dynamics.mean": [0, 1, 0.05], "practices.competing_innovations_per_year": [0, 6, 0.25] },
+      "practices.gp_buy_in.mean": [0, 1, 0.05, "GP buy-in at the start"], "practices.collaborative_leadership.mean": [0, 1, 0.05, "Collaborative leadership"],
+      "practices.team_dynamics.mean": [0, 1, 0.05, "Team dynamics"], "practices.competing_innovations_per_year": [0, 6, 0.25, "Competing initiatives a year"] },
     more: ["practices."] },
   { title: "Link workers and caseload", main: {
-      "link_workers.caseload_cap": [5, 100, 1], "link_workers.fte_per_practice": [0.1, 3, 0.05],
-      "link_workers.holistic_share": [0, 1, 0.05] },
+      "link_workers.caseload_cap": [5, 100, 1, "Caseload cap (active cases per FTE)"], "link_workers.fte_per_practice": [0.1, 3, 0.05, "Link-worker FTE per practice"],
+      "link_workers.holistic_share": [0, 1, 0.05, "Share given holistic support"] },
     more: ["link_workers."] },
   { title: "Programme support", main: {
-      "link_workers.support": [0, 1, 0.05], "funding.practice_development": [0, 1, 0.05] },
+      "link_workers.support": [0, 1, 0.05, "Supervision and peer support"], "funding.practice_development": [0, 1, 0.05, "Practice development fund"] },
     more: ["implementation."] },
   { title: "Patients", main: {}, more: ["patients."] },
   { title: "Length of run", main: {}, more: ["simulation.weeks"] },
@@ -98,8 +99,9 @@ function leverControl(spec, range) {
   wrap.className = "lever";
   wrap.dataset.key = spec.key;
   const step = range ? range[2] : "any";
-  wrap.innerHTML = `<label class="name" for="${id}"><span>${spec.key}</span><span class="changed" aria-hidden="true"></span></label>
-    <div class="inputs">${range ? `<input type="range" id="${id}-slider" aria-label="${spec.key} (slider)" min="${range[0]}" max="${range[1]}" step="${range[2]}">` : ""}
+  const title = range ? `${range[3]} <code>${spec.key}</code>` : `<code>${spec.key}</code>`;
+  wrap.innerHTML = `<label class="name" for="${id}"><span>${title}</span><span class="changed" aria-hidden="true"></span></label>
+    <div class="inputs">${range ? `<input type="range" id="${id}-slider" aria-label="${range ? range[3] : spec.key} (slider)" min="${range[0]}" max="${range[1]}" step="${range[2]}">` : ""}
     <input type="number" id="${id}" min="${spec.min}" max="${spec.max}" step="${step}" aria-describedby="${id}-m"></div>
     <p class="meaning" id="${id}-m"></p>`;
   wrap.querySelector(".meaning").textContent = `${spec.meaning} [${spec.unit}; ${spec.min} to ${spec.max}]`;
@@ -113,7 +115,7 @@ function leverControl(spec, range) {
     if (slider && from !== slider) slider.value = value;
     const changed = value !== state.base[spec.key];
     wrap.querySelector(".changed").textContent = changed ? `● was ${state.base[spec.key]}` : "";
-    number.setAttribute("aria-label", `${spec.key}${changed ? `, changed from ${state.base[spec.key]}` : ""}`);
+    number.setAttribute("aria-label", `${range ? range[3] : spec.key}${changed ? `, changed from ${state.base[spec.key]}` : ""}`);
     showCommand();
   };
   number.addEventListener("input", () => set(number.value, number));
@@ -158,7 +160,7 @@ async function useSource(source) {
   for (const el of document.querySelectorAll(".lever")) state.values[el.dataset.key] = state.base[el.dataset.key];
   resetLevers();
   $("seed").value = resolved.values["simulation.seed"];
-  $("start-note").textContent = `${resolved.values.name}: ${resolved.values.description || ""} (its file runs ${resolved.values["simulation.replicates"]} replicates; here you choose below).`;
+  $("start-note").textContent = `${resolved.values.description || resolved.values.name} Its file runs ${resolved.values["simulation.replicates"].toLocaleString("en-GB")} replicates; the explorer runs as many as you choose under Run.`;
   showCommand();
 }
 
@@ -247,6 +249,7 @@ async function download() {
 function fmt(value, kind, effect) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   const sign = effect && value > 0 ? "+" : "";
+  if (value < 0) return "−" + fmt(-value, kind, effect).replace(/^\+/, "");
   if (kind === "share") return `${sign}${(value * 100).toFixed(1)}${effect ? " pp" : "%"}`;
   if (kind === "money") return `${sign}£${Math.round(value).toLocaleString("en-GB")}`.replace("£-", "−£");
   return sign + (Math.abs(value) >= 100 ? Math.round(value).toLocaleString("en-GB") : value.toFixed(2));
@@ -255,7 +258,7 @@ function fmt(value, kind, effect) {
 function cell(stats, kind, effect) {
   if (!stats) return `<td>–</td>`;
   const clear = effect && (stats.p05 > 0 || stats.p95 < 0) ? " clear" : "";
-  return `<td class="${effect ? "effect" + clear : ""}">${fmt(stats.mean, kind, effect)} <span class="interval">(${fmt(stats.p05, kind, effect)} to ${fmt(stats.p95, kind, effect)})</span></td>`;
+  return `<td class="${effect ? "effect" + clear : ""}">${fmt(stats.mean, kind, effect)}<span class="interval">${fmt(stats.p05, kind, effect)} to ${fmt(stats.p95, kind, effect)}</span></td>`;
 }
 
 function table(el, result, rows) {
@@ -291,8 +294,11 @@ function lineChart({ lines, yLabel, scale = 1, yMax = null, width = 760, height 
   const y = (v) => height - m.b - (Math.min(v * scale, top) / top) * (height - m.t - m.b);
   let svg = `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title || yLabel)}" xmlns="http://www.w3.org/2000/svg">`;
   if (title) svg += `<text x="${m.l}" y="18" font-size="15" font-weight="700">${escapeHtml(title)}</text>`;
-  for (let i = 0; i <= 4; i++) {
-    const v = (top * i) / 4, yy = height - m.b - (i / 4) * (height - m.t - m.b);
+  // Ticks at round steps: 5 of them, or 4 when the top is 2 (or 20, 200...) times a power of ten.
+  const mantissa = Math.round(top / Math.pow(10, Math.floor(Math.log10(top))));
+  const ticks = mantissa === 2 ? 4 : 5;
+  for (let i = 0; i <= ticks; i++) {
+    const v = (top * i) / ticks, yy = height - m.b - (i / ticks) * (height - m.t - m.b);
     svg += `<line x1="${m.l}" x2="${width - m.r}" y1="${yy}" y2="${yy}" stroke="${COLOURS.grid}"/>`;
     svg += `<text x="${m.l - 6}" y="${yy + 4}" font-size="13" text-anchor="end">${+v.toFixed(2)}</text>`;
   }
@@ -327,9 +333,13 @@ function stagesChart(result, title) {
   const y = (v) => height - m.b - Math.min(Math.max(v, 0), 1) * (height - m.t - m.b);
   let svg = `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Stage of integration, ${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg">`;
   svg += `<text x="${m.l}" y="18" font-size="14" font-weight="700">${escapeHtml(title)}</text>`;
+  // The measures count practices: shares of their total, belonging stacked at the bottom (as in
+  // stages.png), where it is read first.
+  const total = s[0].month.map((_, i) => s.reduce((sum, ser) => sum + (Number.isFinite(ser.mean[i]) ? ser.mean[i] : 0), 0) || 1);
   let below = s[0].month.map(() => 0);
-  s.forEach((ser, k) => {
-    const above = ser.mean.map((v, i) => below[i] + (Number.isFinite(v) ? v : 0));
+  [2, 1, 0].forEach((k) => {
+    const ser = s[k];
+    const above = ser.mean.map((v, i) => below[i] + (Number.isFinite(v) ? v / total[i] : 0));
     const pts = ser.month.map((mo, i) => `${x(mo).toFixed(1)},${y(above[i]).toFixed(1)}`)
       .concat(ser.month.map((mo, i) => `${x(mo).toFixed(1)},${y(below[i]).toFixed(1)}`).reverse());
     svg += `<polygon points="${pts.join(" ")}" fill="${COLOURS.stages[k]}" stroke="#fff" stroke-width="0.5"/>`;
@@ -361,7 +371,7 @@ function render(result) {
     { s: series(ref, measure), colour: COLOURS.start, dash: true, band, label: refName },
     { s: series(changed, measure), colour: COLOURS.changed, dash: false, band, label: changedName },
   ];
-  $("chart-integration").innerHTML = lineChart({ lines: pair("integration_rate", true), yLabel: "Practices belonging, %", scale: 100, yMax: 100 });
+  $("chart-integration").innerHTML = lineChart({ lines: pair("integration_rate", true), yLabel: "Practices belonging, %", scale: 100, yMax: 100, height: 250 });
   $("chart-stages").innerHTML = stagesChart(ref, `Starting: ${refName}`) + stagesChart(changed, `Changed: ${changedName}`);
   $("chart-capacity").innerHTML = CAPACITY.map(([measure, title]) =>
     `<div data-measure="${measure}">${lineChart({ lines: pair(measure, true), yLabel: "", title, width: 420, height: 230 })}</div>`).join("");
