@@ -384,6 +384,7 @@ function render(result) {
 // ---- start -----------------------------------------------------------------------------------
 async function start() {
   $("large-text").addEventListener("change", (e) => document.documentElement.classList.toggle("large", e.target.checked));
+  if (params.get("large") === "1") { $("large-text").checked = true; document.documentElement.classList.add("large"); }
   const [names, keys] = await Promise.all([api("/api/scenarios"), api("/api/keys")]);
   state.keys = keys;
   state.byKey = Object.fromEntries(keys.map((k) => [k.key, k]));
@@ -404,7 +405,7 @@ async function start() {
 }
 
 // For tests and demonstrations: ?set=KEY=VALUE (repeatable), ?replicates=N, ?run=1 change the
-// levers through the page's own controls and press Run.
+// levers through the page's own controls and press Run; ?large=1 starts with large text.
 async function autorun() {
   if (params.has("replicates")) $("replicates").value = params.get("replicates");
   for (const set of params.getAll("set")) {
