@@ -399,7 +399,10 @@ fn sixteen_concurrent_runs_are_answered_or_turned_away_and_the_server_goes_on() 
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let ok = statuses.iter().filter(|s| **s == 200).count();
-    assert!(ok >= 2 && statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
+    assert!(
+        ok >= 2 && statuses.iter().all(|s| *s == 200 || *s == 503),
+        "{statuses:?}"
+    );
     assert!(ok < 16, "none turned away: {statuses:?}");
     assert_eq!(request(addr, "GET", "/api/scenarios", None).0, 200);
 }

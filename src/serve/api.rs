@@ -49,7 +49,7 @@ struct Shared {
     limits: Limits,
     turns: Arc<Semaphore>,
     /// Simulations running or waiting.
-    in_flight: AtomicUsize,
+    in_flight: Arc<AtomicUsize>,
 }
 
 type App = Arc<Shared>;
@@ -61,7 +61,7 @@ pub fn router(engine: Engine, limits: Limits) -> Router {
         keys: super::engine::keys(),
         limits,
         turns: Arc::new(Semaphore::new(limits.running.max(1))),
-        in_flight: AtomicUsize::new(0),
+        in_flight: Arc::new(AtomicUsize::new(0)),
     });
     Router::new()
         .route(
@@ -121,10 +121,19 @@ fn error(status: StatusCode, message: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-fn failure(f: Failure) -> Response {
+/// A refused request: its status and message, answered as [`error`] does.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
+fn failure(f: Failure) -> Refusal {
     match f {
-        Failure::Bad(m) => error(StatusCode::BAD_REQUEST, m),
-        Failure::Internal(m) => error(StatusCode::INTERNAL_SERVER_ERROR, m),
+        Failure::Bad(m) => Refusal(StatusCode::BAD_REQUEST, m),
+        Failure::Internal(m) => Refusal(StatusCode::INTERNAL_SERVER_ERROR, m),
     }
 }
 
@@ -142,7 +151,7 @@ async fn scenarios(State(app): State<App>) -> Response {
     let engine = app.engine.clone();
     match tokio::task::spawn_blocking(move || engine.scenario_names()).await {
         Ok(Ok(names)) => json(StatusCode::OK, &names),
-        Ok(Err(f)) => failure(f),
+        Ok(Err(f)) => failure(f).into_response(),
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("listing scenarios failed: {e}"),
@@ -155,32 +164,30 @@ async fn keys(State(app): State<App>) -> Response {
 }
 
 /// A request body as `T`: too large is 413, anything else malformed 400.
-fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, Response> {
+fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, Refusal> {
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            error(
+            Refusal(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("request body over {} bytes", crate::human::count(limit as u64)),
             )
         } else {
-            error(r.status(), format!("cannot read the request body: {}", r.body_text()))
+            Refusal(r.status(), format!("cannot read the request body: {}", r.body_text()))
         }
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed request: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| Refusal(StatusCode::BAD_REQUEST, format!("malformed request: {e}")))
 }
 
 /// Run cheap, blocking work (reading and checking scenarios) off the async threads.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
-) -> Result<T, Response> {
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Refusal> {
     match tokio::task::spawn_blocking(work).await {
         Ok(r) => r.map_err(failure),
         Err(e) => Err(crash(&e)),
     }
 }
 
-fn crash(e: &tokio::task::JoinError) -> Response {
-    error(
+fn crash(e: &tokio::task::JoinError) -> Refusal {
+    Refusal(
         StatusCode::INTERNAL_SERVER_ERROR,
         format!(
             "the simulation failed ({}): this is a bug in lwsim; the server goes on",
@@ -189,10 +196,12 @@ fn crash(e: &tokio::task::JoinError) -> Response {
     )
 }
 
-/// Counts a simulation as in flight until dropped.
-struct InFlight<'a>(&'a AtomicUsize);
+/// Counts a simulation as in flight until dropped: while it waits (dropped with the request if
+/// the client goes away), then while it runs (dropped when the simulation ends, even if the
+/// client has gone).
+struct InFlight(Arc<AtomicUsize>);
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -203,24 +212,25 @@ impl Drop for InFlight<'_> {
 async fn simulate<T: Send + 'static>(
     app: &App,
     work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
-) -> Result<T, Response> {
+) -> Result<T, Refusal> {
     let most = app.limits.running.max(1) + app.limits.queued;
     if app.in_flight.fetch_add(1, Ordering::SeqCst) >= most {
         app.in_flight.fetch_sub(1, Ordering::SeqCst);
-        return Err(error(
+        return Err(Refusal(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("the server is busy: {most} simulations are running or waiting; try again in a moment"),
         ));
     }
-    let _counted = InFlight(&app.in_flight);
+    let counted = InFlight(app.in_flight.clone());
     let turn = app
         .turns
         .clone()
         .acquire_owned()
         .await
-        .map_err(|_| error(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping".into()))?;
+        .map_err(|_| Refusal(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping".into()))?;
     let done = tokio::task::spawn_blocking(move || {
-        let _turn = turn; // held until the simulation ends, even if the client has gone
+        // Both held until the simulation ends, even if the client has gone.
+        let _held = (turn, counted);
         work()
     })
     .await;
@@ -235,45 +245,45 @@ async fn simulate<T: Send + 'static>(
 async fn resolve(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
     let request: RunRequest = match parse(body, app.limits.body_bytes) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     let engine = app.engine.clone();
     match blocking(move || engine.resolve(&request)).await {
         Ok(resolved) => json(StatusCode::OK, &resolved),
-        Err(e) => e,
+        Err(e) => e.into_response(),
     }
 }
 
 async fn run(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
     let request: RunRequest = match parse(body, app.limits.body_bytes) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     let engine = app.engine.clone();
     let scenario = match blocking(move || engine.prepare_run(&request)).await {
         Ok(s) => s,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     let engine = app.engine.clone();
     match simulate(&app, move || engine.run(&scenario)).await {
         Ok(result) => json(StatusCode::OK, &result),
-        Err(e) => e,
+        Err(e) => e.into_response(),
     }
 }
 
 async fn compare(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
     let request: CompareRequest = match parse(body, app.limits.body_bytes) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     let engine = app.engine.clone();
     let (reference, scenario) = match blocking(move || engine.prepare_compare(&request)).await {
         Ok(pair) => pair,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     let engine = app.engine.clone();
     match simulate(&app, move || engine.compare(&reference, &scenario)).await {
         Ok(result) => json(StatusCode::OK, &result),
-        Err(e) => e,
+        Err(e) => e.into_response(),
     }
 }

@@ -56,13 +56,13 @@ pub enum Stopped {
 }
 
 /// Serve until Ctrl-C or SIGTERM. `ready` is called with the bound address once the server
-/// listens (it prints the URL).
+/// listens and the signals are caught (it prints the URL).
 ///
 /// # Errors
-/// [`Error::Listen`] when the address cannot be bound; [`Error::Io`] when the runtime cannot
-/// start or the scenarios folder cannot be read.
+/// [`Error::Listen`] when the address cannot be bound; [`Error::Refused`] when the scenarios
+/// folder is not a folder; [`Error::Io`] when the runtime cannot start or signals cannot be caught.
 pub fn serve(options: &Options, ready: impl FnOnce(SocketAddr)) -> Result<Stopped, Error> {
-    serve_until(options, ready, signal())
+    start(options, ready, signals)
 }
 
 /// [`serve`], stopping when `stop` completes (with the reason it gives) instead of on signals:
@@ -74,6 +74,16 @@ pub fn serve_until(
     options: &Options,
     ready: impl FnOnce(SocketAddr),
     stop: impl Future<Output = Stopped> + Send + 'static,
+) -> Result<Stopped, Error> {
+    start(options, ready, move || Ok(stop))
+}
+
+/// Bind, catch the signals (`stop` is made inside the runtime, before `ready` is called, so that
+/// a Ctrl-C right after the URL is printed is caught), serve until `stop` completes.
+fn start<F: Future<Output = Stopped> + Send + 'static>(
+    options: &Options,
+    ready: impl FnOnce(SocketAddr),
+    stop: impl FnOnce() -> std::io::Result<F>,
 ) -> Result<Stopped, Error> {
     if !options.scenarios.is_dir() {
         return Err(Error::Refused {
@@ -87,16 +97,12 @@ pub fn serve_until(
         .map_err(|e| Error::io("<tokio runtime>", e))?;
     runtime.block_on(async move {
         let address = SocketAddr::new(options.bind, options.port);
-        let listener = tokio::net::TcpListener::bind(address)
-            .await
-            .map_err(|source| Error::Listen {
-                address: address.to_string(),
-                source,
-            })?;
-        let bound = listener.local_addr().map_err(|source| Error::Listen {
+        let listen = |source| Error::Listen {
             address: address.to_string(),
             source,
-        })?;
+        };
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(listen)?;
+        let bound = listener.local_addr().map_err(listen)?;
         let engine = Engine {
             scenarios: options.scenarios.clone(),
             max_work: options.max_work,
@@ -104,10 +110,10 @@ pub fn serve_until(
             max_seconds: options.max_seconds,
         };
         let app = api::router(engine, options.limits);
+        let stop = stop().map_err(|e| Error::io("<signals>", e))?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         let signalled = async move {
-            let why = stop.await;
-            let _ = tx.send(why);
+            let _ = tx.send(stop.await);
         };
         ready(bound);
         axum::serve(listener, app)
@@ -118,28 +124,25 @@ pub fn serve_until(
     })
 }
 
-/// Wait for Ctrl-C or SIGTERM.
-async fn signal() -> Stopped {
-    let interrupt = async {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => Stopped::Interrupt,
-            Err(_) => std::future::pending().await,
+/// Catch SIGINT and SIGTERM now; the future completes when one arrives.
+#[cfg(unix)]
+fn signals() -> std::io::Result<impl Future<Output = Stopped> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => Stopped::Interrupt,
+            _ = terminate.recv() => Stopped::Terminate,
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-                Stopped::Terminate
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<Stopped>();
-    tokio::select! {
-        s = interrupt => s,
-        s = terminate => s,
-    }
+    })
+}
+
+/// Catch Ctrl-C; the future completes when it arrives.
+#[cfg(not(unix))]
+fn signals() -> std::io::Result<impl Future<Output = Stopped> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        Stopped::Interrupt
+    })
 }
