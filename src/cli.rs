@@ -93,8 +93,8 @@ scenario they started from, and the paired effect of the change. The JSON API is
 Requests are capped (body 1 MB; replicates x practices x weeks), and only the scenarios folder is
 ever read. Ctrl-C stops the server.
 
-Exit status: 1 the address cannot be bound; 2 bad arguments or no scenarios folder; 130 stopped
-by Ctrl-C (the usual way to end it), 143 stopped by SIGTERM.";
+Exit status: 0 is not used (the server runs until stopped); 1 the address cannot be bound; 2 bad
+arguments or no scenarios folder; 130 stopped by Ctrl-C (the usual way to end it), 143 SIGTERM.";
 
 /// The commands' names, for `lwsim help COMMAND` (completed by the shells; a test checks the
 /// list against the commands).
