@@ -19,7 +19,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use super::assets;
-use super::engine::{CompareRequest, Engine, Failure, KeyRow, RunRequest};
+use super::engine::{Engine, Failure, KeyRow, RunRequest};
 
 /// How much the server takes on.
 #[derive(Debug, Clone, Copy)]
@@ -255,34 +255,34 @@ async fn resolve(State(app): State<App>, body: Result<Bytes, BytesRejection>) ->
 }
 
 async fn run(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
-    let request: RunRequest = match parse(body, app.limits.body_bytes) {
-        Ok(r) => r,
-        Err(e) => return e.into_response(),
-    };
-    let engine = app.engine.clone();
-    let scenario = match blocking(move || engine.prepare_run(&request)).await {
-        Ok(s) => s,
-        Err(e) => return e.into_response(),
-    };
-    let engine = app.engine.clone();
-    match simulate(&app, move || engine.run(&scenario)).await {
-        Ok(result) => json(StatusCode::OK, &result),
-        Err(e) => e.into_response(),
-    }
+    prepare_then_simulate(app, body, Engine::prepare_run, |e, s| e.run(s)).await
 }
 
 async fn compare(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
-    let request: CompareRequest = match parse(body, app.limits.body_bytes) {
-        Ok(r) => r,
-        Err(e) => return e.into_response(),
+    prepare_then_simulate(app, body, Engine::prepare_compare, |e, (r, s)| e.compare(r, s)).await
+}
+
+/// A simulation request: parse the body, `prepare` it (read and check the scenarios, cap the
+/// work: cheap, off the async thread, no turn needed), then `simulate` it on the bounded pool.
+async fn prepare_then_simulate<Q, P, A>(
+    app: App,
+    body: Result<Bytes, BytesRejection>,
+    prepare: fn(&Engine, &Q) -> Result<P, Failure>,
+    simulate_it: fn(&Engine, &P) -> Result<A, Failure>,
+) -> Response
+where
+    Q: serde::de::DeserializeOwned + Send + 'static,
+    P: Send + 'static,
+    A: Serialize + Send + 'static,
+{
+    let answer = async {
+        let request: Q = parse(body, app.limits.body_bytes)?;
+        let engine = app.engine.clone();
+        let prepared = blocking(move || prepare(&engine, &request)).await?;
+        let engine = app.engine.clone();
+        simulate(&app, move || simulate_it(&engine, &prepared)).await
     };
-    let engine = app.engine.clone();
-    let (reference, scenario) = match blocking(move || engine.prepare_compare(&request)).await {
-        Ok(pair) => pair,
-        Err(e) => return e.into_response(),
-    };
-    let engine = app.engine.clone();
-    match simulate(&app, move || engine.compare(&reference, &scenario)).await {
+    match answer.await {
         Ok(result) => json(StatusCode::OK, &result),
         Err(e) => e.into_response(),
     }
