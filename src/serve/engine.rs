@@ -302,8 +302,8 @@ impl Engine {
         let reference = self.load(&request.reference, request.replicates, request.seed)?;
         let scenario = self.load(&request.scenario, request.replicates, request.seed)?;
         let mut pair = [
-            (PathBuf::from("reference"), reference),
-            (PathBuf::from("scenario"), scenario),
+            (PathBuf::from("\"reference\""), reference),
+            (PathBuf::from("\"scenario\""), scenario),
         ];
         run::share_the_reference(&mut pair, &mut |_| {})?;
         let [(_, reference), (_, scenario)] = pair;

@@ -178,7 +178,11 @@ async function run() {
   if (state.running) return;
   clearError();
   const { replicates, seed } = runNumbers();
-  const body = { reference: startSpec(), scenario: changedSpec(), replicates, seed };
+  // A changed length of run applies to both: scenarios are compared month by month.
+  const reference = startSpec();
+  const weeks = changedSet()["simulation.weeks"];
+  if (weeks !== undefined) reference.set = { "simulation.weeks": weeks };
+  const body = { reference, scenario: changedSpec(), replicates, seed };
   state.running = true;
   $("run").disabled = true;
   $("progress").hidden = false;
