@@ -19,8 +19,11 @@ use crate::summary;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSpec {
+    /// A name from `/api/scenarios` (`deep-end-baseline`, not a path).
     pub scenario: Option<String>,
+    /// A scenario file's text, read as if it were a file in the scenarios folder.
     pub toml: Option<String>,
+    /// Dotted key to value, as `--set KEY=VALUE`.
     #[serde(default)]
     pub set: BTreeMap<String, serde_json::Value>,
 }
@@ -29,11 +32,16 @@ pub struct RunSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
+    /// As [`RunSpec::scenario`].
     pub scenario: Option<String>,
+    /// As [`RunSpec::toml`].
     pub toml: Option<String>,
+    /// As [`RunSpec::set`].
     #[serde(default)]
     pub set: BTreeMap<String, serde_json::Value>,
+    /// As `--replicates` (default: the scenario's).
     pub replicates: Option<u64>,
+    /// As `--seed` (default: the scenario's).
     pub seed: Option<u64>,
 }
 
@@ -53,44 +61,63 @@ impl RunRequest {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompareRequest {
+    /// The scenario compared against (the first file of `lwsim run A B`).
     pub reference: RunSpec,
+    /// The changed scenario; it runs with the reference's seed and replicate count.
     pub scenario: RunSpec,
+    /// As `--replicates`, for both.
     pub replicates: Option<u64>,
+    /// As `--seed`, for both.
     pub seed: Option<u64>,
 }
 
 /// One row of `/api/keys`.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyRow {
+    /// Dotted key, e.g. `funding.annual_cut`.
     pub key: &'static str,
+    /// The value of `Scenario::default()`.
     pub default: serde_json::Value,
+    /// Smallest value allowed (`null` for text keys).
     pub min: Option<f64>,
+    /// Largest value allowed (`null` for text keys).
     pub max: Option<f64>,
+    /// Unit, as docs/SCENARIOS.md gives it.
     pub unit: &'static str,
+    /// What the key means.
     pub meaning: &'static str,
 }
 
 /// A run's result: exactly summary.json, and monthly.csv's rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunResult {
+    /// summary.json, value for value.
     pub summary: serde_json::Value,
+    /// monthly.csv's rows (NaN becomes `null` in JSON).
     pub monthly: Vec<summary::MonthlyRow>,
 }
 
 /// One paired effect, as a row of comparison/effects.csv without its `scenario` column.
 #[derive(Debug, Clone, Serialize)]
 pub struct Effect {
+    /// A headline figure's name in summary.json.
     pub measure: &'static str,
+    /// Mean over replicates of (scenario - reference), in the figure's unit.
     pub mean: f64,
+    /// 5th percentile of the paired differences.
     pub p05: f64,
+    /// 95th percentile of the paired differences.
     pub p95: f64,
 }
 
 /// A comparison's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareResult {
+    /// The reference's result.
     pub reference: RunResult,
+    /// The changed scenario's result.
     pub scenario: RunResult,
+    /// Every headline figure defined in both, paired replicate by replicate.
     pub effects: Vec<Effect>,
 }
 
@@ -98,7 +125,9 @@ pub struct CompareResult {
 /// every key's value.
 #[derive(Debug, Clone, Serialize)]
 pub struct Resolved {
+    /// As scenario.resolved.toml.
     pub toml: String,
+    /// Every key's value, by dotted key.
     pub values: BTreeMap<&'static str, serde_json::Value>,
 }
 
