@@ -25,6 +25,9 @@ pub const MAX_WORK: u64 = 2_000_000;
 /// takes a few seconds; very large practices can make one take much longer).
 pub const MAX_SECONDS: f64 = 30.0;
 
+/// Seconds the requests in progress get to finish once the server is asked to stop.
+pub const GRACE_SECONDS: u64 = 5;
+
 /// Where to listen and what to serve.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -93,9 +96,10 @@ fn start<F: Future<Output = Stopped> + Send + 'static>(
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .map_err(|e| Error::io("<tokio runtime>", e))?;
-    runtime.block_on(async move {
+    let stopped = runtime.block_on(async move {
         let address = SocketAddr::new(options.bind, options.port);
         let listen = |source| Error::Listen {
             address: address.to_string(),
@@ -111,17 +115,28 @@ fn start<F: Future<Output = Stopped> + Send + 'static>(
         };
         let app = api::router(engine, options.limits);
         let stop = stop().map_err(|e| Error::io("<signals>", e))?;
-        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (tx, rx) = tokio::sync::watch::channel(None);
         let signalled = async move {
-            let _ = tx.send(stop.await);
+            let _ = tx.send(Some(stop.await));
+        };
+        // Once stopping, answers in progress get GRACE_SECONDS to finish; then the server stops
+        // whatever is still open (a long simulation, a connection that never sends its request).
+        let mut stopping = rx.clone();
+        let grace = async move {
+            let _ = stopping.wait_for(Option::is_some).await;
+            tokio::time::sleep(std::time::Duration::from_secs(GRACE_SECONDS)).await;
         };
         ready(bound);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(signalled)
-            .await
-            .map_err(|e| Error::io("<server>", e))?;
-        Ok(rx.await.unwrap_or(Stopped::Asked))
-    })
+        let server = std::future::IntoFuture::into_future(axum::serve(listener, app).with_graceful_shutdown(signalled));
+        tokio::select! {
+            served = server => served.map_err(|e| Error::io("<server>", e))?,
+            () = grace => {}
+        }
+        Ok(rx.borrow().unwrap_or(Stopped::Asked))
+    });
+    // Simulations still running on blocking threads are not waited for.
+    runtime.shutdown_background();
+    stopped
 }
 
 /// Catch SIGINT and SIGTERM now; the future completes when one arrives.
