@@ -34,12 +34,17 @@ pub fn start_with(change: impl FnOnce(&mut lwsim::serve::Options) + Send + 'stat
     rx.recv().expect("the server listens")
 }
 
-/// One HTTP/1.1 request; returns the status and the body.
+/// One HTTP/1.1 request with a JSON body; returns the status and the body.
 pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&[u8]>) -> (u16, String) {
+    let headers = format!("Host: {addr}\r\nContent-Type: application/json\r\n");
+    raw(addr, method, path, &headers, body.unwrap_or(b""))
+}
+
+/// One HTTP/1.1 request with the headers given (each line ending in CRLF).
+pub fn raw(addr: SocketAddr, method: &str, path: &str, headers: &str, body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
-    let body = body.unwrap_or(b"");
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     // The server may answer (413) before reading all of a large body: a failed write is fine.
@@ -348,6 +353,29 @@ fn every_bad_request_is_a_4xx_with_a_json_error_and_the_clis_message() {
     let (status, body) = request(addr, "POST", "/api/run", Some(big.as_bytes()));
     assert_eq!(status, 413, "{body}");
     assert!(body.contains("request body over 1,048,576 bytes"), "{body}");
+    // Another page's requests: a body that is not declared JSON (a browser sends those across
+    // sites without asking), a Host that is not this machine (DNS rebinding).
+    let good = br#"{"scenario": "deep-end-baseline", "replicates": 2}"#;
+    let (status, body) = raw(
+        addr,
+        "POST",
+        "/api/run",
+        &format!("Host: {addr}\r\nContent-Type: text/plain\r\n"),
+        good,
+    );
+    assert_eq!(status, 415, "{body}");
+    assert!(body.contains("expected a JSON body"), "{body}");
+    let (status, body) = raw(addr, "GET", "/api/scenarios", "Host: attacker.example:8080\r\n", b"");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("addressed to this machine"), "{body}");
+    for host in [
+        format!("localhost:{}", addr.port()),
+        "127.0.0.1".to_string(),
+        format!("[::1]:{}", addr.port()),
+    ] {
+        let (status, body) = raw(addr, "GET", "/api/scenarios", &format!("Host: {host}\r\n"), b"");
+        assert_eq!(status, 200, "{host}: {body}");
+    }
     let (status, body) = request(addr, "GET", "/api/run", None);
     assert_eq!(status, 405);
     assert!(body.starts_with("{\"error\":"), "{body}");

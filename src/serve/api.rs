@@ -12,7 +12,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -54,8 +54,10 @@ struct Shared {
 
 type App = Arc<Shared>;
 
-/// The router: the page, its script and style, and the API.
-pub fn router(engine: Engine, limits: Limits) -> Router {
+/// The router: the page, its script and style, and the API. With `local`, only requests
+/// addressed to this machine by name (`localhost`, `127.0.0.1`, `[::1]`) are answered: a web page
+/// elsewhere cannot reach the server through a name of its own (DNS rebinding).
+pub fn router(engine: Engine, limits: Limits, local: bool) -> Router {
     let shared = Arc::new(Shared {
         engine,
         keys: super::engine::keys(),
@@ -63,7 +65,7 @@ pub fn router(engine: Engine, limits: Limits) -> Router {
         turns: Arc::new(Semaphore::new(limits.running.max(1))),
         in_flight: Arc::new(AtomicUsize::new(0)),
     });
-    Router::new()
+    let router = Router::new()
         .route(
             "/",
             get(|| async { asset("text/html; charset=utf-8", assets::INDEX_HTML) }),
@@ -89,7 +91,39 @@ pub fn router(engine: Engine, limits: Limits) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(limits.body_bytes))
-        .with_state(shared)
+        .with_state(shared);
+    if local {
+        router.layer(axum::middleware::from_fn(addressed_here))
+    } else {
+        router
+    }
+}
+
+/// Answer only requests whose `Host` names this machine.
+async fn addressed_here(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host.as_str(),
+    };
+    let here = name.eq_ignore_ascii_case("localhost")
+        || name == "[::1]"
+        || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+    if here {
+        next.run(request).await
+    } else {
+        error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "this server answers only requests addressed to this machine (localhost or 127.0.0.1), not {host:?}; to serve others, start it with --bind"
+            ),
+        )
+    }
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -164,7 +198,23 @@ async fn keys(State(app): State<App>) -> Response {
 }
 
 /// A request body as `T`: too large is 413, anything else malformed 400.
-fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, Refusal> {
+/// A JSON body is required (`Content-Type: application/json`): a web page elsewhere cannot send
+/// one without the browser asking this server first, which it does not allow.
+fn parse<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<T, Refusal> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    if !json {
+        return Err(Refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "expected a JSON body, sent with Content-Type: application/json".into(),
+        ));
+    }
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Refusal(
@@ -242,8 +292,8 @@ async fn simulate<T: Send + 'static>(
 
 /// Not in INTERFACE.md's list: the scenario a run specification resolves to, as TOML (what
 /// "Download scenario" saves) and every key's value (the page's levers start from them).
-async fn resolve(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
-    let request: RunRequest = match parse(body, app.limits.body_bytes) {
+async fn resolve(State(app): State<App>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let request: RunRequest = match parse(&headers, body, app.limits.body_bytes) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
@@ -254,18 +304,22 @@ async fn resolve(State(app): State<App>, body: Result<Bytes, BytesRejection>) ->
     }
 }
 
-async fn run(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
-    prepare_then_simulate(app, body, Engine::prepare_run, |e, s| e.run(s)).await
+async fn run(State(app): State<App>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    prepare_then_simulate(app, &headers, body, Engine::prepare_run, |e, s| e.run(s)).await
 }
 
-async fn compare(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
-    prepare_then_simulate(app, body, Engine::prepare_compare, |e, (r, s)| e.compare(r, s)).await
+async fn compare(State(app): State<App>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    prepare_then_simulate(app, &headers, body, Engine::prepare_compare, |e, (r, s)| {
+        e.compare(r, s)
+    })
+    .await
 }
 
 /// A simulation request: parse the body, `prepare` it (read and check the scenarios, cap the
 /// work: cheap, off the async thread, no turn needed), then `simulate` it on the bounded pool.
 async fn prepare_then_simulate<Q, P, A>(
     app: App,
+    headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
     prepare: fn(&Engine, &Q) -> Result<P, Failure>,
     simulate_it: fn(&Engine, &P) -> Result<A, Failure>,
@@ -276,7 +330,7 @@ where
     A: Serialize + Send + 'static,
 {
     let answer = async {
-        let request: Q = parse(body, app.limits.body_bytes)?;
+        let request: Q = parse(headers, body, app.limits.body_bytes)?;
         let engine = app.engine.clone();
         let prepared = blocking(move || prepare(&engine, &request)).await?;
         let engine = app.engine.clone();

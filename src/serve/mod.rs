@@ -113,7 +113,7 @@ fn start<F: Future<Output = Stopped> + Send + 'static>(
             threads: options.threads,
             max_seconds: options.max_seconds,
         };
-        let app = api::router(engine, options.limits);
+        let app = api::router(engine, options.limits, options.bind.is_loopback());
         let stop = stop().map_err(|e| Error::io("<signals>", e))?;
         let (tx, rx) = tokio::sync::watch::channel(None);
         let signalled = async move {
