@@ -93,9 +93,23 @@ Writes dose-response.csv (lever, value, measure, mean, p05, p95), one chart per 
 Exit status: 0 success; 1 environment or write failure; 2 bad input (malformed scenario,
 refused overwrite); 130 interrupted (Ctrl-C), 143 terminated.";
 
+const SERVE_AFTER: &str = "\
+Examples:
+  lwsim serve                                  # then open http://127.0.0.1:8080/
+  lwsim serve --port 9000 --scenarios my-scenarios
+  lwsim serve --bind 0.0.0.0                   # reachable from other machines: see the warning
+
+The page runs the scenarios in --scenarios with the levers changed, side by side with the
+scenario they started from, and the paired effect of the change. The JSON API is in INTERFACE.md.
+Requests are capped (body 1 MB; replicates x practices x weeks), and only the scenarios folder is
+ever read. Ctrl-C stops the server.
+
+Exit status: 0 is not used (the server runs until stopped); 1 the address cannot be bound; 2 bad
+arguments or no scenarios folder; 130 stopped by Ctrl-C (the usual way to end it), 143 SIGTERM.";
+
 /// The commands' names, for `lwsim help COMMAND` (completed by the shells; a test checks the
 /// list against the commands).
-pub const COMMAND_NAMES: [&str; 14] = [
+pub const COMMAND_NAMES: [&str; 15] = [
     "run",
     "sweep",
     "merge",
@@ -107,6 +121,7 @@ pub const COMMAND_NAMES: [&str; 14] = [
     "validate",
     "keys",
     "seek",
+    "serve",
     "completions",
     "man",
     "help",
@@ -166,6 +181,23 @@ pub struct RunArgs {
     /// Also write report.html in each scenario's results directory.
     #[arg(long)]
     pub report: bool,
+}
+
+/// Arguments of `lwsim serve`.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = SERVE_AFTER)]
+pub struct ServeArgs {
+    /// Address to listen on; 0.0.0.0 lets every machine that can reach this one in (a warning says so).
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0: any free port, printed).
+    #[arg(long, value_name = "PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Folder of scenario files the page offers; no other file is ever read.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    #[command(flatten)]
+    pub threads: Threads,
 }
 
 /// `--threads`, shared by every command that runs the model.
@@ -445,6 +477,8 @@ pub enum Command {
     /// What would it take? Find the lever value at which a goal on a headline figure is just met.
     #[command(after_help = SEEK_AFTER)]
     Seek(SeekArgs),
+    /// Explore scenarios in a browser: serve the explorer page and its JSON API until Ctrl-C.
+    Serve(ServeArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
     #[command(after_help = EXIT_CODES)]
     Completions {

@@ -67,6 +67,9 @@ pub enum Error {
     Chart(String),
     #[error("{path}: cannot write: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// `lwsim serve` could not listen (the address is taken, not this machine's, not allowed).
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: String, source: std::io::Error },
     /// Stopped by SIGINT (status 130) or SIGTERM (143) between replicates or points.
     #[error("interrupted by {}: work stopped and temporary files removed (a sweep keeps its finished points for --resume)", if *status == 143 { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
     Interrupted { status: u8 },
@@ -78,7 +81,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Refused { .. } => 2,
-            Error::Io { .. } | Error::Chart(_) => 1,
+            Error::Io { .. } | Error::Listen { .. } | Error::Chart(_) => 1,
             Error::Interrupted { status } => *status,
         }
     }

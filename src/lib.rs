@@ -21,6 +21,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod seek;
+pub mod serve;
 pub mod summary;
 pub mod sweep;
 

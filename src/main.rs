@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, Shell, SlurmArgs, SweepOpts, exit};
+use lwsim::cli::{self, Cli, Command, RunArgs, SeekArgs, SeekFrom, ServeArgs, Shell, SlurmArgs, SweepOpts, exit};
 use lwsim::error::Error;
 use lwsim::human;
 use lwsim::output::{self, Kind, RunInfo};
@@ -113,6 +113,7 @@ fn main() -> ExitCode {
         Command::Help { command } => help(command.as_deref()),
         Command::Seek(args) => seek_command(&args),
         Command::Slurm(args) => slurm_command(&args),
+        Command::Serve(args) => serve_command(&args),
     };
     match result {
         Ok(code) => code,
@@ -215,7 +216,11 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         scenarios.push((f.clone(), s));
     }
     let several = scenarios.len() > 1;
-    share_the_reference(&mut scenarios, quiet)?;
+    run::share_the_reference(&mut scenarios, &mut |warning| {
+        if !quiet {
+            eprintln!("warning: {warning}");
+        }
+    })?;
     if several && let Some((f, s)) = scenarios.iter().find(|(_, s)| s.name == "comparison") {
         return Err(Error::Refused {
             path: f.clone(),
@@ -336,45 +341,45 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// In a comparison the first scenario is the reference, and every other scenario runs with its
-/// seed and replicate count, so that replicate r of each starts from the same seed (common random
-/// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be
-/// compared month by month: refused.
-fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], quiet: bool) -> Result<(), Error> {
-    let Some(((ref_file, reference), others)) = scenarios.split_first_mut() else {
-        return Ok(());
+/// `lwsim serve`: print where to open the page, serve until Ctrl-C (exit 130) or SIGTERM (143).
+fn serve_command(args: &ServeArgs) -> Result<ExitCode, Error> {
+    let options = lwsim::serve::Options {
+        bind: args.bind,
+        port: args.port,
+        scenarios: args.scenarios.clone(),
+        threads: args.threads.count()?,
+        limits: lwsim::serve::Limits::default(),
+        max_work: lwsim::serve::MAX_WORK,
+        max_seconds: lwsim::serve::MAX_SECONDS,
     };
-    for (file, s) in others {
-        if s.simulation.weeks != reference.simulation.weeks {
-            return Err(Error::Refused {
-                path: file.clone(),
-                message: format!(
-                    "runs {} weeks but the reference {} runs {}: compared scenarios need the same horizon (set simulation.weeks)",
-                    s.simulation.weeks,
-                    ref_file.display(),
-                    reference.simulation.weeks
-                ),
-            });
+    let stopped = lwsim::serve::serve(&options, |bound| {
+        if !bound.ip().is_loopback() {
+            eprintln!(
+                "warning: listening on {}: anyone who can reach port {} of this machine can run simulations on it",
+                bound.ip(),
+                bound.port()
+            );
         }
-        for (what, theirs, ours) in [
-            ("seed", s.simulation.seed, reference.simulation.seed),
-            (
-                "replicates",
-                u64::from(s.simulation.replicates),
-                u64::from(reference.simulation.replicates),
-            ),
-        ] {
-            if theirs != ours && !quiet {
-                eprintln!(
-                    "warning: {}: runs with the reference's {what} ({ours}, not {theirs}) so that its replicates pair with the reference's",
-                    file.display()
-                );
-            }
-        }
-        s.simulation.seed = reference.simulation.seed;
-        s.simulation.replicates = reference.simulation.replicates;
-    }
-    Ok(())
+        let shown = if bound.ip().is_unspecified() {
+            std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), bound.port())
+        } else {
+            bound
+        };
+        // The URL on stdout (a script can read it, e.g. with --port 0); a closed stdout is no error.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "lwsim explorer: open http://{shown}/ in a browser (scenarios from {}; Ctrl-C stops it)",
+            options.scenarios.display()
+        );
+        let _ = out.flush();
+    })?;
+    eprintln!("lwsim explorer stopped");
+    Ok(ExitCode::from(match stopped {
+        lwsim::serve::Stopped::Terminate => exit::TERMINATED,
+        lwsim::serve::Stopped::Interrupt => exit::INTERRUPTED,
+        lwsim::serve::Stopped::Asked => exit::SUCCESS,
+    }))
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet): what is

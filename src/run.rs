@@ -6,6 +6,8 @@
 //! headline figures); its weekly rows and practice rows are kept only for the first
 //! `output.detail_replicates` replicates, so memory does not grow with weekly detail nobody reads.
 
+use std::path::PathBuf;
+
 use rayon::prelude::*;
 
 use crate::error::Error;
@@ -68,12 +70,27 @@ pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
 /// [`Error::Interrupted`] when SIGINT or SIGTERM arrives (see [`crate::interrupt`]): replicates
 /// not yet started are skipped.
 pub fn run_all(scenario: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Vec<Replicate>, Error> {
+    run_all_checked(scenario, threads, progress, &crate::interrupt::check)
+}
+
+/// [`run_all`] with the check made before each replicate given: the first error it returns
+/// stops the run (replicates not yet started are skipped) and is returned. The results of a run
+/// that completes are those of [`run_all`].
+///
+/// # Errors
+/// The first error of `check`.
+pub fn run_all_checked<E: Send>(
+    scenario: &Scenario,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    check: &(dyn Fn() -> Result<(), E> + Sync),
+) -> Result<Vec<Replicate>, E> {
     let n = scenario.simulation.replicates;
     let work = || {
         (0..n)
             .into_par_iter()
             .map(|i| {
-                crate::interrupt::check()?;
+                check()?;
                 let r = run_replicate(scenario, i);
                 progress();
                 Ok(r)
@@ -84,4 +101,50 @@ pub fn run_all(scenario: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }
+}
+
+/// In a comparison the first scenario is the reference, and every other scenario runs with its
+/// seed and replicate count, so that replicate r of each starts from the same seed (common random
+/// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be
+/// compared month by month: refused.
+///
+/// `warn` is given a warning for each scenario whose own seed or replicate count is replaced.
+///
+/// # Errors
+/// [`Error::Refused`] for a scenario whose length in weeks differs from the reference's.
+pub fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], warn: &mut dyn FnMut(String)) -> Result<(), Error> {
+    let Some(((ref_file, reference), others)) = scenarios.split_first_mut() else {
+        return Ok(());
+    };
+    for (file, s) in others {
+        if s.simulation.weeks != reference.simulation.weeks {
+            return Err(Error::Refused {
+                path: file.clone(),
+                message: format!(
+                    "runs {} weeks but the reference {} runs {}: compared scenarios need the same horizon (set simulation.weeks)",
+                    s.simulation.weeks,
+                    ref_file.display(),
+                    reference.simulation.weeks
+                ),
+            });
+        }
+        for (what, theirs, ours) in [
+            ("seed", s.simulation.seed, reference.simulation.seed),
+            (
+                "replicates",
+                u64::from(s.simulation.replicates),
+                u64::from(reference.simulation.replicates),
+            ),
+        ] {
+            if theirs != ours {
+                warn(format!(
+                    "{}: runs with the reference's {what} ({ours}, not {theirs}) so that its replicates pair with the reference's",
+                    file.display()
+                ));
+            }
+        }
+        s.simulation.seed = reference.simulation.seed;
+        s.simulation.replicates = reference.simulation.replicates;
+    }
+    Ok(())
 }

@@ -4,15 +4,6 @@
 use crate::util::*;
 use std::path::Path;
 
-/// Width and height from a PNG's IHDR chunk, after checking the signature.
-fn png_size(bytes: &[u8]) -> (u32, u32) {
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-    assert_eq!(&bytes[12..16], b"IHDR");
-    let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
-    let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
-    (w, h)
-}
-
 fn assert_chart(dir: &Path, name: &str, title: &str) {
     let png = std::fs::read(dir.join(format!("{name}.png"))).unwrap();
     let (w, h) = png_size(&png);
@@ -149,17 +140,7 @@ fn report_refuses_a_directory_without_results() {
 /// CI, where its absence fails the test.
 #[test]
 fn the_report_renders_in_headless_chromium() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must have chromium (.ci/run installs it)"
-        );
-        eprintln!("skipped: no chromium on this machine");
+    let Some(chromium) = chromium() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -180,20 +161,8 @@ fn the_report_renders_in_headless_chromium() {
     );
     let shot = tmp.path().join("shot.png");
     let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1200,3000",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .arg("--window-size=1200,3000")
         .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", dir.join("report.html").display()))

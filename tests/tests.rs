@@ -14,6 +14,8 @@ mod properties;
 mod robustness;
 mod scenarios;
 mod seek;
+mod serve;
+mod serve_page;
 mod slurm;
 mod sweeps;
 mod validation;

@@ -98,7 +98,29 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, InputError> {
 /// # Errors
 /// As [`load`].
 pub fn load_text(path: &Path, text: String, sets: &[(&str, &str)]) -> Result<Scenario, InputError> {
-    let chain = read_chain(path, text)?;
+    load_chain(read_chain(path, text, None)?, sets)
+}
+
+/// [`load_text`] for text from someone who may read only the files in the folder `root` (the
+/// explorer's `--scenarios`): `extends` may name only files inside `root` (after symbolic links
+/// are followed), and nothing else is read. `path` names the text in messages and is where a
+/// relative `extends` starts from (a file in `root`, which need not exist).
+///
+/// # Errors
+/// As [`load`]; and an `extends` that leaves `root`, which is not read.
+pub fn load_text_within(path: &Path, text: String, sets: &[(&str, &str)], root: &Path) -> Result<Scenario, InputError> {
+    let root = root.canonicalize().map_err(|e| {
+        InputError::at(
+            &root.display().to_string(),
+            None,
+            format!("cannot read the scenarios folder: {}", io_reason(&e)),
+        )
+    })?;
+    load_chain(read_chain(path, text, Some(&root))?, sets)
+}
+
+/// Merge a chain of files, apply the overrides and check the result.
+fn load_chain(chain: Vec<Source>, sets: &[(&str, &str)]) -> Result<Scenario, InputError> {
     // Merge from the base-most file to the named one.
     let mut merged = toml::Table::new();
     for source in chain.iter().rev() {
@@ -136,7 +158,8 @@ pub fn load_text(path: &Path, text: String, sets: &[(&str, &str)]) -> Result<Sce
 }
 
 /// Check the named file (its text given) and read and check every file its `extends` names.
-fn read_chain(path: &Path, text: String) -> Result<Vec<Source>, InputError> {
+/// With `within`, only files inside that (canonical) folder are read.
+fn read_chain(path: &Path, text: String, within: Option<&Path>) -> Result<Vec<Source>, InputError> {
     let mut chain: Vec<Source> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut next = Some(path.to_path_buf());
@@ -152,6 +175,21 @@ fn read_chain(path: &Path, text: String) -> Result<Vec<Source>, InputError> {
         if let Some((target, span)) = extends {
             let resolved = path.parent().unwrap_or(Path::new(".")).join(&target);
             let at = location(&path.display().to_string(), &text, span.start);
+            // Within a folder, a file outside it and a missing file get the same answer: the
+            // message says nothing about what exists elsewhere.
+            if let Some(root) = within
+                && !resolved
+                    .canonicalize()
+                    .is_ok_and(|c| c.starts_with(root) && c.is_file())
+            {
+                return Err(InputError::at(
+                    &at,
+                    Some("extends"),
+                    format!(
+                        "cannot extend {target:?}: expected the name of a file in the scenarios folder (no other file is read here)"
+                    ),
+                ));
+            }
             let canonical = resolved.canonicalize().map_err(|e| {
                 let from_stdin = if path == Path::new(STDIN) {
                     " (read from standard input, `extends` is relative to the working folder)"
