@@ -7,14 +7,17 @@ use crate::error::InputError;
 use crate::scenario::params::{self, Kind};
 use crate::summary::{HEADLINE_NAMES, headline_index};
 
-/// `>=` or `<=`.
+/// The goal's comparison: `>=` or `<=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `>=`: the mean must be at least the target.
     AtLeast,
+    /// `<=`: the mean must be at most the target.
     AtMost,
 }
 
 impl Op {
+    /// The operator as written in a goal: `">="` or `"<="`.
     pub fn as_str(self) -> &'static str {
         match self {
             Op::AtLeast => ">=",
@@ -26,10 +29,13 @@ impl Op {
 /// A goal on the mean of a headline figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Goal {
+    /// The summary.json figure, e.g. `integration_rate_24m`.
     pub measure: String,
     /// The measure's index in [`HEADLINE_NAMES`].
     pub index: usize,
+    /// `>=` or `<=`.
     pub op: Op,
+    /// The goal's X, in the measure's units (finite).
     pub target: f64,
 }
 
@@ -52,9 +58,13 @@ impl fmt::Display for Goal {
 /// The key `lwsim seek` turns, with its range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lever {
+    /// The scenario key, e.g. `funding.annual_cut`.
     pub key: String,
+    /// Does the key take whole numbers only?
     pub integer: bool,
+    /// The lowest value the key takes, in its units (`lwsim keys`).
     pub min: f64,
+    /// The highest value the key takes, in its units (`lwsim keys`).
     pub max: f64,
 }
 
@@ -62,6 +72,11 @@ pub struct Lever {
 const NOT_LEVERS: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
 
 /// Check `--lever`: a numeric scenario key that changes the programme.
+///
+/// # Errors
+///
+/// An [`InputError`] at `--lever` for an unknown key (with the nearest numeric key, if one is
+/// close), a key that takes text, or a key that sets how lwsim runs (seed, replicates, detail).
 pub fn lever(key: &str) -> Result<Lever, InputError> {
     let at = |message: String| InputError::at("--lever", Some(key), message);
     let Some(spec) = params::spec(key) else {
@@ -92,7 +107,13 @@ pub fn lever(key: &str) -> Result<Lever, InputError> {
     })
 }
 
-/// Parse `--goal 'MEASURE >= X'` (or `<=`).
+/// Parse `--goal 'MEASURE >= X'` (or `<=`; spaces optional).
+///
+/// # Errors
+///
+/// An [`InputError`] at `--goal` when there is not exactly one `>=` or `<=` with text on both
+/// sides, when the measure is not a summary.json figure (with the nearest name), or when X is
+/// not a finite number.
 pub fn parse(text: &str) -> Result<Goal, InputError> {
     let at = |message: String| InputError::at("--goal", None, message);
     let malformed = || {

@@ -7,6 +7,8 @@
 //! sets its keys, replicate r seeded as in `lwsim run` at every value) and writes the results.
 //! See docs/SEEK.md.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,20 +38,34 @@ pub const RESOLUTION: f64 = 1024.0;
 /// Default `--replicates`.
 pub const DEFAULT_REPLICATES: u32 = 400;
 
-/// What `lwsim seek` is asked.
+/// What `lwsim seek` is asked: the command line, unchecked ([`check`] checks it).
 pub struct Options<'a> {
+    /// The scenario file (TOML).
     pub scenario: &'a Path,
+    /// `--set KEY=VALUE` overrides, applied in order before the lever.
     pub sets: &'a [String],
+    /// `--lever`: the numeric scenario key turned, e.g. `funding.annual_cut`.
     pub lever: &'a str,
+    /// `--goal`: `MEASURE >= X` or `MEASURE <= X`, on the mean of a summary.json figure.
     pub goal: &'a str,
+    /// `--min`, in the lever's units: the low end of the range searched (default: the key's).
     pub min: Option<f64>,
+    /// `--max`, in the lever's units: the high end of the range searched (default: the key's).
     pub max: Option<f64>,
+    /// `--replicates`: replicates at each value near the crossing (default
+    /// [`DEFAULT_REPLICATES`]; 2 to 1,000,000).
     pub replicates: Option<u32>,
+    /// `--confidence` of the interval, strictly between 0 and 1 (e.g. 0.9).
     pub confidence: f64,
+    /// `--from`: the end of the range the search starts from.
     pub from: From,
+    /// `--seed`: the base seed (default the scenario's `simulation.seed`), at most `i64::MAX`.
     pub seed: Option<u64>,
+    /// `--out`: the results directory (default [`default_dir`]).
     pub out: Option<PathBuf>,
+    /// `--force`: overwrite a directory that already holds results.
     pub force: bool,
+    /// Worker threads; 0 for rayon's default. Results do not depend on it.
     pub threads: usize,
     /// The command line, for run.json.
     pub command: Vec<String>,
@@ -57,22 +73,39 @@ pub struct Options<'a> {
     pub progress: &'a (dyn Fn(u64) + Sync),
 }
 
-/// seek.json.
+/// seek.json: the answer and how it was found (docs/SEEK.md lists the fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeekJson {
+    /// The scenario's `name`.
     pub scenario: String,
+    /// The scenario key turned.
     pub lever: String,
+    /// The goal as text, `MEASURE >= X` or `MEASURE <= X`.
     pub goal: String,
+    /// The summary.json figure whose mean the goal is on.
     pub measure: String,
+    /// `>=` or `<=`.
     pub op: String,
+    /// The goal's X, in the measure's units.
     pub target: f64,
+    /// `low` or `high`: the end of the range the search started from.
     pub from: String,
+    /// The low end of the range searched, in the lever's units.
     pub min: f64,
+    /// The high end of the range searched, in the lever's units.
     pub max: f64,
     /// The lever value at which the goal is just met; null when it holds everywhere or nowhere.
     pub value: Option<f64>,
-    /// [lo, hi] at `confidence`; null with `value`.
+    /// [lo, hi] at `confidence`, lo <= hi, in the lever's units; null with `value`. The lever
+    /// values at which the mean is not significantly different from the goal (test inversion);
+    /// never widened to hold `value` (see `value_in_interval`).
     pub interval: Option<[f64; 2]>,
+    /// Does `interval` hold `value`? False when the bisection's crossing lies outside the test
+    /// inversion's interval: the mean is jagged (or sharply curved) between the scan values, and
+    /// `notes` says so. Null with `value` (and in seek.json files written before this field).
+    #[serde(default)]
+    pub value_in_interval: Option<bool>,
+    /// The interval's confidence level, strictly between 0 and 1.
     pub confidence: f64,
     /// The answer in words (printed on stdout).
     pub answer: String,
@@ -82,37 +115,47 @@ pub struct SeekJson {
     pub holds_at_start: bool,
     /// Changes of the goal's status along the scan (more than 1: a non-monotone response).
     pub crossings: usize,
+    /// Warnings in words: several crossings, an interval reaching the end of the range, a value
+    /// outside its interval. Empty when there is nothing to say.
     pub notes: Vec<String>,
     /// Lever values evaluated (rows of seek.csv).
     pub evaluations: usize,
-    /// Replicates at each value near the crossing, and at each value of the scan.
+    /// Replicates at each value near the crossing.
     pub replicates: u32,
+    /// Replicates at each value of the coarse scan (`replicates` / [`SCAN_SHARE`], at least 2).
     pub scan_replicates: u32,
     /// Replicates run in all.
     pub replicate_runs: u64,
+    /// The base seed: replicate r starts from `replicate_seed(seed, r)` at every lever value.
     pub seed: u64,
+    /// Is the lever a whole-number key (then `value` and `interval` are whole numbers)?
     pub integer: bool,
+    /// The method in one sentence, with the scan size, replicates and test.
     pub method: String,
 }
 
-/// One row of seek.csv.
+/// One row of seek.csv: one lever value evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Row {
+    /// The lever value, in the lever's units.
     #[serde(
         serialize_with = "crate::output::number::serialize",
         deserialize_with = "crate::output::number::deserialize"
     )]
     pub value: f64,
+    /// The measure's mean over the replicates whose outcome is defined (NaN if none is).
     #[serde(
         serialize_with = "crate::output::number::serialize",
         deserialize_with = "crate::output::number::deserialize"
     )]
     pub mean: f64,
+    /// The measure's standard deviation across those replicates (0 for fewer than 2).
     #[serde(
         serialize_with = "crate::output::number::serialize",
         deserialize_with = "crate::output::number::deserialize"
     )]
     pub sd: f64,
+    /// Replicates whose outcome is defined: the count behind `mean` and `sd`.
     pub replicates: u32,
 }
 
@@ -128,11 +171,14 @@ struct RunInfo<'a> {
 
 /// What `lwsim seek` did: the results and where they are.
 pub struct Outcome {
+    /// The results directory written.
     pub dir: PathBuf,
+    /// seek.json as written.
     pub json: SeekJson,
 }
 
-/// The default results directory: `output/seek-<scenario name>-<lever>/`.
+/// The default results directory, relative to the working directory:
+/// `output/seek-<scenario name>-<lever>/`.
 pub fn default_dir(scenario: &str, lever: &str) -> PathBuf {
     PathBuf::from("output").join(format!("seek-{scenario}-{lever}"))
 }
@@ -147,7 +193,15 @@ fn toml_value(x: f64, integer: bool) -> toml::Value {
     }
 }
 
-/// Read and check everything `lwsim seek` is given, before anything runs.
+/// Read and check everything `lwsim seek` is given, before anything runs: the scenario (with
+/// `--set` and `--seed`), the goal, the lever and the method's settings.
+///
+/// # Errors
+///
+/// [`Error`] for an unreadable or invalid scenario or `--set`; an input error (exit 2) for an
+/// unknown or non-numeric lever, a malformed goal or unknown measure, replicates outside
+/// [2, 1000000], a confidence not strictly between 0 and 1, a seed above `i64::MAX`, a month
+/// figure the run does not reach, `--min` or `--max` not a value the key takes, or min >= max.
 pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings), Error> {
     let mut base = load::load(opts.scenario, opts.sets)?;
     let lever = goal::lever(opts.lever)?;
@@ -240,7 +294,10 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
 }
 
 /// The outcome of every replicate in `reps` with the lever at `x`: replicate r runs from
-/// `replicate_seed(base seed, r)` whatever `x` is (common random numbers).
+/// `replicate_seed(base seed, r)` whatever `x` is (common random numbers). Returns one value
+/// per replicate, in order: the headline figure `measure` (an index into `HEADLINE_NAMES`), NaN
+/// where it is undefined, after an interruption, or (not reached after [`check`]) if `x` is not
+/// a value the key takes.
 pub fn evaluate(base: &Scenario, lever: &Lever, measure: usize, x: f64, reps: Range<u32>) -> Vec<f64> {
     match load::with_values(base, &[(lever.key.as_str(), toml_value(x, lever.integer))]) {
         // After SIGINT or SIGTERM, replicates not yet started are skipped (NaN): the search
@@ -257,7 +314,14 @@ pub fn evaluate(base: &Scenario, lever: &Lever, measure: usize, x: f64, reps: Ra
     }
 }
 
-/// Run `lwsim seek` and write its results.
+/// Run `lwsim seek` and write its results (seek.json, seek.csv, seek.png/.svg,
+/// scenario.resolved.toml, run.json), all renamed into place together.
+///
+/// # Errors
+///
+/// Everything [`check`] refuses; a directory holding results without `force`, or locked by
+/// another command; [`Error::Interrupted`] after SIGINT or SIGTERM (nothing is written); a
+/// chart that cannot be drawn; files that cannot be written.
 pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     let start = Instant::now();
     let (base, goal, lever, settings) = check(opts)?;
@@ -314,8 +378,9 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
     Ok(Outcome { dir, json })
 }
 
-/// How many decimals to show lever values with: none for an integer key; else to suit the
-/// range searched, and more if the interval's ends would otherwise look the same.
+/// How many decimals (0 to 9) to show lever values with: none for an integer key; else to suit
+/// the range searched `[min, max]`, and more if the interval's ends would otherwise look the
+/// same.
 pub fn decimals(min: f64, max: f64, integer: bool, interval: Option<[f64; 2]>) -> usize {
     if integer {
         return 0;
@@ -329,7 +394,7 @@ pub fn decimals(min: f64, max: f64, integer: bool, interval: Option<[f64; 2]>) -
     d
 }
 
-/// A lever value for people, with `decimals` decimals.
+/// A lever value for people, with `decimals` decimals (no thousands separators).
 pub fn show(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}")
 }
@@ -362,13 +427,28 @@ fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, f
                 (From::Low, false) | (From::High, true) => "smallest",
             };
             let verb = if found.holds_at_start { "keeping" } else { "meeting" };
+            let inside = lo <= v && v <= hi;
             let answer = format!(
-                "the {word} {key} {verb} {goal_text} is {} ({:.0}%: {} to {})",
+                "the {word} {key} {verb} {goal_text} is {} ({:.0}%: {} to {}){}",
                 show(v),
                 100.0 * s.confidence,
                 show(lo),
-                show(hi)
+                show(hi),
+                if inside {
+                    ""
+                } else {
+                    "; the value lies outside its interval (a jagged mean: see the notes in seek.json)"
+                }
             );
+            if !inside {
+                notes.push(format!(
+                    "the value {} lies outside its interval ({} to {}): the estimated mean crosses the goal there between the scan's values, but the test at the scan's values puts the crossing in the interval, so the mean is jagged (or sharply curved) at a finer scale than the scan's spacing, {}; the interval is the honest uncertainty, the value one crossing of a jagged curve: narrow --min/--max around the interval to look closer, or raise --replicates",
+                    show(v),
+                    show(lo),
+                    show(hi),
+                    show((s.max - s.min) / (grid_len(s).max(2) - 1) as f64)
+                ));
+            }
             if found.crossings > 1 {
                 notes.push(format!(
                     "the response is not monotone: the goal changes between met and not met {} times over {range}; this is the first change from the {from} end (--from)",
@@ -391,7 +471,7 @@ fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, f
                     ends.join(" and ")
                 ));
             }
-            (answer, None, Some([lo, hi]))
+            (answer, None, Some(([lo, hi], inside)))
         }
         _ => {
             let closest = found
@@ -429,7 +509,8 @@ fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, f
         min: s.min,
         max: s.max,
         value: found.value,
-        interval,
+        interval: interval.map(|(i, _)| i),
+        value_in_interval: interval.map(|(_, inside)| inside),
         confidence: s.confidence,
         answer,
         reason,
@@ -456,7 +537,8 @@ fn grid_len(s: &method::Settings) -> usize {
     method::grid(s).len()
 }
 
-/// A mean for people: 3 significant digits.
+/// A mean for people: 3 significant digits (whole numbers from 1,000 up; `0`, `NaN` and
+/// infinities as Rust writes them).
 pub fn show_mean(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
@@ -465,9 +547,11 @@ pub fn show_mean(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// A word quoted for a POSIX shell where it needs quoting (re-exported for the report).
 pub use crate::human::shell_quote;
 
-/// The command that reproduces a seek from its results directory's resolved scenario.
+/// The command that reproduces a seek from `dir`'s resolved scenario (every setting spelled out,
+/// quoted for a POSIX shell), writing to `NEW_DIRECTORY`.
 pub fn reproduce_command(dir: &Path, json: &SeekJson) -> String {
     let resolved = dir.join("scenario.resolved.toml").display().to_string();
     let words: Vec<String> = vec![
@@ -509,6 +593,62 @@ mod tests {
         );
         assert_eq!(shell_quote("it's here"), "'it'\\''s here'");
         assert_eq!(shell_quote(""), "''");
+    }
+
+    /// A value outside its interval (a jagged mean) is said, not hidden: the interval stays as
+    /// the method gives it, `value_in_interval` is false, the answer and a note say so.
+    #[test]
+    fn a_value_outside_its_interval_is_reported() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/deep-end-baseline.toml");
+        let opts = Options {
+            scenario: &path,
+            sets: &[],
+            lever: "funding.annual_cut",
+            goal: "integration_rate_24m >= 0.3",
+            min: None,
+            max: None,
+            replicates: Some(8),
+            confidence: 0.9,
+            from: From::Low,
+            seed: None,
+            out: None,
+            force: false,
+            threads: 1,
+            command: Vec::new(),
+            progress: &|_| {},
+        };
+        let (base, goal, lever, settings) = check(&opts).unwrap();
+        let found = |value: f64| method::Found {
+            value: Some(value),
+            interval: Some((0.46, 0.49)),
+            holds_at_start: true,
+            crossings: 1,
+            open: (false, false),
+            points: Vec::new(),
+            runs: 0,
+        };
+        let j = describe(&base, &goal, &lever, &settings, &found(0.44));
+        assert_eq!((j.interval, j.value_in_interval), (Some([0.46, 0.49]), Some(false)));
+        assert!(
+            j.answer
+                .contains("is 0.44 (90%: 0.46 to 0.49); the value lies outside its interval"),
+            "{}",
+            j.answer
+        );
+        assert!(
+            j.notes
+                .iter()
+                .any(|n| n.starts_with("the value 0.44 lies outside its interval (0.46 to 0.49)")),
+            "{:?}",
+            j.notes
+        );
+        let j = describe(&base, &goal, &lever, &settings, &found(0.47));
+        assert_eq!(j.value_in_interval, Some(true));
+        assert!(
+            j.notes.is_empty() && j.answer.ends_with("is 0.47 (90%: 0.46 to 0.49)"),
+            "{}",
+            j.answer
+        );
     }
 
     #[test]

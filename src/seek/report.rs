@@ -18,7 +18,14 @@ fn not_seek(dir: &Path, what: &str) -> Error {
     .into()
 }
 
-/// The page, as a string.
+/// The report page of the seek results in `dir`, as one self-contained HTML string (the chart
+/// inlined as SVG, nothing loaded from the network).
+///
+/// # Errors
+///
+/// seek.json or seek.csv missing or unreadable, or not those of `lwsim seek`; a chart that
+/// cannot be drawn again when seek.svg is missing. scenario.resolved.toml and run.json are
+/// optional.
 pub fn build(dir: &Path) -> Result<String, Error> {
     let json: SeekJson = serde_json::from_str(&read_text(&dir.join("seek.json"))?)
         .map_err(|e| not_seek(dir, &format!("seek.json: {e}")))?;
