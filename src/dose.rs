@@ -459,6 +459,57 @@ pub fn markdown(curves: &[Curve], replicates: u32, command: &str, images: &str) 
     md
 }
 
+/// Which practices belong at five years and which do not, and the drivers that separate them
+/// (issue 11: weak drivers settle below belonging): `base` run for [`WEEKS`] weeks with
+/// `replicates` replicates, each practice's drivers at the start averaged over those belonging at
+/// the end and those not. Markdown, appended to the dose-response section.
+///
+/// # Errors
+/// An interrupt.
+pub fn drivers_table(base: &Scenario, replicates: u32, threads: usize) -> Result<String, Error> {
+    let mut s = base.clone();
+    s.simulation.weeks = WEEKS;
+    s.simulation.replicates = replicates;
+    s.output.detail_replicates = replicates;
+    let reps = crate::run::run_all(&s, threads, &|| {})?;
+    let rows: Vec<&crate::observe::PracticeRow> = reps.iter().flat_map(|r| &r.practices).collect();
+    type Driver = (&'static str, fn(&crate::observe::PracticeRow) -> f64);
+    let drivers: [Driver; 9] = [
+        ("GP buy-in at the start", |p| p.gp_buy_in),
+        ("collaborative leadership", |p| p.collaborative_leadership),
+        ("team dynamics", |p| p.team_dynamics),
+        ("training practice (share)", |p| {
+            f64::from(u8::from(p.training_practice))
+        }),
+        ("deprivation", |p| p.deprivation),
+        ("list size", |p| f64::from(p.list_size)),
+        ("link-worker changes", |p| f64::from(p.lw_changes)),
+        ("GP buy-in at the end (follows the effect seen)", |p| p.gp_buy_in_final),
+        ("reflexive monitoring at the end (effect seen)", |p| {
+            p.reflexive_monitoring
+        }),
+    ];
+    let (yes, no): (Vec<_>, Vec<_>) = rows.iter().partition(|p| p.final_stage == "belonging");
+    let mean = |group: &[&&crate::observe::PracticeRow], f: fn(&crate::observe::PracticeRow) -> f64| {
+        let v: Vec<f64> = group.iter().map(|p| f(p)).collect();
+        summary::mean_sd(&v).0
+    };
+    let mut md = format!(
+        "\n### Which practices belong at five years\n\n\
+         {} of {} practices ({:.0}%) belong at the end of {WEEKS} weeks ({replicates} replicates of the \
+         scenario as it stands). Their drivers at the start, averaged over those that belong and \
+         those that do not: lasting features, not only speed, separate them (Chng et al. 2021).\n\n\
+         | driver | belonging | not belonging |\n|---|---|---|\n",
+        yes.len(),
+        rows.len(),
+        100.0 * yes.len() as f64 / rows.len().max(1) as f64
+    );
+    for (name, f) in drivers {
+        let _ = writeln!(md, "| {name} | {} | {} |", sig(mean(&yes, f)), sig(mean(&no, f)));
+    }
+    Ok(md)
+}
+
 /// Three significant digits, for tables.
 fn sig(x: f64) -> String {
     if x == 0.0 {

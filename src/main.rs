@@ -605,7 +605,8 @@ fn dose_command(
         scenario.display().to_string(),
     ];
     words.extend(["--replicates".into(), replicates.to_string()]);
-    let md = dose::markdown(&curves, replicates, &human::shell_command(&words), "images");
+    let mut md = dose::markdown(&curves, replicates, &human::shell_command(&words), "images");
+    md.push_str(&dose::drivers_table(&s, replicates, threads)?);
     let mut batch = lwsim::output::Batch::default();
     batch.stage(out.join("dose-response.csv"), dose::csv(&curves).as_bytes())?;
     batch.stage(out.join("dose-response.md"), md.as_bytes())?;

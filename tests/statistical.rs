@@ -248,12 +248,13 @@ fn dose_response_curves_take_their_documented_directions_without_artefact_cliffs
     let problems = lwsim::dose::check(&curves, 3.0);
     assert!(problems.is_empty(), "{problems:#?}");
     // docs/VALIDATION.md ends with exactly these curves' tables.
-    let md = lwsim::dose::markdown(
+    let mut md = lwsim::dose::markdown(
         &curves,
         200,
         "lwsim dose-response scenarios/deep-end-baseline.toml --replicates 200",
         "images",
     );
+    md.push_str(&lwsim::dose::drivers_table(&s, 200, 0).unwrap());
     let committed = std::fs::read_to_string(root().join("docs/VALIDATION.md")).unwrap();
     assert!(
         committed.ends_with(&md),

@@ -31,13 +31,15 @@ const NOT_LEVERS = ["name", "description", "simulation.replicates", "simulation.
 
 // Headline figures: label and kind ("share" shown in %, effects in percentage points).
 const FIGURES = [
-  ["integration_rate_24m", "Practices fully integrated at the end", "share", true],
+  ["integration_rate_24m", "Practices fully integrated at 24 months", "share", true],
+  ["integration_rate_60m", "Practices fully integrated at 60 months", "share", true],
+  ["integration_rate_end", "Practices fully integrated at the end of the run", "share", false],
   ["share_connected", "Referred patients connected", "share", true],
   ["share_not_engaged", "Referred patients never engaged", "share", true],
   ["share_dropped_out", "Referred patients who dropped out", "share", true],
   ["share_unmet_need", "Referred patients with unmet need", "share", true],
   ["lw_turnover_per_year", "Link-worker turnover a year", "share", true],
-  ["cost_per_connected", "Cost per patient connected", "money", true],
+  ["cost_per_connected", "NHS cost per patient connected", "money", true],
   ["share_3plus_contacts", "Patients with 3+ contacts", "share", false],
   ["referrals_per_lw_per_year", "Referrals per link worker a year", "number", false],
   ["supported_per_lw_per_year", "Patients supported per link worker a year", "number", false],
@@ -46,8 +48,11 @@ const FIGURES = [
   ["org_closed", "Community organisations closed", "number", false],
   ["wellbeing_connected", "Wellbeing change, connected patients (points)", "number", false],
   ["wellbeing_rest", "Wellbeing change, other referred patients (points)", "number", false],
-  ["cost_total", "Total programme cost", "money", false],
-  ["cost_per_supported", "Cost per patient supported", "money", false],
+  ["waiting_per_lw", "Patients waiting per link worker", "number", false],
+  ["cost_nhs", "NHS cost (link workers, support, development)", "money", false],
+  ["cost_community", "Community cost (organisations' funding)", "money", false],
+  ["cost_total", "Total cost, NHS and community", "money", false],
+  ["cost_per_supported", "NHS cost per patient supported", "money", false],
 ];
 
 const state = { keys: [], byKey: {}, base: {}, values: {}, source: null, fileName: null, running: false };
@@ -271,7 +276,7 @@ function table(el, result, rows) {
   const ref = result.reference.summary, changed = result.scenario.summary;
   el.innerHTML = `<thead><tr><th scope="col">Figure</th><th scope="col" class="start">Starting: ${escapeHtml(ref.scenario)}</th>
     <th scope="col" class="changed">Changed: ${escapeHtml(changed.scenario)}</th><th scope="col">Effect of the change (paired)</th></tr></thead><tbody>` +
-    rows.map(([key, label, kind]) => `<tr data-measure="${key}"><th scope="row">${label}</th>${cell(ref[key], kind)}${cell(changed[key], kind)}${cell(effects[key], kind, true)}</tr>`).join("") +
+    rows.filter(([key]) => key in ref || key in changed).map(([key, label, kind]) => `<tr data-measure="${key}"><th scope="row">${label}</th>${cell(ref[key], kind)}${cell(changed[key], kind)}${cell(effects[key], kind, true)}</tr>`).join("") +
     `</tbody>`;
 }
 
