@@ -8,6 +8,7 @@ cargo build --release --locked --bin lwsim
 lwsim=target/release/lwsim
 $lwsim targets scenarios/deep-end-baseline.toml --replicates 1000 > docs/VALIDATION.md
 $lwsim dose-response scenarios/deep-end-baseline.toml --replicates 200 -o output/dose-response --force -q
-cat output/dose-response/dose-response.md >> docs/VALIDATION.md
+# The charts sit beside dose-response.md; in docs/ they are under images/.
+sed 's#](dose-#](images/dose-#g' output/dose-response/dose-response.md >> docs/VALIDATION.md
 cp output/dose-response/dose-*.png docs/images/
 echo "wrote docs/VALIDATION.md and docs/images/dose-*.png"

@@ -395,7 +395,7 @@ pub fn largest_step(means: &[f64]) -> Option<(f64, usize)> {
 
 /// The markdown table of every curve (docs/VALIDATION.md's dose-response section): one table per
 /// lever, a row per value, a column per measure with mean and 90% interval; `images` is the
-/// folder the charts are linked from.
+/// folder the charts are linked from, relative to the markdown ("" when they sit beside it).
 pub fn markdown(curves: &[Curve], replicates: u32, command: &str, images: &str) -> String {
     let mut md = format!(
         "\n## Dose-response: the levers across their ranges\n\n\
@@ -420,6 +420,12 @@ pub fn markdown(curves: &[Curve], replicates: u32, command: &str, images: &str) 
     for (lever, measure, why) in THRESHOLDS {
         let _ = writeln!(md, "- `{lever}`, {measure}: {why}.");
     }
+    // Charts beside the markdown (`lwsim dose-response`'s folder), or in a folder of images.
+    let prefix = if images.is_empty() {
+        String::new()
+    } else {
+        format!("{images}/")
+    };
     for c in curves {
         let with: Vec<String> = c
             .lever
@@ -429,7 +435,7 @@ pub fn markdown(curves: &[Curve], replicates: u32, command: &str, images: &str) 
             .collect();
         let _ = write!(
             md,
-            "\n### {} (`{}`{})\n\n![{}]({images}/{}.png)\n\n| {} |",
+            "\n### {} (`{}`{})\n\n![{}]({prefix}{}.png)\n\n| {} |",
             c.lever.label,
             c.lever.key,
             with.concat(),

@@ -273,8 +273,13 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         && !quiet
     {
         eprintln!(
-            "warning: {} replicates: intervals from fewer than 20 replicates are unreliable{}",
+            "warning: {} {}: intervals from fewer than 20 replicates are unreliable{}",
             s.simulation.replicates,
+            if s.simulation.replicates == 1 {
+                "replicate"
+            } else {
+                "replicates"
+            },
             if s.simulation.replicates == 1 {
                 " (with one, there is no interval at all)"
             } else {
@@ -605,7 +610,7 @@ fn dose_command(
         scenario.display().to_string(),
     ];
     words.extend(["--replicates".into(), replicates.to_string()]);
-    let mut md = dose::markdown(&curves, replicates, &human::shell_command(&words), "images");
+    let mut md = dose::markdown(&curves, replicates, &human::shell_command(&words), "");
     md.push_str(&dose::drivers_table(&s, replicates, threads)?);
     let mut batch = lwsim::output::Batch::default();
     batch.stage(out.join("dose-response.csv"), dose::csv(&curves).as_bytes())?;

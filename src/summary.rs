@@ -91,8 +91,8 @@ pub const HEADLINE_NAMES: [&str; HEADLINES] = [
 /// Number of headline figures.
 pub const HEADLINES: usize = 23;
 
-/// Headline figures named for a month, with the month: absent from summary.json (NaN in
-/// headline.csv) in runs that end before it.
+/// Headline figures named for a month, with the month: absent from summary.json (an empty field
+/// in headline.csv) in runs that end before it.
 pub const MONTH_FIGURES: [(&str, u32); 2] = [("integration_rate_24m", 24), ("integration_rate_60m", 60)];
 
 impl Headline {

@@ -123,7 +123,7 @@ def test_a_sweep_that_cannot_write_is_os_error(baseline, tmp_path):
     spec = tmp_path / "s.toml"
     spec.write_text(
         f'name = "w"\nscenario = "{baseline.as_posix()}"\nreplicates = 1\ndesign = "grid"\n'
-        '[[parameter]]\nkey = "funding.annual_cut"\nvalues = [0.1]\n'
+        '[[parameter]]\nkey = "funding.annual_cut"\nvalues = [0.1, 0.2]\n'
     )
     blocker = tmp_path / "a-file"
     blocker.write_text("")

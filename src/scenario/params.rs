@@ -281,6 +281,16 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
             ));
         }
     }
+    let f = &scenario.funding;
+    if f.cut_last_year < f.cut_first_year {
+        problems.push((
+            "funding.cut_last_year".into(),
+            format!(
+                "expected at least funding.cut_first_year ({}), found {} (a schedule that makes no cut)",
+                f.cut_first_year, f.cut_last_year
+            ),
+        ));
+    }
     let p = &scenario.practices;
     if p.list_size_min > p.list_size_max {
         problems.push((

@@ -361,6 +361,17 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                         "expected `min` and `max`: only a grid takes a list of values".into(),
                     ));
                 }
+                if v.len() == 1 {
+                    return Err(err(
+                        Some(i),
+                        "values",
+                        &at("values"),
+                        format!(
+                            "expected at least 2 values, found only {}: a parameter that does not vary is a setting; set it in the base scenario (or with `lwsim run --set`) and leave it out of the sweep",
+                            v[0]
+                        ),
+                    ));
+                }
                 if let Some((a, _)) = v
                     .iter()
                     .enumerate()
