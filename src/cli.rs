@@ -181,6 +181,10 @@ pub struct RunArgs {
     /// Also write report.html in each scenario's results directory.
     #[arg(long)]
     pub report: bool,
+    /// Intervals from chance alone, or also from the uncertain constants each replicate draws
+    /// (same as --set simulation.uncertainty=MODE; docs/SCENARIOS.md lists what is drawn).
+    #[arg(long, value_name = "MODE", value_parser = ["chance", "full"])]
+    pub uncertainty: Option<String>,
 }
 
 /// Arguments of `lwsim serve`.

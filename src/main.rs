@@ -188,6 +188,9 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
     if let Some(seed) = args.seed {
         overrides.push(("--seed", format!("simulation.seed={seed}")));
     }
+    if let Some(mode) = &args.uncertainty {
+        overrides.push(("--uncertainty", format!("simulation.uncertainty=\"{mode}\"")));
+    }
     let overrides: Vec<(&str, &str)> = overrides.iter().map(|(o, s)| (*o, s.as_str())).collect();
     let RunArgs {
         scenarios: files,
@@ -312,6 +315,8 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
             },
             seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)",
             generator: "ChaCha8Rng::seed_from_u64(replicate seed) (rand_chacha 0.10)",
+            uncertainty: scenario.simulation.uncertainty.name(),
+            drawn: lwsim::scenario::uncertain::drawn_keys(&scenario),
             wall_seconds: start.elapsed().as_secs_f64(),
         };
         let dir = dir_of(&scenario);

@@ -272,6 +272,15 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         ("Scenario", scenario.name.clone()),
         ("Replicates", replicates.to_string()),
         ("Base seed", scenario.simulation.seed.to_string()),
+        (
+            "Intervals",
+            match scenario.simulation.uncertainty {
+                crate::scenario::uncertain::Uncertainty::Chance => "chance alone".to_string(),
+                crate::scenario::uncertain::Uncertainty::Full => {
+                    "chance and parameter uncertainty (--uncertainty full)".to_string()
+                }
+            },
+        ),
         ("Weeks simulated", scenario.simulation.weeks.to_string()),
         ("Practices", scenario.practices.count.to_string()),
         ("lwsim version", version.to_string()),
@@ -281,7 +290,13 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     }
     h.push_str("</table>\n");
 
-    h.push_str("<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile).</p>\n");
+    let _ = writeln!(
+        h,
+        "<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile). {}</p>",
+        escape(crate::scenario::uncertain::interval_kind(
+            scenario.simulation.uncertainty
+        ))
+    );
     // Small-sample honesty (issue 12): few replicates make the 90% range unreliable; one
     // replicate has no range at all.
     if replicates == 1 {

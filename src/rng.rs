@@ -35,7 +35,8 @@ pub fn generator(seed: u64) -> Rng {
 }
 
 /// The replicate's generator, one ChaCha stream per mechanism (stream numbers 0 to 5, fixed:
-/// renumbering changes every published result).
+/// renumbering changes every published result). Stream 6 draws the uncertain constants under
+/// `--uncertainty full` ([`crate::scenario::uncertain::STREAM`]).
 #[derive(Clone, Debug)]
 pub struct Streams {
     /// Stream 0: the world at week 0 (practices' drivers, list sizes and deprivation;

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::model::World;
 use crate::observe::{self, PracticeRow, WeeklyRow};
 use crate::rng::replicate_seed;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, uncertain};
 use crate::summary::{self, Headline, MonthValues};
 
 /// Everything one replicate reports.
@@ -31,9 +31,12 @@ pub struct Replicate {
     pub practices: Vec<PracticeRow>,
 }
 
-/// Run replicate `index` of `scenario`.
+/// Run replicate `index` of `scenario`; under `simulation.uncertainty = "full"` with the
+/// uncertain constants the replicate draws ([`uncertain::draw`]).
 pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
     let seed = replicate_seed(scenario.simulation.seed, u64::from(index));
+    let drawn = uncertain::draw(scenario, seed);
+    let scenario = drawn.as_ref().unwrap_or(scenario);
     let mut world = World::new(scenario, seed);
     let mut weekly = Vec::with_capacity(scenario.simulation.weeks as usize + 1);
     weekly.push(observe::observe(&world, index, seed));
@@ -104,7 +107,7 @@ pub fn run_all_checked<E: Send>(
 }
 
 /// In a comparison the first scenario is the reference, and every other scenario runs with its
-/// seed and replicate count, so that replicate r of each starts from the same seed (common random
+/// seed, replicate count and uncertainty mode, so that replicate r of each starts from the same seed (common random
 /// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be
 /// compared month by month: refused.
 ///
@@ -129,11 +132,20 @@ pub fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], warn: &mut dyn
             });
         }
         for (what, theirs, ours) in [
-            ("seed", s.simulation.seed, reference.simulation.seed),
+            (
+                "seed",
+                s.simulation.seed.to_string(),
+                reference.simulation.seed.to_string(),
+            ),
             (
                 "replicates",
-                u64::from(s.simulation.replicates),
-                u64::from(reference.simulation.replicates),
+                s.simulation.replicates.to_string(),
+                reference.simulation.replicates.to_string(),
+            ),
+            (
+                "uncertainty",
+                s.simulation.uncertainty.name().to_string(),
+                reference.simulation.uncertainty.name().to_string(),
             ),
         ] {
             if theirs != ours {
@@ -145,6 +157,13 @@ pub fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], warn: &mut dyn
         }
         s.simulation.seed = reference.simulation.seed;
         s.simulation.replicates = reference.simulation.replicates;
+        s.simulation.uncertainty = reference.simulation.uncertainty;
+        if let Some((key, expected)) = uncertain::check(s).into_iter().next() {
+            return Err(Error::Refused {
+                path: file.clone(),
+                message: format!("{key}: {expected}"),
+            });
+        }
     }
     Ok(())
 }

@@ -376,6 +376,7 @@ pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> ser
     map.insert("scenario".into(), scenario.name.clone().into());
     map.insert("replicates".into(), replicates.len().into());
     map.insert("seed".into(), scenario.simulation.seed.into());
+    map.insert("uncertainty".into(), scenario.simulation.uncertainty.name().into());
     map.insert("weeks".into(), scenario.simulation.weeks.into());
     map.insert("months".into(), months(scenario.simulation.weeks).into());
     let months = months(scenario.simulation.weeks);

@@ -236,6 +236,12 @@ fn calibration_lands_on_the_committed_defaults() {
         checked += 1;
     }
     assert_eq!(checked, 7);
+    // The accepted sets `--uncertainty full` draws from are the ones this calibration accepts.
+    assert_eq!(
+        std::fs::read_to_string(out.join("accepted.csv")).unwrap(),
+        lwsim::scenario::uncertain::ACCEPTED_CSV,
+        "calibration/accepted.csv is stale: copy output/deep-end-calibration/accepted.csv over it"
+    );
     let _ = std::fs::remove_dir_all(Path::new(&tmp));
 }
 

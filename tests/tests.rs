@@ -18,4 +18,5 @@ mod serve;
 mod serve_page;
 mod slurm;
 mod sweeps;
+mod uncertainty;
 mod validation;

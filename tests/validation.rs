@@ -140,6 +140,7 @@ fn a_one_line_scenario_runs_with_every_default() {
     let s = lwsim::scenario::load::load(&path, &[]).unwrap();
     let defaults = lwsim::Scenario {
         name: "x".into(),
+        explicit: vec!["name".into()],
         ..Default::default()
     };
     assert_eq!(s, defaults);

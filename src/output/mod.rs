@@ -37,6 +37,11 @@ pub struct RunInfo {
     pub threads: usize,
     pub seed_derivation: &'static str,
     pub generator: &'static str,
+    /// `chance` or `full` (`simulation.uncertainty`).
+    pub uncertainty: &'static str,
+    /// Under `full`, the keys each replicate drew (the rest held at the scenario's values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drawn: Vec<&'static str>,
     pub wall_seconds: f64,
 }
 

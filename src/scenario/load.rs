@@ -133,10 +133,17 @@ fn load_chain(chain: Vec<Source>, sets: &[(&str, &str)]) -> Result<Scenario, Inp
         insert(&mut merged, &key, value);
         set_keys.push((key, origin));
     }
-    let scenario: Scenario = merged
+    let mut explicit = Vec::new();
+    leaf_keys(&merged, "", &mut explicit);
+    explicit.sort();
+    let mut scenario: Scenario = merged
         .try_into()
         .map_err(|e: toml::de::Error| InputError::at("--set", None, clean_message(e.message())))?;
-    let problems = params::check(&scenario);
+    scenario.explicit = explicit;
+    let mut problems = params::check(&scenario);
+    if problems.is_empty() {
+        problems = super::uncertain::check(&scenario);
+    }
     if problems.is_empty() {
         return Ok(scenario);
     }
@@ -473,7 +480,7 @@ fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputErro
     Ok((key.to_string(), value))
 }
 
-fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
+pub(crate) fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
     let (parents, leaf) = key.rsplit_once('.').map_or((None, key), |(p, l)| (Some(p), l));
     let mut t = table;
     for part in parents.into_iter().flat_map(|p| p.split('.')) {
@@ -486,6 +493,21 @@ fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
         t = entry.as_table_mut().expect("made a table");
     }
     t.insert(leaf.to_string(), value);
+}
+
+/// The dotted names of every value (not table) in `table`, below `prefix`.
+pub(crate) fn leaf_keys(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in table {
+        let dotted = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(t) => leaf_keys(t, &dotted, out),
+            _ => out.push(dotted),
+        }
+    }
 }
 
 /// Deep-merge `over` into `base`: tables merge key by key, anything else replaces.
@@ -571,11 +593,20 @@ pub fn with_values(base: &Scenario, values: &[(&str, toml::Value)]) -> Result<Sc
         }
         insert(&mut table, key, value.clone());
     }
-    let scenario: Scenario = table.try_into().map_err(|e: toml::de::Error| {
+    let mut scenario: Scenario = table.try_into().map_err(|e: toml::de::Error| {
         let key = values.first().map_or(String::new(), |(k, _)| k.to_string());
         (key, clean_message(e.message()))
     })?;
-    match params::check(&scenario).into_iter().next() {
+    scenario.explicit = base.explicit.clone();
+    for (key, _) in values {
+        if !scenario.explicit.iter().any(|e| e == key) {
+            scenario.explicit.push(key.to_string());
+        }
+    }
+    scenario.explicit.sort();
+    let mut problems = params::check(&scenario);
+    problems.extend(super::uncertain::check(&scenario));
+    match problems.into_iter().next() {
         Some(problem) => Err(problem),
         None => Ok(scenario),
     }

@@ -8,6 +8,7 @@
 
 pub mod load;
 pub mod params;
+pub mod uncertain;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,10 @@ pub struct Scenario {
     pub funding: Funding,
     pub implementation: Implementation,
     pub output: Output,
+    /// The dotted keys the scenario file, the files it extends, or `--set` set explicitly, sorted (not serialised; empty for a scenario built in code). Under
+    /// `simulation.uncertainty = "full"` these keys are held at their values, not drawn.
+    #[serde(skip)]
+    pub explicit: Vec<String>,
 }
 
 /// What is written, beyond the statistics of every replicate.
@@ -65,6 +70,9 @@ pub struct Simulation {
     pub weeks: u32,
     pub replicates: u32,
     pub seed: u64,
+    /// `chance` or `full`: whether each replicate also draws the uncertain constants
+    /// ([`uncertain`]).
+    pub uncertainty: uncertain::Uncertainty,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,6 +221,7 @@ impl Default for Scenario {
             funding: Funding::default(),
             implementation: Implementation::default(),
             output: Output::default(),
+            explicit: Vec::new(),
         }
     }
 }
@@ -226,6 +235,7 @@ impl Default for Simulation {
             weeks: 104,
             replicates: 100,
             seed: 2014,
+            uncertainty: uncertain::Uncertainty::Chance,
         }
     }
 }
@@ -374,9 +384,36 @@ impl Default for Implementation {
 }
 
 impl Scenario {
-    /// The scenario as TOML, every key written out: `scenario.resolved.toml`.
+    /// The scenario as TOML, every key written out: `scenario.resolved.toml`. Under
+    /// `simulation.uncertainty = "full"` each key the replicates draw is commented out (its line
+    /// starts `# drawn: `), so that running the file again draws it again.
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("a Scenario always serialises to TOML")
+        let text = toml::to_string(self).expect("a Scenario always serialises to TOML");
+        let drawn = uncertain::drawn_keys(self);
+        if drawn.is_empty() {
+            return text;
+        }
+        let mut table = String::new();
+        let mut out = String::with_capacity(text.len() + 10 * drawn.len());
+        for line in text.lines() {
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                table = name.to_string();
+            }
+            let key = line.split_once(" = ").map(|(k, _)| k.trim());
+            let dotted = key.map(|k| {
+                if table.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{table}.{k}")
+                }
+            });
+            if dotted.is_some_and(|d| drawn.contains(&d.as_str())) {
+                out.push_str("# drawn: ");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
     }
 
     /// Number of networks (primary care networks, or single practices when `per_network` is 1).

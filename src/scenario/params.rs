@@ -4,7 +4,7 @@
 //! both read this table, so the documented range is the enforced range. A test checks that every
 //! key of [`Scenario`] has exactly one entry here.
 
-use super::Scenario;
+use super::{Scenario, uncertain};
 
 /// What kind of value a key takes (serde enforces the type; this is for the documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +93,7 @@ pub const SPECS: &[Spec] = &[
     text("description", "One or two sentences saying what the scenario asks; shown in reports."),
     int("simulation.weeks", 1.0, 5200.0, "weeks", "MODEL.md: two years", "Length of a run. Months are reported 0..weeks*12/52."),
     int("simulation.replicates", 1.0, 1e6, "runs", ASSUMED, "Independent replicates, each with its own generator."),
+    text("simulation.uncertainty", "Which intervals the run reports: \"chance\" (replicates differ by their random draws alone) or \"full\" (each replicate also draws the uncertain constants: see the column drawn). `lwsim run --uncertainty full` sets it."),
     int("simulation.seed", 0.0, i64::MAX as f64, "-", ASSUMED, "Base seed; replicate r's seed is derived from (seed, r) alone (see docs/ODD.md)."),
     int("practices.count", 1.0, 100_000.0, "practices", "Chng et al. 2021: 7 Deep End practices", "Number of GP practices."),
     int("practices.per_network", 1.0, 100.0, "practices", "1 = one link worker per practice (Glasgow); about 5 in an English PCN (NHS Digital)", "Practices per network sharing link workers and community organisations."),
@@ -149,13 +150,13 @@ pub const SPECS: &[Spec] = &[
     real("patients.need_other", 0.0, 1.0, "relative weight", ASSUMED, "Weight of other needs."),
     real("patients.wellbeing_gain_connected", -100.0, 100.0, "wellbeing points (0-100 scale)", ASSUMED, "Wellbeing change of a patient connected to an organisation meeting the need."),
     real("patients.wellbeing_gain_per_contact", -100.0, 100.0, "wellbeing points per contact", "assumed; little from link-worker sessions alone (MODEL.md)", "Wellbeing change per link-worker contact."),
-    real("patients.wellbeing_change_unmet", -100.0, 100.0, "wellbeing points (0-100 scale)", "assumed, range -5 to 0; Skivington 2018: without community capacity the programme cannot achieve its potential", "Wellbeing change of a patient referred onward whose need went unmet (no place, or waited too long), on top of contacts."),
+    real("patients.wellbeing_change_unmet", -100.0, 100.0, "wellbeing points (0-100 scale)", "assumed; Skivington 2018: without community capacity the programme cannot achieve its potential", "Wellbeing change of a patient referred onward whose need went unmet (no place, or waited too long), on top of contacts."),
     int("community.orgs_per_network", 1.0, 10_000.0, "organisations", ASSUMED, "Community organisations serving each network."),
     share("community.second_need_share", ASSUMED, "Share of organisations serving a second need."),
     real("community.funding_mean", 0.0, MONEY, "GBP per year", ASSUMED, "Median baseline annual funding of an organisation (log-normal)."),
     real("community.funding_spread", 0.0, 5.0, "log-normal sigma", "assumed; Clifford: mid-sized charities hit hardest", "Spread of baseline funding between organisations."),
     real("community.cost_per_place", 1.0, MONEY, "GBP per place per year", ASSUMED, "Funding needed per place; capacity = funding / cost."),
-    share("community.other_demand_share", "assumed, range 0.75 to 0.95: organisations near capacity (28% of charities could not meet demand, Managing in the New Normal); at 0.9 the programme's share of places is about 1.7 times what its patients use at baseline", "Share of places taken by people not referred by the programme (see rationing_proportional)."),
+    share("community.other_demand_share", "assumed: organisations near capacity (28% of charities could not meet demand, Managing in the New Normal); at 0.9 the programme's share of places is about 1.7 times what its patients use at baseline", "Share of places taken by people not referred by the programme (see rationing_proportional)."),
     share("community.rationing_proportional", "assumed (the evidence-favoured rule: one queue for all comers keeps each group's share of places; Skivington 2018: austerity limits capacity for everyone); docs/VALIDATION.md shows the answer under 0", "How scarce places are rationed: 1 = people not referred by the programme keep their share (other_demand_share) of this year's places; 0 = they keep their baseline number of places first and the programme gets what is left; between, a mix."),
     int("community.attend_weeks", 1.0, 63.0, "weeks", ASSUMED, "How long a connected patient holds a place."),
     int("community.max_wait_weeks", 1.0, 520.0, "weeks", ASSUMED, "A referral still waiting for a place after this long fails (unmet need)."),
@@ -196,8 +197,8 @@ pub const SPECS: &[Spec] = &[
     share("implementation.fitting_in_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index at which a practice is fitting in."),
     share("implementation.belonging_threshold", CALIBRATED, "Integration index a practice must hold to belong (Tierney et al. 2025's continuum; fully integrated, Chng)."),
     int("implementation.belonging_hold_weeks", 1.0, 520.0, "weeks", ASSUMED, "Weeks the index must stay above the belonging threshold."),
-    share("implementation.belonging_effect", "assumed, range 0.1 to 0.5; Chng et al. 2021: full integration means implementing at patient, practice and community levels; Tierney et al. 2025: demonstrating effect", "Reflexive monitoring (the effect the practice sees, 0..1) a practice needs, besides the index, to belong."),
-    real("implementation.identity_weeks", 1.0, 520.0, "weeks", "assumed, range 8 to 104; Tierney et al. 2025: forging an identity in general practice", "Time constant over which a link worker forges an identity in the practice: identity = 1 - exp(-weeks in post / this); a new worker starts again."),
+    share("implementation.belonging_effect", "assumed; Chng et al. 2021: full integration means implementing at patient, practice and community levels; Tierney et al. 2025: demonstrating effect", "Reflexive monitoring (the effect the practice sees, 0..1) a practice needs, besides the index, to belong."),
+    real("implementation.identity_weeks", 1.0, 520.0, "weeks", "assumed; Tierney et al. 2025: forging an identity in general practice", "Time constant over which a link worker forges an identity in the practice: identity = 1 - exp(-weeks in post / this); a new worker starts again."),
     int("output.detail_replicates", 0.0, 1e6, "replicates", "lwsim's choice: per-replicate detail for 10,000 replicates would be 300 MB", "weekly.csv and practices.csv hold the first this-many replicates (0: headers only); monthly.csv and summary.json always use every replicate. `lwsim run --detail N` sets it."),
 ];
 
@@ -451,16 +452,27 @@ pub fn markdown() -> String {
          replicates x months at most {MAX_REPLICATE_MONTHS}; weekly rows (detailed replicates x weeks) at most \
          {MAX_DETAIL_ROWS}; the other limits are the ranges below.\n\n"
     ));
-    out.push_str("| key | default | range | unit | provenance | meaning |\n|---|---|---|---|---|---|\n");
+    out.push_str(
+        "With `simulation.uncertainty = \"full\"` (`lwsim run --uncertainty full`) each replicate draws the \
+         assumed constants uniformly from the range in the column \"drawn\", and the calibrated ones as one of \
+         the calibration's accepted sets (`calibration/accepted.csv`), except the keys a scenario file or \
+         `--set` sets; \"-\" marks a key never drawn.\n\n",
+    );
+    out.push_str("| key | default | range | unit | drawn | provenance | meaning |\n|---|---|---|---|---|---|---|\n");
     for s in SPECS {
         let default = lookup(&defaults, s.key).map(|v| v.to_string()).unwrap_or_default();
         let range = match s.kind {
             Kind::Text => "-".to_string(),
             _ => format!("{} .. {}", fmt_num(s.min), fmt_num(s.max)),
         };
+        let drawn = match uncertain::plausible(s.key) {
+            Some((lo, hi)) => format!("{} .. {}", fmt_num(lo), fmt_num(hi)),
+            None if uncertain::is_calibrated(s.key) => "an accepted set".to_string(),
+            None => "-".to_string(),
+        };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            s.key, default, range, s.unit, s.source, s.doc
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            s.key, default, range, s.unit, drawn, s.source, s.doc
         ));
     }
     out

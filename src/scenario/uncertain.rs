@@ -1,0 +1,437 @@
+//! Parameter uncertainty: `simulation.uncertainty = "full"` (`lwsim run --uncertainty full`).
+//!
+//! With `full`, each replicate also draws the model's uncertain constants before its world is
+//! built, so that intervals hold what is not known about the model as well as chance:
+//! - the calibrated constants (provenance "calibrated" in [`params::SPECS`]) jointly, as one of
+//!   the calibration's accepted sets, shipped in `calibration/accepted.csv` (written by
+//!   `lwsim calibrate calibration/deep-end.toml`; a statistical test re-runs the calibration and
+//!   compares), each set equally likely;
+//! - the assumed constants independently, uniform on the plausible range [`PLAUSIBLE`] gives
+//!   (whole-number keys rounded to the nearest whole number).
+//!
+//! A key the scenario file (or a file it extends) or `--set` sets explicitly is not redrawn:
+//! the scenario's value holds. Every draw is taken from stream 6 of the replicate's generator
+//! (see [`crate::rng::Streams`]): one uniform per [`PLAUSIBLE`] row, in table order, then one for
+//! the accepted set, whether or not the key is held; so replicate r of every scenario in a
+//! comparison draws the same constants, and a scenario identical to the reference still has
+//! every effect exactly 0.
+//!
+//! The accepted sets were found with the assumed constants at their defaults; drawing both
+//! independently ignores how the targets would tie them together (calibration/LIMITS.md, shown in docs/VALIDATION.md).
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::Scenario;
+use super::params::{self, Kind};
+use crate::rng::{self, Rng};
+
+/// Which intervals a run reports: `chance` (replicates differ by their random draws alone) or
+/// `full` (each replicate also draws the uncertain constants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Uncertainty {
+    /// Chance alone: every replicate runs the scenario's constants.
+    #[default]
+    Chance,
+    /// Chance and parameter uncertainty: each replicate draws the uncertain constants.
+    Full,
+}
+
+impl Uncertainty {
+    /// The name used in scenario files, summary.json and run.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Uncertainty::Chance => "chance",
+            Uncertainty::Full => "full",
+        }
+    }
+
+    /// True for [`Uncertainty::Chance`] (the default, not written into a resolved scenario).
+    pub fn is_chance(&self) -> bool {
+        *self == Uncertainty::Chance
+    }
+}
+
+/// What a run's intervals hold, in a sentence for reports and the README.
+pub fn interval_kind(mode: Uncertainty) -> &'static str {
+    match mode {
+        Uncertainty::Chance => {
+            "The intervals hold chance alone: how much the outcome varies between runs of the same programme with the model's constants fixed. They leave out what is not known about those constants; run with --uncertainty full to include it."
+        }
+        Uncertainty::Full => {
+            "The intervals hold chance and parameter uncertainty: each replicate also drew the model's uncertain constants (the calibrated ones as one of the calibration's accepted sets, the assumed ones from their plausible ranges, docs/SCENARIOS.md), except those the scenario sets."
+        }
+    }
+}
+
+/// The ChaCha stream number of the draws of uncertain constants.
+pub const STREAM: u64 = 6;
+
+/// The plausible range of each assumed constant that `full` draws: (dotted key, low, high).
+/// All are assumed (no source measures them): the default lies inside each range, and the range
+/// is the default halved to doubled for rates and hazards, about plus or minus half for shares,
+/// weights, durations and money, unless a reason is given in the key's provenance
+/// (docs/SCENARIOS.md shows every range). Keys whose provenance is "assumed" but that are not
+/// here are listed, with the reason, in [`NOT_DRAWN`].
+#[rustfmt::skip]
+pub const PLAUSIBLE: &[(&str, f64, f64)] = &[
+    ("practices.gp_buy_in.mean", 0.3, 0.7),
+    ("practices.gp_buy_in.sd", 0.1, 0.3),
+    ("practices.collaborative_leadership.mean", 0.3, 0.7),
+    ("practices.collaborative_leadership.sd", 0.1, 0.3),
+    ("practices.team_dynamics.mean", 0.3, 0.7),
+    ("practices.team_dynamics.sd", 0.1, 0.3),
+    ("practices.competing_innovations_per_year", 0.25, 1.0),
+    ("practices.innovation_weeks", 13.0, 52.0),
+    ("practices.referrals_per_1000_per_year", 50.0, 100.0),
+    ("link_workers.recruitment_delay_weeks", 6.0, 26.0),
+    ("link_workers.support_cost_per_year", 2500.0, 10_000.0),
+    ("link_workers.hours_per_case_per_week", 0.25, 1.0),
+    ("link_workers.novice_slowdown", 0.25, 1.0),
+    ("link_workers.experience_weeks", 13.0, 52.0),
+    ("link_workers.initial_known_orgs", 1.0, 6.0),
+    ("link_workers.hours_per_visit", 1.0, 4.0),
+    ("link_workers.outreach_floor", 0.15, 0.5),
+    ("link_workers.leave_hazard_per_week", 0.00075, 0.003),
+    ("link_workers.burnout_rate_per_week", 0.025, 0.1),
+    ("patients.deprivation_engage_penalty", 0.05, 0.2),
+    ("patients.wait_engage_decay_per_week", 0.01, 0.04),
+    ("patients.give_up_per_week", 0.01, 0.04),
+    ("patients.contact_interval_weeks", 1.0, 3.0),
+    ("patients.attend_prob", 0.75, 0.95),
+    ("patients.uptake_prob", 0.7, 0.95),
+    ("patients.signpost_confidence_weight", 0.25, 0.75),
+    ("patients.org_wait_uptake_decay_per_week", 0.015, 0.06),
+    ("patients.second_need_prob", 0.2, 0.6),
+    ("patients.need_mental_health", 0.2, 0.5),
+    ("patients.need_isolation", 0.15, 0.35),
+    ("patients.need_welfare", 0.1, 0.2),
+    ("patients.need_housing", 0.04, 0.12),
+    ("patients.need_physical_activity", 0.05, 0.15),
+    ("patients.need_other", 0.035, 0.105),
+    ("patients.wellbeing_gain_connected", 3.0, 9.0),
+    ("patients.wellbeing_gain_per_contact", 0.0, 1.0),
+    ("patients.wellbeing_change_unmet", -5.0, 0.0),
+    ("community.orgs_per_network", 4.0, 9.0),
+    ("community.second_need_share", 0.15, 0.45),
+    ("community.funding_mean", 40_000.0, 90_000.0),
+    ("community.funding_spread", 0.25, 1.0),
+    ("community.cost_per_place", 1500.0, 3000.0),
+    ("community.other_demand_share", 0.75, 0.95),
+    ("community.attend_weeks", 8.0, 16.0),
+    ("community.max_wait_weeks", 13.0, 39.0),
+    ("community.viability_funding", 15_000.0, 25_000.0),
+    ("community.refuse_waiting_ratio", 0.5, 2.0),
+    ("community.grant_loss_prob", 0.05, 0.2),
+    ("community.grant_loss_share", 0.15, 0.45),
+    ("community.grant_win_prob", 0.05, 0.2),
+    ("community.grant_win_share", 0.1, 0.3),
+    ("community.tie_initial", 0.1, 0.3),
+    ("community.tie_gain_visit", 0.05, 0.2),
+    ("community.tie_gain_success", 0.025, 0.1),
+    ("community.tie_loss_failure", 0.05, 0.2),
+    ("community.tie_decay_per_week", 0.0025, 0.01),
+    ("funding.practice_development_cost_per_year", 5000.0, 15_000.0),
+    ("implementation.initial_coherence", 0.1, 0.3),
+    ("implementation.initial_participation", 0.05, 0.25),
+    ("implementation.initial_action", 0.0, 0.1),
+    ("implementation.rate_monitoring", 0.025, 0.1),
+    ("implementation.decay_per_week", 0.001, 0.004),
+    ("implementation.vacancy_decay_per_week", 0.01, 0.04),
+    ("implementation.buy_in_rate", 0.005, 0.02),
+    ("implementation.development_hours_full", 2.0, 8.0),
+    ("implementation.development_floor", 0.25, 0.75),
+    ("implementation.innovation_burden", 0.25, 1.0),
+    ("implementation.training_burden", 0.1, 0.3),
+    ("implementation.effect_connections_per_1000_per_year", 10.0, 40.0),
+    ("implementation.fitting_in_threshold", 0.25, 0.4),
+    ("implementation.belonging_hold_weeks", 4.0, 16.0),
+    ("implementation.belonging_effect", 0.1, 0.5),
+    ("implementation.identity_weeks", 8.0, 104.0),
+];
+
+/// Keys whose provenance says "assumed" that `full` does not draw, and why: what a user chooses
+/// (levers and the run's settings) rather than what is unknown about the model.
+pub const NOT_DRAWN: &[(&str, &str)] = &[
+    ("simulation.replicates", "a setting of the run"),
+    ("simulation.seed", "a setting of the run"),
+    ("link_workers.caseload_cap", "the caseload lever, set by the programme"),
+    ("link_workers.support", "the support lever, set by the programme"),
+    (
+        "link_workers.practice_directed",
+        "how the programme is organised (Tierney's centralising or diffusing power), set by the programme",
+    ),
+    (
+        "community.rationing_proportional",
+        "a rule no source measures; docs/VALIDATION.md answers under both, and an answer about cuts is conditional on it (calibration/LIMITS.md, shown in docs/VALIDATION.md)",
+    ),
+];
+
+/// The plausible range `full` draws `key` from, if it draws it: `Some((low, high))` for an
+/// assumed constant, `None` for every other key (calibrated ones come from the accepted sets).
+pub fn plausible(key: &str) -> Option<(f64, f64)> {
+    PLAUSIBLE
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|&(_, lo, hi)| (lo, hi))
+}
+
+/// Is `key` calibrated (drawn as part of an accepted set)?
+pub fn is_calibrated(key: &str) -> bool {
+    params::spec(key).is_some_and(|s| s.source.starts_with("calibrated"))
+}
+
+/// The calibration's accepted sets: the calibrated keys, and one row of their values per set.
+#[derive(Debug)]
+pub struct AcceptedSets {
+    /// The calibrated keys, in [`params::SPECS`] order.
+    pub keys: Vec<&'static str>,
+    /// Each accepted set's values, in the order of `keys`.
+    pub sets: Vec<Vec<f64>>,
+}
+
+/// `calibration/accepted.csv` as shipped, compiled into the binary.
+pub const ACCEPTED_CSV: &str = include_str!("../../calibration/accepted.csv");
+
+/// The shipped accepted sets, read once.
+///
+/// # Panics
+/// Never for the shipped file (a unit test reads it); only if it were edited into something
+/// that lacks a calibrated key's column or a number.
+pub fn accepted() -> &'static AcceptedSets {
+    static SETS: OnceLock<AcceptedSets> = OnceLock::new();
+    SETS.get_or_init(|| parse_accepted(ACCEPTED_CSV).expect("calibration/accepted.csv is valid"))
+}
+
+fn parse_accepted(text: &str) -> Result<AcceptedSets, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    let keys: Vec<&'static str> = params::SPECS
+        .iter()
+        .map(|s| s.key)
+        .filter(|k| is_calibrated(k))
+        .collect();
+    let columns = keys
+        .iter()
+        .map(|k| {
+            header
+                .iter()
+                .position(|h| h == *k)
+                .ok_or_else(|| format!("no column {k}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut sets = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| e.to_string())?;
+        let set = columns
+            .iter()
+            .map(|&c| record.get(c).and_then(|v| v.parse::<f64>().ok()).ok_or("not a number"))
+            .collect::<Result<Vec<f64>, _>>()?;
+        sets.push(set);
+    }
+    if sets.is_empty() {
+        return Err("no accepted set".into());
+    }
+    Ok(AcceptedSets { keys, sets })
+}
+
+/// Every key a scenario may list in `explicit` that `full` would draw: the [`PLAUSIBLE`] keys,
+/// then the calibrated ones.
+fn uncertain_keys() -> impl Iterator<Item = &'static str> {
+    PLAUSIBLE
+        .iter()
+        .map(|(k, _, _)| *k)
+        .chain(accepted().keys.iter().copied())
+}
+
+/// The keys `full` draws for `scenario`: every uncertain key it does not set explicitly, in
+/// draw order. Empty under `chance`.
+pub fn drawn_keys(scenario: &Scenario) -> Vec<&'static str> {
+    if scenario.simulation.uncertainty.is_chance() {
+        return Vec::new();
+    }
+    uncertain_keys()
+        .filter(|k| !scenario.explicit.iter().any(|e| e == k))
+        .collect()
+}
+
+/// The scenario replicate `seed` runs: `scenario` itself under `chance`; under `full`, a copy
+/// with every key of [`drawn_keys`] drawn from stream [`STREAM`] of the replicate's generator.
+pub fn draw(scenario: &Scenario, seed: u64) -> Option<Scenario> {
+    if scenario.simulation.uncertainty.is_chance() {
+        return None;
+    }
+    let mut rng: Rng = rng::generator(seed);
+    rng.set_stream(STREAM);
+    let mut values: Vec<(&str, f64)> = PLAUSIBLE
+        .iter()
+        .map(|&(k, lo, hi)| (k, lo + (hi - lo) * rng::uniform(&mut rng)))
+        .collect();
+    let sets = accepted();
+    let u = rng::uniform(&mut rng);
+    let set = &sets.sets[((u * sets.sets.len() as f64) as usize).min(sets.sets.len() - 1)];
+    values.extend(sets.keys.iter().copied().zip(set.iter().copied()));
+    let mut table = toml::Table::try_from(scenario).expect("a Scenario always serialises");
+    for (key, x) in values {
+        if scenario.explicit.iter().any(|e| e == key) {
+            continue;
+        }
+        let value = match params::spec(key).map(|s| s.kind) {
+            Some(Kind::Int) => toml::Value::Integer(x.round() as i64),
+            _ => toml::Value::Float(x),
+        };
+        super::load::insert(&mut table, key, value);
+    }
+    let mut drawn: Scenario = table.try_into().expect("drawn values are in range and typed");
+    drawn.explicit = scenario.explicit.clone();
+    Some(drawn)
+}
+
+/// The problems a `full` run of `scenario` could meet: a rule tying a held key to a drawn one
+/// that some draw would break (today one: the fitting-in threshold must not exceed the
+/// belonging threshold). Empty under `chance`. Returns (dotted key, what was expected).
+pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
+    let drawn = drawn_keys(scenario);
+    let range = |key: &str, value: f64| -> (f64, f64) {
+        if !drawn.contains(&key) {
+            return (value, value);
+        }
+        if let Some(r) = plausible(key) {
+            return r;
+        }
+        let sets = accepted();
+        let i = sets.keys.iter().position(|k| *k == key).expect("a calibrated key");
+        sets.sets
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
+                (lo.min(s[i]), hi.max(s[i]))
+            })
+    };
+    let i = &scenario.implementation;
+    let fitting = range("implementation.fitting_in_threshold", i.fitting_in_threshold);
+    let belonging = range("implementation.belonging_threshold", i.belonging_threshold);
+    if fitting.1 > belonging.0 {
+        return vec![(
+            "implementation.fitting_in_threshold".into(),
+            format!(
+                "expected at most {} under simulation.uncertainty = \"full\": the belonging threshold is drawn from {} to {} and must stay at least the fitting-in threshold, which can be {}; set both or neither",
+                params::fmt_num(belonging.0),
+                params::fmt_num(belonging.0),
+                params::fmt_num(belonging.1),
+                params::fmt_num(fitting.1)
+            ),
+        )];
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::params::SPECS;
+
+    #[test]
+    fn every_assumed_key_is_drawn_or_says_why_not() {
+        for s in SPECS {
+            let assumed = s.source.starts_with("assumed");
+            let drawn = plausible(s.key).is_some();
+            let excused = NOT_DRAWN.iter().any(|(k, _)| *k == s.key);
+            assert!(!(drawn && excused), "{} is both drawn and not drawn", s.key);
+            if assumed {
+                assert!(drawn || excused, "{} is assumed but has no plausible range", s.key);
+            } else {
+                assert!(!drawn && !excused, "{} is not assumed ({})", s.key, s.source);
+            }
+        }
+    }
+
+    #[test]
+    fn plausible_ranges_hold_the_default_and_lie_within_the_keys_range() {
+        let table = toml::Table::try_from(Scenario::default()).unwrap();
+        for &(key, lo, hi) in PLAUSIBLE {
+            let s = params::spec(key).unwrap();
+            assert!(lo < hi && lo >= s.min && hi <= s.max, "{key}: [{lo}, {hi}]");
+            let v = params::lookup(&table, key).unwrap();
+            let x = v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).unwrap();
+            assert!((lo..=hi).contains(&x), "{key}: default {x} outside [{lo}, {hi}]");
+        }
+    }
+
+    #[test]
+    fn the_accepted_sets_hold_the_chosen_constants() {
+        let sets = accepted();
+        assert_eq!(sets.keys.len(), 7);
+        assert_eq!(sets.sets.len(), 15);
+        // The defaults are the chosen set, to the 3 significant figures chosen.toml writes.
+        let table = toml::Table::try_from(Scenario::default()).unwrap();
+        let defaults: Vec<f64> = sets
+            .keys
+            .iter()
+            .map(|k| params::lookup(&table, k).unwrap().as_float().unwrap())
+            .collect();
+        let three = |x: f64| format!("{x:.2e}").parse::<f64>().unwrap();
+        let matching = sets
+            .sets
+            .iter()
+            .filter(|s| s.iter().zip(&defaults).all(|(a, d)| three(*a) == three(*d)))
+            .count();
+        assert_eq!(matching, 1);
+    }
+
+    fn full() -> Scenario {
+        let mut s = Scenario::default();
+        s.simulation.uncertainty = Uncertainty::Full;
+        s
+    }
+
+    #[test]
+    fn draws_are_reproducible_differ_by_seed_and_stay_in_range() {
+        let s = full();
+        let a = draw(&s, 7).unwrap();
+        assert_eq!(Some(a.clone()), draw(&s, 7));
+        assert_ne!(Some(a.clone()), draw(&s, 8));
+        assert!(crate::scenario::params::check(&a).is_empty());
+        assert_eq!(draw(&Scenario::default(), 7), None);
+        let table = toml::Table::try_from(&a).unwrap();
+        for &(key, lo, hi) in PLAUSIBLE {
+            let v = params::lookup(&table, key).unwrap();
+            let x = v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).unwrap();
+            assert!((lo..=hi).contains(&x), "{key}: {x}");
+        }
+        let set: Vec<f64> = accepted()
+            .keys
+            .iter()
+            .map(|k| params::lookup(&table, k).unwrap().as_float().unwrap())
+            .collect();
+        assert!(accepted().sets.contains(&set));
+    }
+
+    #[test]
+    fn explicit_keys_hold_and_the_rest_draw_the_same_values() {
+        let free = full();
+        let mut held = full();
+        held.patients.uptake_prob = 0.5;
+        held.explicit = vec!["patients.uptake_prob".into()];
+        let (a, b) = (draw(&free, 3).unwrap(), draw(&held, 3).unwrap());
+        assert_eq!(b.patients.uptake_prob, 0.5);
+        assert_ne!(a.patients.uptake_prob, 0.5);
+        // Holding one key shifts no other draw: replicate r pairs across scenarios.
+        assert_eq!(a.patients.attend_prob, b.patients.attend_prob);
+        assert_eq!(a.implementation.rate_action, b.implementation.rate_action);
+        assert!(!drawn_keys(&held).contains(&"patients.uptake_prob"));
+        assert_eq!(drawn_keys(&free).len(), PLAUSIBLE.len() + 7);
+    }
+
+    #[test]
+    fn a_held_fitting_in_threshold_above_the_drawn_belonging_threshold_is_refused() {
+        let mut s = full();
+        s.implementation.fitting_in_threshold = 0.45;
+        s.explicit = vec!["implementation.fitting_in_threshold".into()];
+        assert_eq!(check(&s)[0].0, "implementation.fitting_in_threshold");
+        s.simulation.uncertainty = Uncertainty::Chance;
+        assert!(check(&s).is_empty());
+        assert!(check(&full()).is_empty());
+    }
+}
