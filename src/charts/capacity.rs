@@ -383,6 +383,85 @@ mod tests {
         assert_eq!(tick(0.0), "0");
     }
 
+    /// The texts of an SVG's `<text>` elements, trimmed.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")))
+            .map(|(inner, _)| inner.trim().to_string())
+            .collect()
+    }
+
+    /// A small programme: 7 posts, one vacant in some replicates; 42 organisations, one closed in
+    /// some; waiting lists in tens.
+    fn small() -> Monthly {
+        let mut m = Monthly {
+            scenario: "small".into(),
+            replicates: 100,
+            ..Default::default()
+        };
+        for month in 0..=24u32 {
+            let t = f64::from(month);
+            m.push("mean_caseload", month, t / 2.0, t / 3.0, t / 1.5);
+            m.push("waiting", month, t, 0.0, 3.0 * t);
+            m.push("lw_in_post", month, 6.8, 6.0, 7.0);
+            m.push("lw_vacant", month, 0.2, 0.0, 1.0);
+            m.push("org_room", month, 140.0 - 3.0 * t, 120.0 - 3.0 * t, 160.0 - 3.0 * t);
+            m.push("org_occupancy", month, 3.0 * t, 2.0 * t, 4.0 * t);
+            m.push("org_open", month, 41.8, 41.0, 42.0);
+            m.push("org_closed", month, 0.2, 0.0, 1.0);
+        }
+        m
+    }
+
+    #[test]
+    fn every_panel_has_its_unit_and_counts_have_whole_ticks() {
+        let svg = capacity(&small()).unwrap().svg;
+        let texts = texts(&svg);
+        for unit in [
+            "patients per post",
+            "patients",
+            "% of link-worker posts",
+            "places",
+            "% of organisations",
+        ] {
+            assert!(texts.iter().any(|t| t == unit), "no axis title {unit:?}");
+        }
+        assert!(texts.iter().any(|t| t == "Link workers: posts vacant (of 7)"));
+        assert!(texts.iter().any(|t| t == "Community organisations: closed (of 42)"));
+        let decimal_zero = |t: &str| t.ends_with(".0") && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+        assert!(!texts.iter().any(|t| decimal_zero(t)), "a tick label like 50.0");
+        // Waiting goes to 72, places to 160: whole-number ticks, some of them.
+        assert!(texts.iter().any(|t| t == "60") && texts.iter().any(|t| t == "150"));
+    }
+
+    #[test]
+    fn a_zero_or_one_count_has_no_band_and_the_note_says_its_range() {
+        let svg = capacity(&small()).unwrap().svg;
+        let texts = texts(&svg).join(" ");
+        assert!(texts.contains("posts vacant (no band)"), "{texts}");
+        assert!(texts.contains("organisations closed (no band)"), "{texts}");
+        assert!(texts.contains("0 to 1 of 7 posts"), "{texts}");
+        assert!(texts.contains("0 to 1 of 42 organisations"), "{texts}");
+        // The waiting list spans 0 to 72 patients: its band is drawn, and not listed as narrow.
+        assert!(!texts.contains("patients waiting (all posts) (no band)"), "{texts}");
+        // A large programme's vacancies spread over many posts: the band is drawn.
+        let mut big = small();
+        for month in 0..=24u32 {
+            let s = big.measures.get_mut("lw_vacant").unwrap();
+            let i = month as usize;
+            (s.mean[i], s.p05[i], s.p95[i]) = (95.0, 81.0, 113.0);
+            let p = big.measures.get_mut("lw_in_post").unwrap();
+            (p.mean[i], p.p05[i], p.p95[i]) = (3745.0, 3727.0, 3757.0);
+        }
+        let texts = super::tests::texts(&capacity(&big).unwrap().svg).join(" ");
+        assert!(
+            texts.contains("posts vacant") && !texts.contains("posts vacant (no band)"),
+            "{texts}"
+        );
+        assert!(texts.contains("(of 3,840)"), "{texts}");
+    }
+
     #[test]
     fn a_band_of_whole_numbers_is_drawn_only_when_it_spans_five() {
         let s = |lo: f64, hi: f64| Series {
