@@ -52,7 +52,28 @@ fn every_chart_is_a_legible_png_and_an_svg_with_text_and_the_bytes_repeat() {
             &format!("Practices fully integrated: {scenario} (6 replicates)"),
         );
         assert_chart(&dir, "stages", "Stage of integration");
-        assert_chart(&dir, "capacity", "Link workers: posts vacant");
+        assert_chart(&dir, "capacity", "Link workers: posts vacant (of 7)");
+        // Every panel names its unit; no tick label of a count reads like 50.0.
+        let svg = std::fs::read_to_string(dir.join("capacity.svg")).unwrap();
+        for needle in [
+            ">\npatients per post\n<",
+            ">\npatients\n<",
+            ">\n% of link-worker posts\n<",
+            ">\nplaces\n<",
+            ">\n% of organisations\n<",
+            "Community organisations: closed (of 42)",
+            "How to read these panels",
+        ] {
+            assert!(svg.contains(needle), "{scenario}/capacity.svg lacks {needle:?}");
+        }
+        for text in svg.split("</text>") {
+            let label = text.rsplit('>').next().unwrap_or("").trim();
+            let number = !label.is_empty() && label.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+            assert!(
+                !(number && label.ends_with(".0")),
+                "{scenario}/capacity.svg has a tick {label:?}"
+            );
+        }
         // (report.html names its directory and command line, so it differs; its charts must not.)
         for chart in [
             "integration.png",

@@ -3,9 +3,11 @@
 //! with no fonts installed. Colours are Okabe & Ito's colour-blind-safe palette; a stage or a
 //! scenario has the same colour in every chart.
 
+mod capacity;
 mod dose;
 mod effects;
 
+pub use capacity::{MIN_BAND_SPAN, capacity};
 pub use dose::{Panel, dose};
 pub use effects::effects;
 
@@ -208,14 +210,6 @@ fn percent_by_month<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-fn y_max(series: &[&Series], scale: f64) -> f64 {
-    let m = series
-        .iter()
-        .flat_map(|s| s.p95.iter().chain(&s.mean))
-        .fold(0.0f64, |a, &b| if b.is_finite() { a.max(b) } else { a });
-    if m <= 0.0 { 1.0 } else { m * scale * 1.1 }
-}
-
 /// `integration`: the share of practices belonging, by month, mean with a shaded 90% band.
 pub fn integration(m: &Monthly) -> Result<Rendered, String> {
     let s = m.series("integration_rate");
@@ -331,110 +325,6 @@ impl Draw for Stages {
     }
 }
 
-/// `capacity`: the link-worker side (caseload, waiting, vacancies) and the community side
-/// (places and programme patients attending, organisations closed), as four panels.
-/// One line of a capacity panel: measure, label, colour.
-type PanelLine = (&'static str, &'static str, RGBColor);
-/// A line to draw: label, data, colour.
-type Line = (String, Series, RGBColor);
-
-const CAPACITY_PANELS: [(&str, &[PanelLine]); 4] = [
-    (
-        "Link workers: mean caseload and waiting list",
-        &[
-            ("mean_caseload", "active cases per post", BLUE),
-            ("waiting", "patients waiting (all posts)", ORANGE),
-        ],
-    ),
-    (
-        "Link workers: posts vacant",
-        &[("lw_vacant", "vacant posts", VERMILLION)],
-    ),
-    (
-        "Community organisations: places",
-        &[
-            ("org_room", "places free for referrals", GREEN),
-            ("org_occupancy", "programme patients attending", PURPLE),
-        ],
-    ),
-    (
-        "Community organisations: closed",
-        &[("org_closed", "organisations closed", INK)],
-    ),
-];
-
-pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
-    let title = format!(
-        "Capacity: {} ({} replicates; mean and 90% band)",
-        m.scenario, m.replicates
-    );
-    let data: Vec<Vec<Line>> = CAPACITY_PANELS
-        .iter()
-        .map(|(_, lines)| {
-            lines
-                .iter()
-                .map(|(measure, label, c)| (label.to_string(), m.series(measure), *c))
-                .collect()
-        })
-        .collect();
-    let months = m.months();
-    render(&Capacity { title, months, data })
-}
-
-struct Capacity {
-    title: String,
-    months: f64,
-    data: Vec<Vec<Line>>,
-}
-
-impl Draw for Capacity {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let titled = root
-            .margin(12, 0, 0, 0)
-            .titled(&self.title, title_style(40))
-            .map_err(err)?;
-        for ((area, (panel_title, _)), lines) in titled
-            .split_evenly((2, 2))
-            .iter()
-            .zip(CAPACITY_PANELS.iter())
-            .zip(&self.data)
-        {
-            let refs: Vec<&Series> = lines.iter().map(|(_, s, _)| s).collect();
-            let top = y_max(&refs, 1.0);
-            let mut chart = ChartBuilder::on(area)
-                .caption(*panel_title, text(28))
-                .margin(20)
-                .x_label_area_size(60)
-                .y_label_area_size(80)
-                .build_cartesian_2d(0.0..self.months, 0.0..top)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .x_desc("Month")
-                .axis_desc_style(text(22))
-                .label_style(text(20))
-                .x_labels(7)
-                .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_labels(6)
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(err)?;
-            for (label, s, c) in lines {
-                band_and_line(&mut chart, s, 1.0, *c, label)?;
-            }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.9))
-                .border_style(INK)
-                .label_font(text(20))
-                .draw()
-                .map_err(err)?;
-        }
-        Ok(())
-    }
-}
-
 /// comparison/integration: each scenario's integration rate with its band, one colour each.
 pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
     let names: Vec<String> = runs
@@ -524,7 +414,12 @@ impl Draw for Comparison {
                     ))
                     .map_err(err)?
                     .label(format!("reference ({})", self.reference))
-                    .legend(move |(x, y)| PathElement::new(vec![(x - 4, y), (x + 18, y)], reference.stroke_width(3)));
+                    .legend(move |(x, y)| {
+                        // Dashed as drawn: two dashes.
+                        EmptyElement::at((x, y))
+                            + PathElement::new(vec![(-4, 0), (5, 0)], reference.stroke_width(3))
+                            + PathElement::new(vec![(10, 0), (19, 0)], reference.stroke_width(3))
+                    });
             }
             chart
                 .configure_series_labels()

@@ -296,10 +296,11 @@ function niceMax(v) {
 }
 
 // A line chart: lines = [{s, colour, dash, band, label}], y scaled by `scale` (100 for %).
-function lineChart({ lines, yLabel, scale = 1, yMax = null, width = 760, height = 300, title = "" }) {
+// `count`: whole things, so the top is at least 5 and every tick a whole number.
+function lineChart({ lines, yLabel, scale = 1, yMax = null, width = 760, height = 300, title = "", count = false }) {
   const m = { l: 62, r: 14, t: title ? 30 : 12, b: 44 };
   const months = Math.max(1, ...lines.map((l) => l.s.month[l.s.month.length - 1] || 0));
-  const top = yMax !== null ? yMax : niceMax(Math.max(0, ...lines.flatMap((l) => (l.band ? l.s.p95 : l.s.mean).map((v) => (v || 0) * scale))));
+  const top = yMax !== null ? yMax : niceMax(Math.max(count ? 5 : 0, ...lines.flatMap((l) => (l.band ? l.s.p95 : l.s.mean).map((v) => (v || 0) * scale))));
   const x = (mo) => m.l + (mo / months) * (width - m.l - m.r);
   const y = (v) => height - m.b - (Math.min(v * scale, top) / top) * (height - m.t - m.b);
   let svg = `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title || yLabel)}" xmlns="http://www.w3.org/2000/svg">`;
@@ -318,16 +319,19 @@ function lineChart({ lines, yLabel, scale = 1, yMax = null, width = 760, height 
   }
   svg += `<text x="${(m.l + width - m.r) / 2}" y="${height - 6}" font-size="13" text-anchor="middle">Month</text>`;
   svg += `<text transform="translate(14 ${(m.t + height - m.b) / 2}) rotate(-90)" font-size="13" text-anchor="middle">${escapeHtml(yLabel)}</text>`;
+  const finite = (l) => l.s.month.map((_, i) => i).filter((i) => Number.isFinite(l.s.mean[i]));
+  const path = (l, key) => finite(l).map((i, j) => `${j ? "L" : "M"}${x(l.s.month[i]).toFixed(1)},${y(l.s[key][i]).toFixed(1)}`).join("");
+  // Bands first, light, each edged in its scenario's colour (dashed for a dashed line), so two
+  // overlapping bands stay readable; then every mean line on top of every band.
+  for (const l of lines.filter((l) => l.band)) {
+    const idx = finite(l);
+    const upper = idx.map((i) => `${x(l.s.month[i]).toFixed(1)},${y(l.s.p95[i]).toFixed(1)}`);
+    const lower = idx.slice().reverse().map((i) => `${x(l.s.month[i]).toFixed(1)},${y(l.s.p05[i]).toFixed(1)}`);
+    svg += `<polygon class="band" points="${upper.concat(lower).join(" ")}" fill="${l.colour}" fill-opacity="0.1" stroke="none"/>`;
+    svg += `<path class="band-edge" d="${path(l, "p05")}${path(l, "p95")}" fill="none" stroke="${l.colour}" stroke-width="1.2"${l.dash ? ' stroke-dasharray="4 3"' : ""}/>`;
+  }
   for (const l of lines) {
-    const ok = (i) => Number.isFinite(l.s.mean[i]);
-    const idx = l.s.month.map((_, i) => i).filter(ok);
-    if (l.band) {
-      const upper = idx.map((i) => `${x(l.s.month[i]).toFixed(1)},${y(l.s.p95[i]).toFixed(1)}`);
-      const lower = idx.slice().reverse().map((i) => `${x(l.s.month[i]).toFixed(1)},${y(l.s.p05[i]).toFixed(1)}`);
-      svg += `<polygon class="band" points="${upper.concat(lower).join(" ")}" fill="${l.colour}" fill-opacity="0.18" stroke="none"/>`;
-    }
-    const d = idx.map((i, j) => `${j ? "L" : "M"}${x(l.s.month[i]).toFixed(1)},${y(l.s.mean[i]).toFixed(1)}`).join("");
-    svg += `<path class="mean" data-label="${escapeHtml(l.label)}" d="${d}" fill="none" stroke="${l.colour}" stroke-width="3"${l.dash ? ' stroke-dasharray="8 5"' : ""}/>`;
+    svg += `<path class="mean" data-label="${escapeHtml(l.label)}" d="${path(l, "mean")}" fill="none" stroke="${l.colour}" stroke-width="3"${l.dash ? ' stroke-dasharray="8 5"' : ""}/>`;
   }
   svg += `<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${height - m.b}" stroke="${COLOURS.ink}"/><line x1="${m.l}" x2="${width - m.r}" y1="${height - m.b}" y2="${height - m.b}" stroke="${COLOURS.ink}"/>`;
   return svg + `</svg>`;
@@ -365,26 +369,45 @@ function stagesChart(result, title) {
   return svg + `</svg>`;
 }
 
+// Measure, title, unit, whether it counts whole things.
 const CAPACITY = [
-  ["mean_caseload", "Active cases per link-worker post"],
-  ["waiting", "Patients waiting for a link worker"],
-  ["org_room", "Places free for referrals"],
-  ["org_closed", "Community organisations closed"],
+  ["mean_caseload", "Active cases per link-worker post", "patients per post", false],
+  ["waiting", "Patients waiting for a link worker", "patients", true],
+  ["org_room", "Places free for referrals", "places", true],
+  ["org_closed", "Organisations closed", "organisations", true],
 ];
+
+// A count's 90% band is drawn only where it spans at least 5 (as in capacity.png): a narrower
+// one only steps between a few whole numbers (0 or 1 closure), a slab that says nothing.
+const MIN_BAND_SPAN = 5;
+const bandSpans = (s) => s.p95.some((hi, i) => hi - s.p05[i] >= MIN_BAND_SPAN);
+
+// The legend's sample of a scenario as drawn: its light band with edges, its line on top.
+function swatch(colour, dash) {
+  return `<svg class="swatch" viewBox="0 0 36 16" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">` +
+    `<rect x="0" y="2" width="36" height="12" fill="${colour}" fill-opacity="0.1"/>` +
+    `<path d="M0,2.5H36M0,13.5H36" stroke="${colour}" stroke-width="1.2"${dash ? ' stroke-dasharray="4 3"' : ""}/>` +
+    `<path d="M0,8H36" stroke="${colour}" stroke-width="3"${dash ? ' stroke-dasharray="8 5"' : ""}/></svg>`;
+}
 
 function render(result) {
   const ref = result.reference, changed = result.scenario;
   const refName = ref.summary.scenario, changedName = changed.summary.scenario;
-  $("legend").innerHTML = `<span class="swatch start"></span>Starting: <strong>${escapeHtml(refName)}</strong> (dashed)` +
-    `<span class="swatch changed"></span>Changed: <strong>${escapeHtml(changedName)}</strong> (solid) · ${ref.summary.replicates} replicates, seed ${ref.summary.seed}, paired`;
-  const pair = (measure, band) => [
-    { s: series(ref, measure), colour: COLOURS.start, dash: true, band, label: refName },
-    { s: series(changed, measure), colour: COLOURS.changed, dash: false, band, label: changedName },
-  ];
+  $("legend").innerHTML = `${swatch(COLOURS.start, true)}Starting: <strong>${escapeHtml(refName)}</strong> (dashed)` +
+    `${swatch(COLOURS.changed, false)}Changed: <strong>${escapeHtml(changedName)}</strong> (solid) · line: mean; shaded, edged in the same colour: 90% of replicates · ${ref.summary.replicates} replicates, seed ${ref.summary.seed}, paired`;
+  // band: true, false, or "count" (drawn where it spans MIN_BAND_SPAN).
+  const pair = (measure, band) => [[ref, COLOURS.start, true, refName], [changed, COLOURS.changed, false, changedName]]
+    .map(([result, colour, dash, label]) => {
+      const s = series(result, measure);
+      return { s, colour, dash, band: band === "count" ? bandSpans(s) : band, label };
+    });
   $("chart-integration").innerHTML = lineChart({ lines: pair("integration_rate", true), yLabel: "Practices belonging, %", scale: 100, yMax: 100, height: 250 });
   $("chart-stages").innerHTML = stagesChart(ref, `Starting: ${refName}`) + stagesChart(changed, `Changed: ${changedName}`);
-  $("chart-capacity").innerHTML = CAPACITY.map(([measure, title]) =>
-    `<div data-measure="${measure}">${lineChart({ lines: pair(measure, true), yLabel: "", title, width: 420, height: 230 })}</div>`).join("");
+  $("chart-capacity").innerHTML = CAPACITY.map(([measure, title, unit, count]) => {
+    const lines = pair(measure, count ? "count" : true);
+    const note = lines.every((l) => l.band) ? "" : " (mean; no band)";
+    return `<div data-measure="${measure}">${lineChart({ lines, yLabel: unit, title: title + note, width: 420, height: 230, count })}</div>`;
+  }).join("");
   table($("headline"), result, FIGURES.filter((f) => f[3]));
   table($("headline-all"), result, FIGURES);
   $("placeholder").hidden = true;
