@@ -17,6 +17,7 @@ mod seek;
 mod serve;
 mod serve_page;
 mod slurm;
+mod snapshot;
 mod sweeps;
 mod uncertainty;
 mod validation;
