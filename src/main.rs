@@ -291,6 +291,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
         );
     }
     let command: Vec<String> = std::env::args().collect();
+    let mode = scenarios[0].1.simulation.uncertainty;
     let mut runs = Vec::new();
     for (colour, (file, scenario)) in scenarios.into_iter().enumerate() {
         let start = Instant::now();
@@ -339,7 +340,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
     }
     if several {
         let dir = root.join("comparison");
-        output::write_comparison(&dir, &runs)?;
+        output::write_comparison(&dir, &runs, mode)?;
         done_line(
             quiet,
             &format!("wrote {}: {} scenarios compared", dir.display(), runs.len()),

@@ -393,8 +393,12 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         let _ = writeln!(h, "<p>The original command was:</p>\n<pre>{}</pre>", escape(&c));
     }
     let _ = writeln!(h, "<h2>Resolved scenario</h2>\n<pre>{}</pre>", escape(&resolved));
-    h.push_str(
-        "<p class=\"note\">The model is described in docs/ODD.md of lwsim; every parameter's source is in docs/SCENARIOS.md. Intervals show variation between replicates, not uncertainty in the model's assumptions.</p>\n</body></html>\n",
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">The model is described in docs/ODD.md of lwsim; every parameter's source is in docs/SCENARIOS.md. {}</p>\n</body></html>",
+        escape(crate::scenario::uncertain::interval_kind(
+            scenario.simulation.uncertainty
+        ))
     );
     Ok(h)
 }

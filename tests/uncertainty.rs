@@ -178,7 +178,7 @@ fn a_bad_uncertainty_mode_is_refused_with_exit_2() {
     let out = lwsim(&["run", &path, "--set", "simulation.uncertainty=\"some\""]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("simulation.uncertainty"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`full`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("expected \"chance\" or \"full\""), "{}", stderr(&out));
     // A held fitting-in threshold some drawn belonging threshold would fall below.
     let out = lwsim(&[
         "run",
@@ -190,7 +190,8 @@ fn a_bad_uncertainty_mode_is_refused_with_exit_2() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("implementation.fitting_in_threshold") && stderr(&out).contains("set both or neither"),
+        stderr(&out).contains("implementation.fitting_in_threshold")
+            && stderr(&out).contains("set implementation.belonging_threshold too"),
         "{}",
         stderr(&out)
     );

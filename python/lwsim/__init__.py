@@ -53,7 +53,7 @@ SetValue = Union[bool, int, float, str]
 Sets = Union[Mapping[str, SetValue], Iterable[str], str, None]
 
 #: Values of ``uncertainty`` that :func:`run` accepts today.
-UNCERTAINTY = ("chance",)
+UNCERTAINTY = ("chance", "full")
 
 # Column types of the CSV files (anything not named is a float). The test suite checks these
 # against what pandas infers from a real run, so a new column cannot silently get a wrong type.
@@ -256,16 +256,15 @@ def _threads(threads: Optional[int]) -> Optional[int]:
     return int(threads)
 
 
-def _uncertainty(uncertainty: Optional[str]) -> None:
-    if uncertainty is None or uncertainty == "chance":
-        return
-    if uncertainty == "full":
-        raise ValueError(
-            'uncertainty="full" (uncertainty in the model\'s assumptions as well as chance) is not '
-            'available yet: the engine varies only chance between replicates. Use None or "chance", '
-            "or vary assumptions yourself with set= or lwsim.sweep()"
-        )
-    raise ValueError(f'uncertainty: expected None or "chance", found {uncertainty!r}')
+def _uncertainty(uncertainty: Optional[str]) -> list[tuple[str, str]]:
+    """The override ``--uncertainty MODE`` makes, or none for None."""
+    if uncertainty is None:
+        return []
+    if not isinstance(uncertainty, str):
+        raise TypeError(f"uncertainty: expected a str or None, found {type(uncertainty).__name__}")
+    if uncertainty not in UNCERTAINTY:
+        raise ValueError(f'uncertainty: expected None, "chance" or "full", found {uncertainty!r}')
+    return [("--uncertainty", f'simulation.uncertainty="{uncertainty}"')]
 
 
 def _path(path: PathLike) -> str:
@@ -291,8 +290,9 @@ def run(
     - ``set``: overrides, as ``--set``: a mapping ``{"funding.annual_cut": 0.2}`` (values typed:
       bool, int, float, str), or ``"KEY=VALUE"`` strings exactly as on the command line.
     - ``threads``: worker threads, 1 to 1024 (None: all cores); results do not depend on it.
-    - ``uncertainty``: None or ``"chance"`` (the same: replicates differ by chance alone).
-      ``"full"`` (assumptions uncertain too) is not available yet and raises ValueError.
+    - ``uncertainty``: as ``--uncertainty``: None (the scenario's ``simulation.uncertainty``,
+      ``"chance"`` by default), ``"chance"`` (replicates differ by chance alone) or ``"full"``
+      (each replicate also draws the uncertain constants; docs/SCENARIOS.md, column "drawn").
     - ``detail``: replicates kept in weekly.csv and practices.csv, as ``--detail`` (default
       1,000; 0 for none: faster when only ``summary`` and ``monthly`` are wanted).
 
@@ -301,8 +301,7 @@ def run(
     scenario file), TypeError (an argument of the wrong type), KeyboardInterrupt (Ctrl-C: the
     run stops between replicates).
     """
-    _uncertainty(uncertainty)
-    overrides = _overrides(set, replicates, seed, detail)
+    overrides = _overrides(set, replicates, seed, detail) + _uncertainty(uncertainty)
     return Result(_lwsim.run_files(_path(path), None, overrides, _threads(threads)))
 
 
@@ -323,8 +322,7 @@ def run_toml(
     """
     if not isinstance(text, str):
         raise TypeError(f"text: expected str, found {type(text).__name__}")
-    _uncertainty(uncertainty)
-    overrides = _overrides(set, replicates, seed, detail)
+    overrides = _overrides(set, replicates, seed, detail) + _uncertainty(uncertainty)
     return Result(_lwsim.run_files(name, text, overrides, _threads(threads)))
 
 

@@ -76,13 +76,25 @@ def test_a_directory_is_value_error(cli, tmp_path):
     assert str(e.value) == message
 
 
-def test_uncertainty_full_is_not_available_yet(baseline):
-    with pytest.raises(ValueError, match="not available yet"):
-        lwsim.run(baseline, uncertainty="full")
-    with pytest.raises(ValueError, match="expected None or \"chance\""):
+def test_uncertainty_full_draws_the_uncertain_constants(baseline):
+    with pytest.raises(ValueError, match='expected None, "chance" or "full"'):
         lwsim.run(baseline, uncertainty="assumptions")
+    with pytest.raises(TypeError, match="uncertainty: expected a str or None"):
+        lwsim.run(baseline, uncertainty=1)
     same = lwsim.run(baseline, replicates=5, seed=1, uncertainty="chance", detail=0)
     assert same.files == lwsim.run(baseline, replicates=5, seed=1, detail=0).files
+    full = lwsim.run(baseline, replicates=30, seed=1, uncertainty="full", detail=0)
+    assert full.summary["uncertainty"] == "full"
+    assert same.summary["uncertainty"] == "chance"
+    chance = lwsim.run(baseline, replicates=30, seed=1, detail=0)
+
+    def width(r, m):
+        return r.summary[m]["p95"] - r.summary[m]["p05"]
+
+    assert width(full, "referrals_per_lw_per_year") > 1.5 * width(chance, "referrals_per_lw_per_year")
+    # The same bytes as the command line's --uncertainty full.
+    assert full.files == lwsim.run(baseline, replicates=30, seed=1, detail=0,
+                                   set={"simulation.uncertainty": "full"}).files
 
 
 @pytest.mark.parametrize(

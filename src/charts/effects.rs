@@ -14,7 +14,11 @@ use super::{
 ///
 /// # Errors
 /// The drawing backend's error, as text.
-pub fn effects(reference: &str, scenarios: &[(String, usize, Vec<Figure>)]) -> Result<Rendered, String> {
+pub fn effects(
+    reference: &str,
+    scenarios: &[(String, usize, Vec<Figure>)],
+    mode: crate::scenario::uncertain::Uncertainty,
+) -> Result<Rendered, String> {
     let labels: Vec<&'static str> = scenarios
         .first()
         .map(|(_, _, f)| f.iter().map(|x| x.label).collect())
@@ -28,7 +32,13 @@ pub fn effects(reference: &str, scenarios: &[(String, usize, Vec<Figure>)]) -> R
         * 100.0
         * 1.1;
     render(&Effects {
-        title: format!("Effect against {reference} (paired replicates)"),
+        title: format!(
+            "Effect against {reference} (paired replicates; {})",
+            match mode {
+                crate::scenario::uncertain::Uncertainty::Chance => "chance alone",
+                crate::scenario::uncertain::Uncertainty::Full => "with parameter uncertainty",
+            }
+        ),
         labels,
         reach: reach.ceil(),
         scenarios: scenarios.to_vec(),

@@ -229,8 +229,13 @@ struct IntegrationRow<'a> {
 }
 
 /// comparison/: headline.csv, integration.csv and their charts, for two or more scenarios, each
-/// given as the monthly statistics of its charts (from [`write_results`]) and its replicates.
-pub fn write_comparison(dir: &Path, runs: &[(charts::Monthly, Vec<Replicate>)]) -> Result<(), Error> {
+/// given as the monthly statistics of its charts (from [`write_results`]) and its replicates;
+/// `mode` is the uncertainty every compared scenario ran under (the effects chart names it).
+pub fn write_comparison(
+    dir: &Path,
+    runs: &[(charts::Monthly, Vec<Replicate>)],
+    mode: crate::scenario::uncertain::Uncertainty,
+) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut headline = Vec::new();
     let mut integration = Vec::new();
@@ -287,7 +292,7 @@ pub fn write_comparison(dir: &Path, runs: &[(charts::Monthly, Vec<Replicate>)]) 
         }
         let mut batch = Batch::default();
         batch.stage(dir.join("effects.csv"), &csv_bytes(&effects))?;
-        for (name, bytes) in chart_files("effects", charts::effects(&reference.scenario, &effect_figures))? {
+        for (name, bytes) in chart_files("effects", charts::effects(&reference.scenario, &effect_figures, mode))? {
             batch.stage(dir.join(name), &bytes)?;
         }
         batch.commit()?;

@@ -468,7 +468,10 @@ pub fn markdown() -> String {
         let drawn = match uncertain::plausible(s.key) {
             Some((lo, hi)) => format!("{} .. {}", fmt_num(lo), fmt_num(hi)),
             None if uncertain::is_calibrated(s.key) => "an accepted set".to_string(),
-            None => "-".to_string(),
+            None => match uncertain::NOT_DRAWN.iter().find(|(k, _)| *k == s.key) {
+                Some((_, why)) => format!("- ({why})"),
+                None => "-".to_string(),
+            },
         };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} | {} |\n",

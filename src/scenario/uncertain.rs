@@ -29,7 +29,7 @@ use crate::rng::{self, Rng};
 
 /// Which intervals a run reports: `chance` (replicates differ by their random draws alone) or
 /// `full` (each replicate also draws the uncertain constants).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Uncertainty {
     /// Chance alone: every replicate runs the scenario's constants.
@@ -37,6 +37,27 @@ pub enum Uncertainty {
     Chance,
     /// Chance and parameter uncertainty: each replicate draws the uncertain constants.
     Full,
+}
+
+impl<'de> Deserialize<'de> for Uncertainty {
+    /// From `"chance"` or `"full"`; anything else is refused with a message naming both.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Mode;
+        impl serde::de::Visitor<'_> for Mode {
+            type Value = Uncertainty;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"chance\" or \"full\" (in quotes)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Uncertainty, E> {
+                match v {
+                    "chance" => Ok(Uncertainty::Chance),
+                    "full" => Ok(Uncertainty::Full),
+                    _ => Err(E::custom(format!("expected \"chance\" or \"full\", found {v:?}"))),
+                }
+            }
+        }
+        d.deserialize_str(Mode)
+    }
 }
 
 impl Uncertainty {
@@ -312,19 +333,38 @@ pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
     let i = &scenario.implementation;
     let fitting = range("implementation.fitting_in_threshold", i.fitting_in_threshold);
     let belonging = range("implementation.belonging_threshold", i.belonging_threshold);
-    if fitting.1 > belonging.0 {
-        return vec![(
-            "implementation.fitting_in_threshold".into(),
-            format!(
-                "expected at most {} under simulation.uncertainty = \"full\": the belonging threshold is drawn from {} to {} and must stay at least the fitting-in threshold, which can be {}; set both or neither",
-                params::fmt_num(belonging.0),
-                params::fmt_num(belonging.0),
-                params::fmt_num(belonging.1),
-                params::fmt_num(fitting.1)
-            ),
-        )];
+    if fitting.1 <= belonging.0 {
+        return Vec::new();
     }
-    Vec::new()
+    // Three decimals, rounded the safe way for a bound (down for "at most", up for "at least").
+    let round = |x: f64| params::fmt_num(format!("{x:.3}").parse().expect("a number"));
+    let down = |x: f64| params::fmt_num((x * 1000.0).floor() / 1000.0);
+    let up = |x: f64| params::fmt_num((x * 1000.0).ceil() / 1000.0);
+    let drawn_too = |key: &str| drawn.contains(&key);
+    let (key, message) = if drawn_too("implementation.belonging_threshold") {
+        (
+            "implementation.fitting_in_threshold",
+            format!(
+                "expected at most {} under simulation.uncertainty = \"full\", found {}: the belonging threshold, which must stay at least the fitting-in threshold, is drawn from {} to {}; lower this, or set implementation.belonging_threshold too (it is then held)",
+                down(belonging.0),
+                round(fitting.1),
+                down(belonging.0),
+                up(belonging.1)
+            ),
+        )
+    } else {
+        (
+            "implementation.belonging_threshold",
+            format!(
+                "expected at least {} under simulation.uncertainty = \"full\", found {}: the fitting-in threshold, which must not exceed the belonging threshold, is drawn from {} to {}; raise this, or set implementation.fitting_in_threshold too (it is then held)",
+                up(fitting.1),
+                round(belonging.0),
+                down(fitting.0),
+                up(fitting.1)
+            ),
+        )
+    };
+    vec![(key.to_string(), message)]
 }
 
 #[cfg(test)]
@@ -429,7 +469,16 @@ mod tests {
         let mut s = full();
         s.implementation.fitting_in_threshold = 0.45;
         s.explicit = vec!["implementation.fitting_in_threshold".into()];
-        assert_eq!(check(&s)[0].0, "implementation.fitting_in_threshold");
+        let (key, message) = check(&s).remove(0);
+        assert_eq!(key, "implementation.fitting_in_threshold");
+        assert!(message.starts_with("expected at most 0.438 under"), "{message}");
+        // A held belonging threshold below the fitting-in thresholds drawn: that key is named.
+        let mut b = full();
+        b.implementation.belonging_threshold = 0.36;
+        b.explicit = vec!["implementation.belonging_threshold".into()];
+        let (key, message) = check(&b).remove(0);
+        assert_eq!(key, "implementation.belonging_threshold");
+        assert!(message.starts_with("expected at least 0.4 under"), "{message}");
         s.simulation.uncertainty = Uncertainty::Chance;
         assert!(check(&s).is_empty());
         assert!(check(&full()).is_empty());

@@ -61,11 +61,16 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     if json.value.is_some() {
         let _ = writeln!(
             h,
-            "<p class=\"note\">The value is where the mean of {} across replicates crosses {}. The interval holds the lever values at which the mean is not significantly different from the goal (a two-sided t-test at {:.0}%): it holds the true crossing in {:.0}% of searches. It describes chance in the model's runs, not uncertainty in its assumptions.</p>",
+            "<p class=\"note\">The value is where the mean of {} across replicates crosses {}. The interval holds the lever values at which the mean is not significantly different from the goal (a two-sided t-test at {:.0}%): it holds the true crossing in {:.0}% of searches. {}</p>",
             escape(&json.measure),
             json.target,
             100.0 * json.confidence,
-            100.0 * json.confidence
+            100.0 * json.confidence,
+            if json.uncertainty == "full" {
+                "Each replicate also drew the model's uncertain constants (--uncertainty full), so it describes chance and what is not known about those constants."
+            } else {
+                "It describes chance in the model's runs, not uncertainty in its assumptions (run with simulation.uncertainty = \"full\" to include it)."
+            }
         );
     }
     for note in &json.notes {
