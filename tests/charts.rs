@@ -222,7 +222,10 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     let comparison = dir.join("comparison");
     let html = std::fs::read_to_string(comparison.join("report.html")).expect("the comparison page");
     // austerity.toml extends the baseline and sets one key.
-    assert!(html.contains("differs from deep-end-baseline in 1 key:"), "one key differs");
+    assert!(
+        html.contains("differs from deep-end-baseline in 1 key:"),
+        "one key differs"
+    );
     assert!(
         html.contains("<code>funding.annual_cut</code>: 0.0 → 0.1 (share 0..1)"),
         "the key with both values and its unit"
@@ -234,17 +237,18 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
         if x == 0.0 {
             "0".to_string()
         } else if (100.0 * x).abs() >= 0.05 {
-            format!("{:+.1} pts", 100.0 * x)
+            format!("{:+.1}\u{a0}pts", 100.0 * x)
         } else {
-            format!("{:+.3} pts", 100.0 * x)
+            format!("{:+.3}\u{a0}pts", 100.0 * x)
         }
     };
     let row = page_row(&html, "Referred patients connected to a community organisation");
+    let lo = pts(p05);
     assert!(
         row.contains(&format!(
-            "<strong>{}</strong><span class=\"i\">{} to {}</span>",
+            "<strong>{}</strong><span class=\"i\"><span>{}</span> to <span>{}</span></span>",
             pts(mean),
-            pts(p05),
+            lo.strip_suffix("\u{a0}pts").unwrap_or(&lo),
             pts(p95)
         )),
         "effect of austerity on share_connected ({mean}, {p05}, {p95}) not in {row}"
@@ -256,10 +260,17 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     // Costs in pounds, signed.
     let (cost, _, _) = comparison_row(&effects, "austerity", "cost_community");
     assert!(cost < 0.0, "a cut lowers community cost");
-    let row = page_row(&html, "Community cost over the run (organisations&#39; funding, per-referral payments)");
+    let row = page_row(
+        &html,
+        "Community cost over the run (organisations&#39; funding, per-referral payments)",
+    );
     assert!(row.contains("<strong>-£"), "{row}");
     assert!(html.contains("Intervals unreliable:</strong> only 5 replicates"));
-    assert_eq!(html.matches("<svg").count(), 5, "effects, integration, two stages, headline");
+    assert_eq!(
+        html.matches("<svg").count(),
+        5,
+        "effects, integration, two stages, headline"
+    );
     for remote in ["http://", "https://", "src=\"//", "href=\"//"] {
         let outside_svg_namespace = html
             .replace("http://www.w3.org/2000/svg", "")
@@ -270,7 +281,7 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     let resolved = |name: &str| dir.join(name).join("scenario.resolved.toml").display().to_string();
     assert!(
         html.contains(&format!(
-            "lwsim run {} {} --seed 2014 --replicates 5 --report --out NEW_DIRECTORY",
+            "lwsim run \\\n    {} \\\n    {} \\\n    --seed 2014 --replicates 5 --report --out NEW_DIRECTORY</pre>",
             resolved("deep-end-baseline"),
             resolved("austerity")
         )),
@@ -281,7 +292,11 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     let c = comparison.to_str().unwrap();
     let refused = lwsim(&["report", c]);
     assert_eq!(refused.status.code(), Some(2));
-    assert!(stderr(&refused).contains("report.html: exists; use --force"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("report.html: exists; use --force"),
+        "{}",
+        stderr(&refused)
+    );
     std::fs::remove_file(comparison.join("report.html")).unwrap();
     let again = lwsim(&["report", c]);
     assert!(again.status.success(), "{}", stderr(&again));
@@ -343,7 +358,7 @@ fn the_comparison_page_shows_zero_effects_for_an_identical_scenario() {
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(comparison.join("report.html")).unwrap();
     assert!(html.contains("Identical to deep-end-baseline in every key: its effects are exactly 0."));
-    let zero = "<strong>0</strong><span class=\"i\">0 to 0</span>";
+    let zero = "<strong>0</strong><span class=\"i\"><span>0</span> to <span>0</span></span>";
     let figures = html.matches("<tr><td>").count();
     // Every figure row of the effects table (the first table of figures) ends in an exact 0.
     let table = &html[html.find("(reference)</th>").unwrap()..];

@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{
-    FIGURES, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning,
-};
+use super::{FIGURES, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
 use crate::output::COMPARED;
@@ -186,8 +184,11 @@ pub(crate) fn format_effect(x: f64, unit: Unit) -> String {
         Unit::Percent => {
             let points = 100.0 * x.abs();
             let places = if points >= 0.05 { 1 } else { 3 };
-            format!("{sign}{points:.places$} pts")
+            // A no-break space: the unit stays with its number when a cell wraps.
+            format!("{sign}{points:.places$}\u{a0}pts")
         }
+        // A small change keeps its digits: `+0.0012`, not `+0.00`.
+        Unit::Number if x.abs() < 0.005 => format!("{sign}{:.4}", x.abs()),
         Unit::Number | Unit::Pounds => format!("{sign}{}", format_value(x.abs(), unit)),
     }
 }
@@ -202,7 +203,15 @@ fn cell(s: Option<Stats>, replicates: usize, show: impl Fn(f64) -> String) -> St
         }) => format!(
             "<td class=\"n\"><strong>{}</strong><span class=\"i\">{}</span></td>",
             show(mean),
-            interval(replicates, || format!("{} to {}", show(p05), show(p95)))
+            interval(replicates, || {
+                let (lo, hi) = (show(p05), show(p95));
+                // `-2.0 to +0.1 pts`: the unit once.
+                // Each number in one piece (a narrow column breaks only at " to ").
+                match lo.strip_suffix("\u{a0}pts") {
+                    Some(lo) if hi.ends_with("\u{a0}pts") => format!("<span>{lo}</span> to <span>{hi}</span>"),
+                    _ => format!("<span>{lo}</span> to <span>{hi}</span>"),
+                }
+            })
         ),
         _ => "<td class=\"n\">-</td>".into(),
     }
@@ -231,10 +240,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     let headline = read_table(dir, "headline.csv")?;
     let effects = read_table(dir, "effects.csv")?;
     if headline.order.len() < 2 {
-        return Err(not_comparison(
-            dir,
-            "headline.csv names fewer than two scenarios",
-        ));
+        return Err(not_comparison(dir, "headline.csv names fewer than two scenarios"));
     }
     if let Some(s) = effects.order.iter().find(|s| !headline.order.contains(s)) {
         return Err(not_comparison(
@@ -268,7 +274,9 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         escape(&reference.name)
     );
     h.push_str(&small_sample_warning(replicates));
-    let svg = chart_svg(dir, "effects", || charts::effects(&reference.name, &effect_figures(&effects, others)))?;
+    let svg = chart_svg(dir, "effects", || {
+        charts::effects(&reference.name, &effect_figures(&effects, others))
+    })?;
     let _ = writeln!(
         h,
         "<figure>{svg}<figcaption>The headline shares: the dot is the mean difference from {}, the line holds 90% of the paired replicates' differences.</figcaption></figure>",
@@ -288,7 +296,9 @@ pub fn build(dir: &Path) -> Result<String, Error> {
 
     h.push_str("<h2>Headline figures side by side</h2>\n<p class=\"note\">Mean across replicates (bold), with the range that holds 90% of replicates (5th to 95th percentile).</p>\n");
     h.push_str(&small_sample_warning(replicates));
-    let svg = chart_svg(dir, "headline", || charts::headline(&headline_figures(&headline, &runs)))?;
+    let svg = chart_svg(dir, "headline", || {
+        charts::headline(&headline_figures(&headline, &runs))
+    })?;
     let _ = writeln!(
         h,
         "<figure>{svg}<figcaption>The headline shares of every scenario: bars are means, whiskers hold 90% of replicates.</figcaption></figure>"
@@ -300,7 +310,13 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     let _ = writeln!(
         h,
         "<p class=\"note\">Each scenario's own page (its capacity chart, monthly table and resolved scenario) is its folder's report.html ({}). The model is described in docs/ODD.md of lwsim; every parameter's source is in docs/SCENARIOS.md. {}</p>\n</body></html>",
-        escape(&runs.iter().map(|r| format!("{}/report.html", r.name)).collect::<Vec<_>>().join(", ")),
+        escape(
+            &runs
+                .iter()
+                .map(|r| format!("{}/report.html", r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         if chance_only {
             "Intervals show variation between replicates, not uncertainty in the model's assumptions."
         } else {
@@ -381,7 +397,7 @@ fn what_was_run(runs: &[Compared], replicates: usize) -> String {
         rows.push(("Uncertainty", u.to_string()));
     }
     rows.push(("lwsim version", version.to_string()));
-    let mut h = String::from("<h2>What was run</h2>\n<table>\n");
+    let mut h = String::from("<h2>What was run</h2>\n<table class=\"what\">\n");
     for (k, v) in rows {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
     }
@@ -434,51 +450,67 @@ fn headline_figures(headline: &Table, runs: &[Compared]) -> Vec<(String, Vec<Fig
         .collect()
 }
 
+/// Most scenario columns in one table: more are split over several tables, so that a page of
+/// eight scenarios (and national costs in billions) stays within the page's width.
+const MAX_COLUMNS: usize = 4;
+
+/// `items` in as few tables as hold at most [`MAX_COLUMNS`] each, of near-equal size.
+fn balanced<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
+    let tables = items.len().div_ceil(MAX_COLUMNS).max(1);
+    items.chunks(items.len().div_ceil(tables).max(1))
+}
+
 /// Every headline figure: the reference's value, then each scenario's effect.
 fn effects_table(headline: &Table, effects: &Table, reference: &Compared, others: &[Compared], n: usize) -> String {
-    let mut h = String::from("<table class=\"wide\">\n<tr><th>Figure</th>");
-    let _ = write!(h, "<th>{} (reference)</th>", escape(&reference.name));
-    for o in others {
-        let _ = write!(h, "<th>Effect of {}</th>", escape(&o.name));
-    }
-    h.push_str("</tr>\n");
-    for (measure, label, unit) in FIGURES {
-        // A figure named for a month the run does not reach is absent: no row.
-        let Some(base) = headline.get(&reference.name, measure) else {
-            continue;
-        };
-        let _ = write!(
-            h,
-            "<tr><td>{}</td>{}",
-            escape(label),
-            cell(Some(base), n, |x| format_value(x, unit))
-        );
+    let mut h = String::new();
+    for others in balanced(others) {
+        h.push_str("<table class=\"wide\">\n<tr><th>Figure</th>");
+        let _ = write!(h, "<th>{}<br>(reference)</th>", escape(&reference.name));
         for o in others {
-            h.push_str(&cell(effects.get(&o.name, measure), n, |x| format_effect(x, unit)));
+            let _ = write!(h, "<th>Effect of<br>{}</th>", escape(&o.name));
         }
         h.push_str("</tr>\n");
+        for (measure, label, unit) in FIGURES {
+            // A figure named for a month the run does not reach is absent: no row.
+            let Some(base) = headline.get(&reference.name, measure) else {
+                continue;
+            };
+            let _ = write!(
+                h,
+                "<tr><td>{}</td>{}",
+                escape(label),
+                cell(Some(base), n, |x| format_value(x, unit))
+            );
+            for o in others {
+                h.push_str(&cell(effects.get(&o.name, measure), n, |x| format_effect(x, unit)));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
     }
-    h.push_str("</table>\n");
     h
 }
 
 fn headline_table(headline: &Table, runs: &[Compared], n: usize) -> String {
-    let mut h = String::from("<table class=\"wide\">\n<tr><th>Figure</th>");
-    for r in runs {
-        let _ = write!(h, "<th>{}</th>", escape(&r.name));
-    }
-    h.push_str("</tr>\n");
-    for (measure, label, unit) in FIGURES {
-        if runs.iter().all(|r| headline.get(&r.name, measure).is_none()) {
-            continue;
-        }
-        let _ = write!(h, "<tr><td>{}</td>", escape(label));
+    let mut h = String::new();
+    for runs in balanced(runs) {
+        h.push_str("<table class=\"wide\">\n<tr><th>Figure</th>");
         for r in runs {
-            h.push_str(&cell(headline.get(&r.name, measure), n, |x| format_value(x, unit)));
+            let _ = write!(h, "<th>{}</th>", escape(&r.name));
         }
         h.push_str("</tr>\n");
+        for (measure, label, unit) in FIGURES {
+            if runs.iter().all(|r| headline.get(&r.name, measure).is_none()) {
+                continue;
+            }
+            let _ = write!(h, "<tr><td>{}</td>", escape(label));
+            for r in runs {
+                h.push_str(&cell(headline.get(&r.name, measure), n, |x| format_value(x, unit)));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
     }
-    h.push_str("</table>\n");
     h
 }
 
@@ -519,47 +551,50 @@ fn stages(runs: &[Compared]) -> Result<String, Error> {
     Ok(h)
 }
 
+/// A command on several lines for a POSIX shell (each line but the last ends in ` \`): `lwsim
+/// run`, one scenario file a line, then the options; so that it prints without breaking a path.
+fn command_lines(files: &[String], options: &[String]) -> String {
+    let mut lines = vec!["lwsim run".to_string()];
+    lines.extend(files.iter().map(|f| crate::human::shell_quote(f)));
+    lines.push(crate::human::shell_command(options));
+    lines.join(" \\\n    ")
+}
+
 /// How to run it again: from the resolved scenarios, with the seed and replicates, and the
 /// original command.
 fn reproduce(root: &Path, runs: &[Compared]) -> String {
     let s = &runs[0].scenario;
-    let mut words: Vec<String> = vec!["lwsim".into(), "run".into()];
-    words.extend(
-        runs.iter()
-            .map(|r| root.join(&r.name).join("scenario.resolved.toml").display().to_string()),
-    );
-    words.extend([
-        "--seed".into(),
-        s.simulation.seed.to_string(),
-        "--replicates".into(),
-        s.simulation.replicates.to_string(),
-        "--report".into(),
-        "--out".into(),
-        "NEW_DIRECTORY".into(),
-    ]);
+    let options: Vec<String> = [
+        "--seed",
+        &s.simulation.seed.to_string(),
+        "--replicates",
+        &s.simulation.replicates.to_string(),
+        "--report",
+        "--out",
+        "NEW_DIRECTORY",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let resolved: Vec<String> = runs
+        .iter()
+        .map(|r| root.join(&r.name).join("scenario.resolved.toml").display().to_string())
+        .collect();
     let mut h = String::from("<h2>How to reproduce it</h2>\n");
     let _ = writeln!(
         h,
         "<p>Every parameter of every scenario is in its resolved scenario; this runs them again, the reference first, and gives the same results, byte for byte:</p>\n<pre>{}</pre>",
-        escape(&crate::human::shell_command(&words))
+        escape(&command_lines(&resolved, &options))
     );
-    let files: Vec<&str> = runs.iter().filter_map(|r| r.run["scenario_file"].as_str()).collect();
+    let files: Vec<String> = runs
+        .iter()
+        .filter_map(|r| r.run["scenario_file"].as_str().map(str::to_string))
+        .collect();
     if files.len() == runs.len() {
-        let mut words: Vec<String> = vec!["lwsim".into(), "run".into()];
-        words.extend(files.iter().map(|f| f.to_string()));
-        words.extend([
-            "--seed".into(),
-            s.simulation.seed.to_string(),
-            "--replicates".into(),
-            s.simulation.replicates.to_string(),
-            "--report".into(),
-            "--out".into(),
-            "NEW_DIRECTORY".into(),
-        ]);
         let _ = writeln!(
             h,
-            "<p>From the scenario files, in the folder it was run from (add any <code>--set</code> of the original command):</p>\n<pre>{}</pre>",
-            escape(&crate::human::shell_command(&words))
+            "<p>From the scenario files, in the folder it was run from (with any <code>--set</code> of the original command):</p>\n<pre>{}</pre>",
+            escape(&command_lines(&files, &options))
         );
     }
     if let Some(c) = runs[0].run["command"].as_array() {
@@ -581,10 +616,21 @@ mod tests {
     fn effects_are_signed_and_zero_is_exact() {
         assert_eq!(format_effect(0.0, Unit::Percent), "0");
         assert_eq!(format_effect(-0.0, Unit::Pounds), "0");
-        assert_eq!(format_effect(-0.00912, Unit::Percent), "-0.9 pts");
-        assert_eq!(format_effect(0.0002, Unit::Percent), "+0.020 pts");
+        assert_eq!(format_effect(-0.00912, Unit::Percent), "-0.9\u{a0}pts");
+        assert_eq!(format_effect(0.0002, Unit::Percent), "+0.020\u{a0}pts");
         assert_eq!(format_effect(-294_010.4, Unit::Pounds), "-£294,010");
         assert_eq!(format_effect(1.254, Unit::Number), "+1.25");
+        assert_eq!(format_effect(-0.00123, Unit::Number), "-0.0012");
+    }
+
+    #[test]
+    fn columns_are_split_into_balanced_tables() {
+        let sizes = |n: usize| balanced(&vec![0; n]).map(<[_]>::len).collect::<Vec<_>>();
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(4), [4]);
+        assert_eq!(sizes(5), [3, 2]);
+        assert_eq!(sizes(7), [4, 3]);
+        assert_eq!(sizes(8), [4, 4]);
     }
 
     #[test]
