@@ -211,7 +211,7 @@ table.wide {{ font-size: 0.9em; }} table.wide th {{ vertical-align: bottom; }} t
 .grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1em; }}
 code {{ background: #f6f6f6; padding: 0 0.2em; }}
 .warning {{ color: #7a2e00; background: #fff3e6; border-left: 4px solid #D55E00; padding: 0.4em 0.8em; }}
-@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} }}
+@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} .grid {{ grid-template-columns: 1fr 1fr; }} }}
 </style></head><body>
 "#
     )

@@ -303,6 +303,29 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     assert_eq!(std::fs::read_to_string(comparison.join("report.html")).unwrap(), html);
     assert!(lwsim(&["report", "-f", "-q", c]).status.success());
 
+    // It renders in a real browser without console messages (where Chromium is installed).
+    if let Some(chromium) = chromium() {
+        let shot = tmp.path().join("shot.png");
+        let out = std::process::Command::new(chromium)
+            .args(CHROMIUM_FLAGS)
+            .arg("--window-size=1200,3000")
+            .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", comparison.join("report.html").display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            std::fs::read(&shot).expect("a screenshot").len() > 100_000,
+            "screenshot nearly blank"
+        );
+        assert!(
+            !stderr(&out).contains(":CONSOLE"),
+            "console messages:\n{}",
+            stderr(&out)
+        );
+    }
+
     // Bad input: exit 2 with what is missing, never a panic.
     std::fs::rename(dir.join("austerity"), tmp.path().join("away")).unwrap();
     let o = lwsim(&["report", "-f", c]);

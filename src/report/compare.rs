@@ -4,6 +4,7 @@
 //! `comparison/`; shows the paired effects (effects.csv, effects.svg), the integration rate and
 //! the stages of every scenario, and their headline figures side by side; and how to run it
 //! again. It shares the scenario page's head, figure labels, units and warnings (`super`).
+#![warn(missing_docs, clippy::missing_errors_doc)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -236,6 +237,12 @@ fn differences(reference: &Compared, other: &Compared) -> Vec<(String, String, S
 }
 
 /// The page, as a string, for the comparison in `dir`.
+///
+/// # Errors
+/// `Input` (exit 2) when `dir` lacks headline.csv or effects.csv, they are malformed or name
+/// different scenarios, or a compared scenario's folder beside `dir` (or its resolved scenario,
+/// summary.json or monthly.csv) is missing or malformed; `Chart` when a chart that is not on
+/// disk cannot be drawn again.
 pub fn build(dir: &Path) -> Result<String, Error> {
     let headline = read_table(dir, "headline.csv")?;
     let effects = read_table(dir, "effects.csv")?;
