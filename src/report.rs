@@ -294,6 +294,16 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
 /// The page, as a string.
 pub fn build(dir: &Path) -> Result<String, Error> {
     if !dir.join("summary.json").is_file() {
+        let comparison = dir.join("comparison");
+        if crate::output::Kind::of(&comparison) == Some(crate::output::Kind::Comparison) {
+            return Err(not_results(
+                dir,
+                &format!(
+                    "no summary.json; for the comparison's page: lwsim report {}",
+                    crate::human::shell_quote(&comparison.display().to_string())
+                ),
+            ));
+        }
         return Err(not_results(dir, "no summary.json"));
     }
     let summary: serde_json::Value = serde_json::from_str(&read_text(&dir.join("summary.json"))?)

@@ -327,6 +327,16 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     }
 
     // Bad input: exit 2 with what is missing, never a panic.
+    let o = lwsim(&["report", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!(
+            "for the comparison's page: lwsim report {}",
+            comparison.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
     std::fs::rename(dir.join("austerity"), tmp.path().join("away")).unwrap();
     let o = lwsim(&["report", "-f", c]);
     assert_eq!(o.status.code(), Some(2));
