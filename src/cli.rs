@@ -178,7 +178,8 @@ pub struct RunArgs {
     /// (same as --set output.detail_replicates=N; default 1,000; 0 for headers only).
     #[arg(long, value_name = "N")]
     pub detail: Option<u32>,
-    /// Also write report.html in each scenario's results directory.
+    /// Also write report.html in each scenario's results directory, and, with two or more
+    /// scenarios, the comparison's page, comparison/report.html.
     #[arg(long)]
     pub report: bool,
     /// Intervals from chance alone, or also from the uncertain constants each replicate draws
@@ -459,7 +460,8 @@ pub enum Command {
     /// Write DIR/report.html: one self-contained page from the results of `lwsim run` in DIR.
     #[command(after_help = EXIT_CODES)]
     Report {
-        /// A results directory written by `lwsim run`.
+        /// A results directory written by `lwsim run` (a scenario's, or comparison/ for the
+        /// comparison's page), or by `lwsim seek`.
         dir: PathBuf,
         /// Overwrite an existing report.html.
         #[arg(short, long)]

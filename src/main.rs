@@ -341,6 +341,9 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
     if several {
         let dir = root.join("comparison");
         output::write_comparison(&dir, &runs, mode)?;
+        if report {
+            lwsim::report::write_report(&dir, true)?;
+        }
         done_line(
             quiet,
             &format!("wrote {}: {} scenarios compared", dir.display(), runs.len()),

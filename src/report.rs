@@ -12,8 +12,11 @@ use crate::error::{Error, InputError};
 use crate::output::Batch;
 use crate::scenario::load::read_text;
 
-/// The headline figures the report tabulates: (summary.json name, label, unit).
-const FIGURES: [(&str, &str, Unit); 19] = [
+mod compare;
+
+/// The headline figures the reports tabulate: (summary.json name, label, unit). The scenario
+/// page and the comparison page both read their labels and units from here.
+pub(crate) const FIGURES: [(&str, &str, Unit); 19] = [
     (
         "integration_rate_24m",
         "Practices fully integrated ('belonging') at 24 months",
@@ -95,14 +98,19 @@ const FIGURES: [(&str, &str, Unit); 19] = [
     ("cost_per_connected", "NHS cost per patient connected", Unit::Pounds),
 ];
 
+/// How a headline figure is shown.
 #[derive(Clone, Copy)]
-enum Unit {
+pub(crate) enum Unit {
+    /// A share, shown as a percentage (its differences in percentage points).
     Percent,
+    /// A count or rate, as it is.
     Number,
+    /// Pounds sterling, whole, with thousands separated.
     Pounds,
 }
 
-fn format_value(x: f64, unit: Unit) -> String {
+/// A figure as people read it: `42.9%`, `£1,234,567`, `4.26`.
+pub(crate) fn format_value(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Percent => format!("{:.1}%", 100.0 * x),
         Unit::Number if x.abs() >= 100.0 => format!("{x:.0}"),
@@ -198,8 +206,12 @@ figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figur
 figcaption {{ font-size: 0.9em; color: #555; }}
 pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
 .note {{ color: #555; font-size: 0.9em; }}
+td .i {{ display: block; font-size: 0.85em; color: #555; }} td .i span {{ white-space: nowrap; }} td.n strong {{ white-space: nowrap; }}
+table.wide {{ font-size: 0.9em; }} table.wide th {{ vertical-align: bottom; }} table.what th {{ white-space: nowrap; }}
+.grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1em; }}
+code {{ background: #f6f6f6; padding: 0 0.2em; }}
 .warning {{ color: #7a2e00; background: #fff3e6; border-left: 4px solid #D55E00; padding: 0.4em 0.8em; }}
-@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} }}
+@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} .grid {{ grid-template-columns: 1fr 1fr; }} }}
 </style></head><body>
 "#
     )
@@ -215,12 +227,50 @@ pub(crate) fn inline_svg(svg: &str) -> &str {
     }
 }
 
+/// The warning above a table of intervals from few replicates (issue 12): fewer than 20 make the
+/// 90% range unreliable; one has no range at all. Empty from 20 replicates on.
+pub(crate) fn small_sample_warning(replicates: usize) -> String {
+    if replicates == 1 {
+        "<p class=\"warning\"><strong>One replicate: no interval.</strong> Each figure is that single run's value; run 20 or more replicates for intervals.</p>\n".into()
+    } else if replicates < 20 {
+        format!(
+            "<p class=\"warning\"><strong>Intervals unreliable:</strong> only {replicates} replicates; the 5th and 95th percentiles of fewer than 20 values are rough. Run 20 or more (1,000 by default).</p>\n"
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// An interval's text, or that there is none with one replicate.
+pub(crate) fn interval(replicates: usize, text: impl FnOnce() -> String) -> String {
+    if replicates == 1 {
+        "none (one replicate)".to_string()
+    } else {
+        text()
+    }
+}
+
+/// A chart to inline in a page: the run's own `dir/NAME.svg` where it is there (its colours are
+/// the run's), else drawn again by `draw`.
+pub(crate) fn chart_svg(
+    dir: &Path,
+    name: &str,
+    draw: impl FnOnce() -> Result<charts::Rendered, String>,
+) -> Result<String, Error> {
+    let svg = match std::fs::read_to_string(dir.join(format!("{name}.svg"))) {
+        Ok(svg) if svg.contains("<svg") => svg,
+        _ => draw().map_err(Error::Chart)?.svg,
+    };
+    Ok(inline_svg(&svg).to_string())
+}
+
 /// Build report.html for the results in `dir` and write it there.
 ///
 /// # Errors
 /// `Refused` (exit 2) when `dir/report.html` exists and `force` is false; `Input` when `dir`
-/// holds neither the results of `lwsim run` nor of `lwsim seek`; `Io` when the page cannot be
-/// written.
+/// holds neither the results of `lwsim run` (a scenario's folder or a comparison's) nor of
+/// `lwsim seek`, or a comparison's files or the compared scenarios' folders beside it are
+/// missing or malformed; `Io` when the page cannot be written.
 pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
     let page = dir.join("report.html");
     if !force && page.exists() {
@@ -231,6 +281,8 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
     }
     let html = if dir.join("seek.json").is_file() {
         crate::seek::report::build(dir)?
+    } else if crate::output::Kind::of(dir) == Some(crate::output::Kind::Comparison) {
+        compare::build(dir)?
     } else {
         build(dir)?
     };
@@ -242,6 +294,16 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
 /// The page, as a string.
 pub fn build(dir: &Path) -> Result<String, Error> {
     if !dir.join("summary.json").is_file() {
+        let comparison = dir.join("comparison");
+        if crate::output::Kind::of(&comparison) == Some(crate::output::Kind::Comparison) {
+            return Err(not_results(
+                dir,
+                &format!(
+                    "no summary.json; for the comparison's page: lwsim report {}",
+                    crate::human::shell_quote(&comparison.display().to_string())
+                ),
+            ));
+        }
         return Err(not_results(dir, "no summary.json"));
     }
     let summary: serde_json::Value = serde_json::from_str(&read_text(&dir.join("summary.json"))?)
@@ -272,15 +334,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         ("Scenario", scenario.name.clone()),
         ("Replicates", replicates.to_string()),
         ("Base seed", scenario.simulation.seed.to_string()),
-        (
-            "Intervals",
-            match scenario.simulation.uncertainty {
-                crate::scenario::uncertain::Uncertainty::Chance => "chance alone".to_string(),
-                crate::scenario::uncertain::Uncertainty::Full => {
-                    "chance and parameter uncertainty (--uncertainty full)".to_string()
-                }
-            },
-        ),
+        ("Intervals", scenario.simulation.uncertainty.label().to_string()),
         ("Weeks simulated", scenario.simulation.weeks.to_string()),
         ("Practices", scenario.practices.count.to_string()),
         ("lwsim version", version.to_string()),
@@ -297,16 +351,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
             scenario.simulation.uncertainty
         ))
     );
-    // Small-sample honesty (issue 12): few replicates make the 90% range unreliable; one
-    // replicate has no range at all.
-    if replicates == 1 {
-        h.push_str("<p class=\"warning\"><strong>One replicate: no interval.</strong> Each figure is that single run's value; run 20 or more replicates for intervals.</p>\n");
-    } else if replicates < 20 {
-        let _ = writeln!(
-            h,
-            "<p class=\"warning\"><strong>Intervals unreliable:</strong> only {replicates} replicates; the 5th and 95th percentiles of fewer than 20 values are rough. Run 20 or more (1,000 by default).</p>"
-        );
-    }
+    h.push_str(&small_sample_warning(replicates));
     h.push_str("<table>\n<tr><th>Figure</th><th>Mean</th><th>90% interval</th></tr>\n");
     for (key, label, unit) in FIGURES {
         // A figure named for a month the run does not reach is absent: no row.
@@ -321,11 +366,9 @@ pub fn build(dir: &Path) -> Result<String, Error> {
             );
             continue;
         };
-        let interval = if replicates == 1 {
-            "none (one replicate)".to_string()
-        } else {
+        let interval = interval(replicates, || {
             format!("{} to {}", format_value(p05, unit), format_value(p95, unit))
-        };
+        });
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -355,12 +398,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         ),
     ];
     for (name, draw, caption) in figures {
-        // The run's own SVG where it is there (its colours are the run's); else drawn again.
-        let svg = match std::fs::read_to_string(dir.join(format!("{name}.svg"))) {
-            Ok(svg) if svg.contains("<svg") => svg,
-            _ => draw(&monthly).map_err(Error::Chart)?.svg,
-        };
-        let svg = inline_svg(&svg);
+        let svg = chart_svg(dir, name, || draw(&monthly))?;
         let _ = writeln!(h, "<figure>{svg}<figcaption>{}</figcaption></figure>", escape(caption));
     }
 

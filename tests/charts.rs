@@ -196,3 +196,233 @@ fn the_report_renders_in_headless_chromium() {
     let log = stderr(&out);
     assert!(!log.contains(":CONSOLE"), "console messages:\n{log}");
 }
+
+/// The `scenario, measure, mean, p05, p95` row of a comparison CSV.
+fn comparison_row(csv: &str, scenario: &str, measure: &str) -> (f64, f64, f64) {
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{scenario},{measure},")))
+        .unwrap_or_else(|| panic!("no row {scenario},{measure}"));
+    let v: Vec<f64> = line.split(',').skip(2).map(|x| x.parse().unwrap()).collect();
+    (v[0], v[1], v[2])
+}
+
+/// The table row of the page whose first cell is `label`.
+fn page_row<'a>(html: &'a str, label: &str) -> &'a str {
+    let start = html
+        .find(&format!("<tr><td>{label}</td>"))
+        .unwrap_or_else(|| panic!("no row {label:?}"));
+    let end = html[start..].find("</tr>").unwrap() + start;
+    &html[start..end]
+}
+
+/// Issue 12, item 4: `run A B --report` writes comparison/report.html, which names what differs
+/// from the reference, shows effects.csv's numbers with their units, warns about few replicates,
+/// loads nothing, says how to reproduce it; `lwsim report DIR/comparison` writes it again (and
+/// refuses to overwrite without -f); a missing file or scenario folder is exit 2.
+#[test]
+fn the_comparison_page_says_what_differs_and_shows_the_effects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("r");
+    let (a, b) = (scenario("deep-end-baseline.toml"), scenario("austerity.toml"));
+    let out = lwsim(&[
+        "run",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--replicates",
+        "5",
+        "--report",
+        "-q",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in ["deep-end-baseline", "austerity"] {
+        assert!(dir.join(name).join("report.html").is_file(), "{name}'s own page");
+    }
+    let comparison = dir.join("comparison");
+    let html = std::fs::read_to_string(comparison.join("report.html")).expect("the comparison page");
+    // austerity.toml extends the baseline and sets one key.
+    assert!(
+        html.contains("differs from deep-end-baseline in 1 key:"),
+        "one key differs"
+    );
+    assert!(
+        html.contains("<code>funding.annual_cut</code>: 0.0 → 0.1 (share 0..1)"),
+        "the key with both values and its unit"
+    );
+    // An effects row with effects.csv's numbers: the share connected, in percentage points.
+    let effects = std::fs::read_to_string(comparison.join("effects.csv")).unwrap();
+    let (mean, p05, p95) = comparison_row(&effects, "austerity", "share_connected");
+    let pts = |x: f64| {
+        if x == 0.0 {
+            "0".to_string()
+        } else if (100.0 * x).abs() >= 0.05 {
+            format!("{:+.1}\u{a0}pts", 100.0 * x)
+        } else {
+            format!("{:+.3}\u{a0}pts", 100.0 * x)
+        }
+    };
+    let row = page_row(&html, "Referred patients connected to a community organisation");
+    let lo = pts(p05);
+    assert!(
+        row.contains(&format!(
+            "<strong>{}</strong><span class=\"i\"><span>{}</span> to <span>{}</span></span>",
+            pts(mean),
+            lo.strip_suffix("\u{a0}pts").unwrap_or(&lo),
+            pts(p95)
+        )),
+        "effect of austerity on share_connected ({mean}, {p05}, {p95}) not in {row}"
+    );
+    // ... beside the reference's own value, from headline.csv.
+    let headline = std::fs::read_to_string(comparison.join("headline.csv")).unwrap();
+    let (base, _, _) = comparison_row(&headline, "deep-end-baseline", "share_connected");
+    assert!(row.contains(&format!("<strong>{:.1}%</strong>", 100.0 * base)), "{row}");
+    // Costs in pounds, signed.
+    let (cost, _, _) = comparison_row(&effects, "austerity", "cost_community");
+    assert!(cost < 0.0, "a cut lowers community cost");
+    let row = page_row(
+        &html,
+        "Community cost over the run (organisations' funding, per-referral payments)",
+    );
+    assert!(row.contains("<strong>-£"), "{row}");
+    assert!(html.contains("Intervals unreliable:</strong> only 5 replicates"));
+    assert_eq!(
+        html.matches("<svg").count(),
+        5,
+        "effects, integration, two stages, headline"
+    );
+    for remote in ["http://", "https://", "src=\"//", "href=\"//"] {
+        let outside_svg_namespace = html
+            .replace("http://www.w3.org/2000/svg", "")
+            .replace("http://www.w3.org/1999/xlink", "");
+        assert!(!outside_svg_namespace.contains(remote), "the page loads {remote}");
+    }
+    assert!(html.contains("@font-face"));
+    let resolved = |name: &str| dir.join(name).join("scenario.resolved.toml").display().to_string();
+    assert!(
+        html.contains(&format!(
+            "lwsim run \\\n    {} \\\n    {} \\\n    --seed 2014 --replicates 5 --report --out NEW_DIRECTORY</pre>",
+            resolved("deep-end-baseline"),
+            resolved("austerity")
+        )),
+        "the reproducing command"
+    );
+
+    // `lwsim report` on the comparison: refuses to overwrite, then writes the same page.
+    let c = comparison.to_str().unwrap();
+    let refused = lwsim(&["report", c]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("report.html: exists; use --force"),
+        "{}",
+        stderr(&refused)
+    );
+    std::fs::remove_file(comparison.join("report.html")).unwrap();
+    let again = lwsim(&["report", c]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(comparison.join("report.html")).unwrap(), html);
+    assert!(lwsim(&["report", "-f", "-q", c]).status.success());
+
+    // It renders in a real browser without console messages (where Chromium is installed).
+    if let Some(chromium) = chromium() {
+        let shot = tmp.path().join("shot.png");
+        let out = std::process::Command::new(chromium)
+            .args(CHROMIUM_FLAGS)
+            .arg("--window-size=1200,3000")
+            .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", comparison.join("report.html").display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            std::fs::read(&shot).expect("a screenshot").len() > 100_000,
+            "screenshot nearly blank"
+        );
+        assert!(
+            !stderr(&out).contains(":CONSOLE"),
+            "console messages:\n{}",
+            stderr(&out)
+        );
+    }
+
+    // Bad input: exit 2 with what is missing, never a panic.
+    let o = lwsim(&["report", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!(
+            "for the comparison's page: lwsim report {}",
+            comparison.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::rename(dir.join("austerity"), tmp.path().join("away")).unwrap();
+    let o = lwsim(&["report", "-f", c]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{}: no such folder", dir.join("austerity").display())),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::rename(tmp.path().join("away"), dir.join("austerity")).unwrap();
+    std::fs::remove_file(comparison.join("effects.csv")).unwrap();
+    let o = lwsim(&["report", "-f", c]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a comparison of `lwsim run`: no effects.csv"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A scenario identical to the reference has every effect exactly 0, and the page says so.
+#[test]
+fn the_comparison_page_shows_zero_effects_for_an_identical_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("deep-end-baseline.toml");
+    let same = write(
+        tmp.path(),
+        "same.toml",
+        &format!("name = \"same\"\nextends = {:?}\n", base.display().to_string()),
+    );
+    let dir = tmp.path().join("r");
+    let out = lwsim(&[
+        "run",
+        base.to_str().unwrap(),
+        same.to_str().unwrap(),
+        "-r",
+        "3",
+        "-q",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let comparison = dir.join("comparison");
+    let effects = std::fs::read_to_string(comparison.join("effects.csv")).unwrap();
+    let rows: Vec<&str> = effects.lines().skip(1).collect();
+    assert!(rows.len() >= 19, "{effects}");
+    for r in &rows {
+        let v: Vec<&str> = r.split(',').collect();
+        assert_eq!(v[0], "same");
+        assert!(v[2..].iter().all(|x| x.parse::<f64>() == Ok(0.0)), "not exactly 0: {r}");
+    }
+    // Without --report there is no page; `lwsim report` writes it.
+    assert!(!comparison.join("report.html").exists());
+    let o = lwsim(&["report", "-q", comparison.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(comparison.join("report.html")).unwrap();
+    assert!(html.contains("Identical to deep-end-baseline in every key: its effects are exactly 0."));
+    let zero = "<strong>0</strong><span class=\"i\"><span>0</span> to <span>0</span></span>";
+    let figures = html.matches("<tr><td>").count();
+    // Every figure row of the effects table (the first table of figures) ends in an exact 0.
+    let table = &html[html.find("(reference)</th>").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows = table.matches("<tr><td>").count();
+    assert!(
+        rows >= 18 && figures > rows,
+        "{rows} rows (every figure but integration at 60 months)"
+    );
+    assert_eq!(table.matches(zero).count(), rows, "every effect exactly 0");
+}

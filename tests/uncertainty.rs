@@ -178,7 +178,11 @@ fn a_bad_uncertainty_mode_is_refused_with_exit_2() {
     let out = lwsim(&["run", &path, "--set", "simulation.uncertainty=\"some\""]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("simulation.uncertainty"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("expected \"chance\" or \"full\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("expected \"chance\" or \"full\""),
+        "{}",
+        stderr(&out)
+    );
     // A held fitting-in threshold some drawn belonging threshold would fall below.
     let out = lwsim(&[
         "run",

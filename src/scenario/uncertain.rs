@@ -69,6 +69,14 @@ impl Uncertainty {
         }
     }
 
+    /// What the intervals hold, in a few words (reports' "Intervals" row).
+    pub fn label(self) -> &'static str {
+        match self {
+            Uncertainty::Chance => "chance alone",
+            Uncertainty::Full => "chance and parameter uncertainty (--uncertainty full)",
+        }
+    }
+
     /// True for [`Uncertainty::Chance`] (the default, not written into a resolved scenario).
     pub fn is_chance(&self) -> bool {
         *self == Uncertainty::Chance

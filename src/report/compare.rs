@@ -1,0 +1,648 @@
+//! The comparison page: `lwsim report DIR/comparison` (and `lwsim run A.toml B.toml ... --report`)
+//! writes `comparison/report.html`. It says what differs from the reference (the first
+//! scenario), key by key, from the resolved scenarios in the scenarios' folders beside
+//! `comparison/`; shows the paired effects (effects.csv, effects.svg), the integration rate and
+//! the stages of every scenario, and their headline figures side by side; and how to run it
+//! again. It shares the scenario page's head, figure labels, units and warnings (`super`).
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{FIGURES, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning};
+use crate::charts::{self, Figure, Monthly};
+use crate::error::{Error, InputError};
+use crate::output::COMPARED;
+use crate::scenario::load::read_text;
+use crate::scenario::params::SPECS;
+
+/// A figure's mean and 90% interval (an empty field in the CSV is `None`).
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    mean: Option<f64>,
+    p05: Option<f64>,
+    p95: Option<f64>,
+}
+
+/// Rows of headline.csv or effects.csv: scenario -> measure -> stats, and the scenarios in the
+/// order the file lists them (the order of the run: the reference first in headline.csv).
+#[derive(Default)]
+struct Table {
+    order: Vec<String>,
+    rows: BTreeMap<(String, String), Stats>,
+}
+
+impl Table {
+    fn get(&self, scenario: &str, measure: &str) -> Option<Stats> {
+        self.rows.get(&(scenario.to_string(), measure.to_string())).copied()
+    }
+}
+
+/// One compared scenario, read from its folder beside `comparison/`.
+struct Compared {
+    name: String,
+    dir: PathBuf,
+    scenario: crate::Scenario,
+    /// The resolved scenario as dotted keys and values, for the differences.
+    keys: BTreeMap<String, toml::Value>,
+    run: serde_json::Value,
+    summary: serde_json::Value,
+    replicates: usize,
+    monthly: Monthly,
+}
+
+fn not_comparison(path: &Path, what: &str) -> Error {
+    InputError::at(
+        &path.display().to_string(),
+        None,
+        format!("not a comparison of `lwsim run`: {what}"),
+    )
+    .into()
+}
+
+/// Read `scenario, measure, mean, p05, p95` rows (comparison/headline.csv or effects.csv).
+fn read_table(dir: &Path, file: &str) -> Result<Table, Error> {
+    let path = dir.join(file);
+    if !path.is_file() {
+        return Err(not_comparison(
+            dir,
+            &format!("no {file} (run the scenarios again with `lwsim run`)"),
+        ));
+    }
+    let text = read_text(&path)?;
+    let mut table = Table::default();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for (i, row) in reader
+        .deserialize::<(String, String, Option<f64>, Option<f64>, Option<f64>)>()
+        .enumerate()
+    {
+        let (scenario, measure, mean, p05, p95) = row.map_err(|e| {
+            Error::from(InputError::at(
+                &format!("{}:{}", path.display(), i + 2),
+                None,
+                format!("expected a row `scenario, measure, mean, p05, p95`: {e}"),
+            ))
+        })?;
+        if !table.order.contains(&scenario) {
+            table.order.push(scenario.clone());
+        }
+        table.rows.insert((scenario, measure), Stats { mean, p05, p95 });
+    }
+    Ok(table)
+}
+
+/// The folder that holds the scenarios' folders and `comparison/`.
+fn beside(dir: &Path) -> PathBuf {
+    match (dir.file_name(), dir.parent()) {
+        (Some(_), Some(parent)) => parent.to_path_buf(),
+        _ => dir.join(".."),
+    }
+}
+
+/// A TOML table as dotted keys and their values.
+fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, toml::Value>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            _ => {
+                out.insert(key, v.clone());
+            }
+        }
+    }
+}
+
+fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Error> {
+    let dir = root.join(name);
+    let missing = |what: &str| -> Error {
+        InputError::at(
+            &dir.display().to_string(),
+            None,
+            format!("{what}: the comparison's report reads each compared scenario's results from its folder beside comparison/ (run the scenarios again with `lwsim run`)"),
+        )
+        .into()
+    };
+    if !dir.is_dir() {
+        return Err(missing("no such folder"));
+    }
+    for file in ["scenario.resolved.toml", "summary.json", "monthly.csv"] {
+        if !dir.join(file).is_file() {
+            return Err(missing(&format!("no {file}")));
+        }
+    }
+    let resolved = read_text(&dir.join("scenario.resolved.toml"))?;
+    let bad = |what: String| -> Error {
+        InputError::at(
+            &dir.join("scenario.resolved.toml").display().to_string(),
+            None,
+            format!("expected the resolved scenario lwsim wrote: {what}"),
+        )
+        .into()
+    };
+    let scenario: crate::Scenario = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
+    let table: toml::Table = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
+    let mut keys = BTreeMap::new();
+    flatten("", &table, &mut keys);
+    let summary: serde_json::Value = serde_json::from_str(&read_text(&dir.join("summary.json"))?).map_err(|e| {
+        Error::from(InputError::at(
+            &dir.join("summary.json").display().to_string(),
+            None,
+            format!("expected JSON: {e}"),
+        ))
+    })?;
+    let run: serde_json::Value = read_text(&dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let replicates = summary["replicates"].as_u64().unwrap_or(0) as usize;
+    let mut monthly = read_monthly(&dir, name, replicates)?;
+    monthly.colour = colour;
+    Ok(Compared {
+        name: name.to_string(),
+        dir,
+        scenario,
+        keys,
+        run,
+        summary,
+        replicates,
+        monthly,
+    })
+}
+
+/// An effect (a difference) as people read it: `+0.9 pts` (percentage points), `-£294,010`,
+/// `+1.25`; exactly `0` when there is no difference at all.
+pub(crate) fn format_effect(x: f64, unit: Unit) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let sign = if x > 0.0 { "+" } else { "-" };
+    match unit {
+        Unit::Percent => {
+            let points = 100.0 * x.abs();
+            let places = if points >= 0.05 { 1 } else { 3 };
+            // A no-break space: the unit stays with its number when a cell wraps.
+            format!("{sign}{points:.places$}\u{a0}pts")
+        }
+        // A small change keeps its digits: `+0.0012`, not `+0.00`.
+        Unit::Number if x.abs() < 0.005 => format!("{sign}{:.4}", x.abs()),
+        Unit::Number | Unit::Pounds => format!("{sign}{}", format_value(x.abs(), unit)),
+    }
+}
+
+/// A table cell: the mean (bold) above its 90% interval.
+fn cell(s: Option<Stats>, replicates: usize, show: impl Fn(f64) -> String) -> String {
+    match s {
+        Some(Stats {
+            mean: Some(mean),
+            p05: Some(p05),
+            p95: Some(p95),
+        }) => format!(
+            "<td class=\"n\"><strong>{}</strong><span class=\"i\">{}</span></td>",
+            show(mean),
+            interval(replicates, || {
+                let (lo, hi) = (show(p05), show(p95));
+                // `-2.0 to +0.1 pts`: the unit once.
+                // Each number in one piece (a narrow column breaks only at " to ").
+                match lo.strip_suffix("\u{a0}pts") {
+                    Some(lo) if hi.ends_with("\u{a0}pts") => format!("<span>{lo}</span> to <span>{hi}</span>"),
+                    _ => format!("<span>{lo}</span> to <span>{hi}</span>"),
+                }
+            })
+        ),
+        _ => "<td class=\"n\">-</td>".into(),
+    }
+}
+
+/// A scenario key's value as the resolved file writes it.
+fn shown(v: Option<&toml::Value>) -> String {
+    v.map_or_else(|| "(not set)".into(), ToString::to_string)
+}
+
+/// The keys (other than name and description) whose values differ, in the order of the key
+/// table: (key, reference's value, this scenario's value).
+fn differences(reference: &Compared, other: &Compared) -> Vec<(String, String, String)> {
+    let mut keys: Vec<&String> = reference.keys.keys().chain(other.keys.keys()).collect();
+    keys.sort_by_key(|k| (SPECS.iter().position(|s| s.key == k.as_str()).unwrap_or(usize::MAX), *k));
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !matches!(k.as_str(), "name" | "description"))
+        .filter(|k| reference.keys.get(*k) != other.keys.get(*k))
+        .map(|k| (k.clone(), shown(reference.keys.get(k)), shown(other.keys.get(k))))
+        .collect()
+}
+
+/// The page, as a string, for the comparison in `dir`.
+///
+/// # Errors
+/// `Input` (exit 2) when `dir` lacks headline.csv or effects.csv, they are malformed or name
+/// different scenarios, or a compared scenario's folder beside `dir` (or its resolved scenario,
+/// summary.json or monthly.csv) is missing or malformed; `Chart` when a chart that is not on
+/// disk cannot be drawn again.
+pub fn build(dir: &Path) -> Result<String, Error> {
+    let headline = read_table(dir, "headline.csv")?;
+    let effects = read_table(dir, "effects.csv")?;
+    if headline.order.len() < 2 {
+        return Err(not_comparison(dir, "headline.csv names fewer than two scenarios"));
+    }
+    if let Some(s) = effects.order.iter().find(|s| !headline.order.contains(s)) {
+        return Err(not_comparison(
+            dir,
+            &format!("effects.csv names `{s}`, which headline.csv does not"),
+        ));
+    }
+    let root = beside(dir);
+    let runs = headline
+        .order
+        .iter()
+        .enumerate()
+        .map(|(i, name)| read_compared(&root, name, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let reference = &runs[0];
+    let others = &runs[1..];
+    let replicates = runs.iter().map(|r| r.replicates).min().unwrap_or(0);
+
+    let title = format!("lwsim comparison: {} scenarios against {}", runs.len(), reference.name);
+    let mut h = page_head(&escape(&title));
+    let _ = writeln!(h, "<h1>{}</h1>", escape(&title));
+
+    // The question in words: what each scenario changes in the reference.
+    h.push_str(&question(reference, others));
+    h.push_str(&what_was_run(&runs, replicates));
+
+    h.push_str("<h2>Effects against the reference</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed, so chance cancels out of the difference. Bold: the mean difference; below it, the range that holds 90% of the paired differences. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
+        escape(&reference.name)
+    );
+    h.push_str(&small_sample_warning(replicates));
+    let svg = chart_svg(dir, "effects", || {
+        charts::effects(
+            &reference.name,
+            &effect_figures(&effects, others),
+            reference.scenario.simulation.uncertainty,
+        )
+    })?;
+    let _ = writeln!(
+        h,
+        "<figure>{svg}<figcaption>The headline shares: the dot is the mean difference from {}, the line holds 90% of the paired replicates' differences.</figcaption></figure>",
+        escape(&reference.name)
+    );
+    h.push_str(&effects_table(&headline, &effects, reference, others, replicates));
+
+    h.push_str("<h2>Integration by month</h2>\n");
+    let monthly: Vec<Monthly> = runs.iter().map(|r| r.monthly.clone()).collect();
+    let svg = chart_svg(dir, "integration", || charts::comparison(&monthly))?;
+    let _ = writeln!(
+        h,
+        "<figure>{svg}<figcaption>Share of practices fully integrated ('belonging'), by month: one panel per scenario, its mean line and 90% band, with the reference's mean dashed.</figcaption></figure>"
+    );
+
+    h.push_str(&stages(&runs)?);
+
+    h.push_str("<h2>Headline figures side by side</h2>\n<p class=\"note\">Mean across replicates (bold), with the range that holds 90% of replicates (5th to 95th percentile).</p>\n");
+    h.push_str(&small_sample_warning(replicates));
+    let svg = chart_svg(dir, "headline", || {
+        charts::headline(&headline_figures(&headline, &runs))
+    })?;
+    let _ = writeln!(
+        h,
+        "<figure>{svg}<figcaption>The headline shares of every scenario: bars are means, whiskers hold 90% of replicates.</figcaption></figure>"
+    );
+    h.push_str(&headline_table(&headline, &runs, replicates));
+
+    h.push_str(&reproduce(&root, &runs));
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Each scenario's own page (its capacity chart, monthly table and resolved scenario) is its folder's report.html ({}). The model is described in docs/ODD.md of lwsim; every parameter's source is in docs/SCENARIOS.md. {}</p>\n</body></html>",
+        escape(
+            &runs
+                .iter()
+                .map(|r| format!("{}/report.html", r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        escape(crate::scenario::uncertain::interval_kind(
+            reference.scenario.simulation.uncertainty
+        ))
+    );
+    Ok(h)
+}
+
+/// "What differs": each scenario's description and the keys it changes, with both values.
+fn question(reference: &Compared, others: &[Compared]) -> String {
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<h2>The question</h2>\n<p>What changes when the reference, <strong>{}</strong>, is changed as each scenario below says? The reference: {}</p>",
+        escape(&reference.name),
+        escape(&reference.scenario.description)
+    );
+    for other in others {
+        let diffs = differences(reference, other);
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<p>{}</p>",
+            escape(&other.name),
+            escape(&other.scenario.description)
+        );
+        if diffs.is_empty() {
+            let _ = writeln!(
+                h,
+                "<p>Identical to {} in every key: its effects are exactly 0.</p>",
+                escape(&reference.name)
+            );
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<p>It differs from {} in {} {}:</p>\n<ul>",
+            escape(&reference.name),
+            diffs.len(),
+            if diffs.len() == 1 { "key" } else { "keys" }
+        );
+        for (key, from, to) in diffs {
+            let spec = SPECS.iter().find(|s| s.key == key);
+            let unit = spec
+                .filter(|s| !matches!(s.unit, "-" | "text"))
+                .map_or(String::new(), |s| format!(" ({})", escape(s.unit)));
+            let doc = spec.map_or(String::new(), |s| {
+                format!("<br><span class=\"note\">{}</span>", escape(s.doc))
+            });
+            let _ = writeln!(
+                h,
+                "<li><code>{}</code>: {} → {}{unit}{doc}</li>",
+                escape(&key),
+                escape(&from),
+                escape(&to)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
+    h
+}
+
+fn what_was_run(runs: &[Compared], replicates: usize) -> String {
+    let reference = &runs[0];
+    let s = &reference.scenario;
+    let version = reference.run["version"].as_str().unwrap_or(env!("CARGO_PKG_VERSION"));
+    let mut rows = vec![
+        (
+            "Scenarios",
+            runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "),
+        ),
+        ("Reference", reference.name.clone()),
+        ("Replicates (each scenario)", replicates.to_string()),
+        ("Base seed (shared)", s.simulation.seed.to_string()),
+        ("Weeks simulated", s.simulation.weeks.to_string()),
+    ];
+    rows.push(("Intervals", s.simulation.uncertainty.label().to_string()));
+    rows.push(("lwsim version", version.to_string()));
+    let mut h = String::from("<h2>What was run</h2>\n<table class=\"what\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    h.push_str("</table>\n");
+    h
+}
+
+/// The effect chart's figures from effects.csv (when the run's effects.svg is gone).
+fn effect_figures(effects: &Table, others: &[Compared]) -> Vec<(String, usize, Vec<Figure>)> {
+    others
+        .iter()
+        .map(|o| {
+            let figures = COMPARED
+                .iter()
+                .map(|(measure, label)| {
+                    let s = effects.get(&o.name, measure);
+                    let v = |f: fn(&Stats) -> Option<f64>| s.as_ref().and_then(f).unwrap_or(0.0);
+                    Figure {
+                        label,
+                        mean: v(|s| s.mean),
+                        p05: v(|s| s.p05),
+                        p95: v(|s| s.p95),
+                    }
+                })
+                .collect();
+            (o.name.clone(), o.monthly.colour, figures)
+        })
+        .collect()
+}
+
+/// The headline chart's figures from headline.csv (when the run's headline.svg is gone).
+fn headline_figures(headline: &Table, runs: &[Compared]) -> Vec<(String, Vec<Figure>)> {
+    runs.iter()
+        .map(|r| {
+            let figures = COMPARED
+                .iter()
+                .map(|(measure, label)| {
+                    let s = headline.get(&r.name, measure);
+                    let v = |f: fn(&Stats) -> Option<f64>| s.as_ref().and_then(f).unwrap_or(0.0);
+                    Figure {
+                        label,
+                        mean: v(|s| s.mean),
+                        p05: v(|s| s.p05),
+                        p95: v(|s| s.p95),
+                    }
+                })
+                .collect();
+            (r.name.clone(), figures)
+        })
+        .collect()
+}
+
+/// Most scenario columns in one table: more are split over several tables, so that a page of
+/// eight scenarios (and national costs in billions) stays within the page's width.
+const MAX_COLUMNS: usize = 4;
+
+/// `items` in as few tables as hold at most [`MAX_COLUMNS`] each, of near-equal size.
+fn balanced<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
+    let tables = items.len().div_ceil(MAX_COLUMNS).max(1);
+    items.chunks(items.len().div_ceil(tables).max(1))
+}
+
+/// Every headline figure: the reference's value, then each scenario's effect.
+fn effects_table(headline: &Table, effects: &Table, reference: &Compared, others: &[Compared], n: usize) -> String {
+    let mut h = String::new();
+    for others in balanced(others) {
+        h.push_str("<table class=\"wide\">\n<tr><th>Figure</th>");
+        let _ = write!(h, "<th>{}<br>(reference)</th>", escape(&reference.name));
+        for o in others {
+            let _ = write!(h, "<th>Effect of<br>{}</th>", escape(&o.name));
+        }
+        h.push_str("</tr>\n");
+        for (measure, label, unit) in FIGURES {
+            // A figure named for a month the run does not reach is absent: no row.
+            let Some(base) = headline.get(&reference.name, measure) else {
+                continue;
+            };
+            let _ = write!(
+                h,
+                "<tr><td>{}</td>{}",
+                escape(label),
+                cell(Some(base), n, |x| format_value(x, unit))
+            );
+            for o in others {
+                h.push_str(&cell(effects.get(&o.name, measure), n, |x| format_effect(x, unit)));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
+    }
+    h
+}
+
+fn headline_table(headline: &Table, runs: &[Compared], n: usize) -> String {
+    let mut h = String::new();
+    for runs in balanced(runs) {
+        h.push_str("<table class=\"wide\">\n<tr><th>Figure</th>");
+        for r in runs {
+            let _ = write!(h, "<th>{}</th>", escape(&r.name));
+        }
+        h.push_str("</tr>\n");
+        for (measure, label, unit) in FIGURES {
+            if runs.iter().all(|r| headline.get(&r.name, measure).is_none()) {
+                continue;
+            }
+            let _ = write!(h, "<tr><td>{}</td>", escape(label));
+            for r in runs {
+                h.push_str(&cell(headline.get(&r.name, measure), n, |x| format_value(x, unit)));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
+    }
+    h
+}
+
+/// Each scenario's stages chart, two to a row, and the stages at the last month in a table.
+fn stages(runs: &[Compared]) -> Result<String, Error> {
+    let mut h = String::from(
+        "<h2>Stages of integration</h2>\n<p class=\"note\">Share of practices at each stage of integration (Tierney et al. 2025) by month, mean across replicates.</p>\n<table>\n<tr><th>Scenario</th><th>Month</th><th>Bolted on</th><th>Fitting in</th><th>Belonging</th></tr>\n",
+    );
+    for r in runs {
+        let series: Vec<charts::Series> = ["bolted_on", "fitting_in", "belonging"]
+            .iter()
+            .map(|m| r.monthly.series(m))
+            .collect();
+        let practices: f64 = series.iter().filter_map(|s| s.mean.first()).sum();
+        let last = series[0].month.len().checked_sub(1);
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td>",
+            escape(&r.name),
+            last.map_or("-".into(), |i| format!("{:.0}", series[0].month[i]))
+        );
+        for s in &series {
+            let v = last.and_then(|i| s.mean.get(i)).filter(|_| practices > 0.0);
+            let _ = write!(
+                h,
+                "<td class=\"n\">{}</td>",
+                v.map_or("-".into(), |v| format_value(v / practices, Unit::Percent))
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n<div class=\"grid\">\n");
+    for r in runs {
+        let svg = chart_svg(&r.dir, "stages", || charts::stages(&r.monthly))?;
+        let _ = writeln!(h, "<figure>{svg}</figure>");
+    }
+    h.push_str("</div>\n");
+    Ok(h)
+}
+
+/// A command on several lines for a POSIX shell (each line but the last ends in ` \`): `lwsim
+/// run`, one scenario file a line, then the options; so that it prints without breaking a path.
+fn command_lines(files: &[String], options: &[String]) -> String {
+    let mut lines = vec!["lwsim run".to_string()];
+    lines.extend(files.iter().map(|f| crate::human::shell_quote(f)));
+    lines.push(crate::human::shell_command(options));
+    lines.join(" \\\n    ")
+}
+
+/// How to run it again: from the resolved scenarios, with the seed and replicates, and the
+/// original command.
+fn reproduce(root: &Path, runs: &[Compared]) -> String {
+    let s = &runs[0].scenario;
+    let options: Vec<String> = [
+        "--seed",
+        &s.simulation.seed.to_string(),
+        "--replicates",
+        &s.simulation.replicates.to_string(),
+        "--report",
+        "--out",
+        "NEW_DIRECTORY",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let resolved: Vec<String> = runs
+        .iter()
+        .map(|r| root.join(&r.name).join("scenario.resolved.toml").display().to_string())
+        .collect();
+    let mut h = String::from("<h2>How to reproduce it</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>Every parameter of every scenario is in its resolved scenario; this runs them again, the reference first, and gives the same results, byte for byte:</p>\n<pre>{}</pre>",
+        escape(&command_lines(&resolved, &options))
+    );
+    let files: Vec<String> = runs
+        .iter()
+        .filter_map(|r| r.run["scenario_file"].as_str().map(str::to_string))
+        .collect();
+    if files.len() == runs.len() {
+        let _ = writeln!(
+            h,
+            "<p>From the scenario files, in the folder it was run from (with any <code>--set</code> of the original command):</p>\n<pre>{}</pre>",
+            escape(&command_lines(&files, &options))
+        );
+    }
+    if let Some(c) = runs[0].run["command"].as_array() {
+        let words: Vec<&str> = c.iter().filter_map(|v| v.as_str()).collect();
+        let _ = writeln!(
+            h,
+            "<p>The original command was:</p>\n<pre>{}</pre>",
+            escape(&crate::human::shell_command(&words))
+        );
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effects_are_signed_and_zero_is_exact() {
+        assert_eq!(format_effect(0.0, Unit::Percent), "0");
+        assert_eq!(format_effect(-0.0, Unit::Pounds), "0");
+        assert_eq!(format_effect(-0.00912, Unit::Percent), "-0.9\u{a0}pts");
+        assert_eq!(format_effect(0.0002, Unit::Percent), "+0.020\u{a0}pts");
+        assert_eq!(format_effect(-294_010.4, Unit::Pounds), "-£294,010");
+        assert_eq!(format_effect(1.254, Unit::Number), "+1.25");
+        assert_eq!(format_effect(-0.00123, Unit::Number), "-0.0012");
+    }
+
+    #[test]
+    fn columns_are_split_into_balanced_tables() {
+        let sizes = |n: usize| balanced(&vec![0; n]).map(<[_]>::len).collect::<Vec<_>>();
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(4), [4]);
+        assert_eq!(sizes(5), [3, 2]);
+        assert_eq!(sizes(7), [4, 3]);
+        assert_eq!(sizes(8), [4, 4]);
+    }
+
+    #[test]
+    fn the_folder_beside_a_comparison() {
+        assert_eq!(beside(Path::new("output/comparison")), PathBuf::from("output"));
+        assert_eq!(beside(Path::new("comparison")), PathBuf::from(""));
+        assert_eq!(beside(Path::new(".")), PathBuf::from("./.."));
+    }
+}
