@@ -38,8 +38,8 @@ pub(super) struct Manifest<'a> {
 }
 
 /// The sweep through a `serde_json::Value`, whose map sorts its keys.
-fn sorted_keys<S: Serializer>(sweep: &Cow<'_, Sweep>, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::to_value(sweep.as_ref())
+fn sorted_keys<S: Serializer>(sweep: &Sweep, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::to_value(sweep)
         .map_err(serde::ser::Error::custom)?
         .serialize(s)
 }

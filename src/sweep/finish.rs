@@ -66,7 +66,7 @@ pub(super) fn point_means(dir: &Path, sweep: &Sweep, mut points: Option<&mut Poi
         Ok(())
     })?;
     if let Some(c) = current {
-        flush(c, &mut values, points.as_deref_mut())?;
+        flush(c, &mut values, points)?;
     }
     Ok(means)
 }
