@@ -12,21 +12,61 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 mod targets;
 
 pub use targets::{Target, read_targets, round_sig, targets_table, validation_doc};
 
 use crate::error::{Error, InputError};
-use crate::output::Batch;
-use crate::output::number::fmt;
+use crate::output::{Batch, csv_bytes, number};
 use crate::scenario::load::{parse_toml, read_text};
 use crate::summary;
+use crate::sweep::files::{Keys, Num, csv_with_header};
+use crate::sweep::{self, run::Shard};
 
 /// Most replicates `refine` may ask for at each accepted point (as a scenario's replicates).
 pub const MAX_REFINE: u32 = 1_000_000;
-use crate::sweep::{self, run::Shard};
+
+/// One row of accepted.csv: an accepted point, nearest first, with its keys and its outcomes'
+/// means.
+#[derive(Serialize)]
+struct AcceptedRow<'a> {
+    rank: usize,
+    point: usize,
+    /// Distance to the targets ([`Target::distance`], summed).
+    distance: Num,
+    keys: Keys<'a>,
+    /// Each outcome's mean at the point, in the sweep's order.
+    means: Vec<Num>,
+}
+
+/// One row of refined.csv: an accepted point's distance when re-run with `refine` replicates.
+#[derive(Serialize)]
+struct RefinedRow {
+    rank: usize,
+    point: usize,
+    #[serde(serialize_with = "number::serialize")]
+    distance_refined: f64,
+}
+
+/// One row of fit.csv: a target against the chosen point and the accepted sets.
+#[derive(Serialize)]
+struct FitRow<'a> {
+    target: &'a str,
+    outcome: &'a str,
+    observed: String,
+    tolerance_or_bound: String,
+    #[serde(serialize_with = "number::serialize")]
+    chosen_point_mean: f64,
+    #[serde(serialize_with = "number::serialize")]
+    accepted_mean: f64,
+    #[serde(serialize_with = "number::serialize")]
+    accepted_p05: f64,
+    #[serde(serialize_with = "number::serialize")]
+    accepted_p95: f64,
+    source: &'a str,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,7 +135,7 @@ pub fn calibrate(
         .into());
     }
     let out = out.unwrap_or_else(|| PathBuf::from("output").join(&sweep.name));
-    sweep::run::run(
+    let means = sweep::run::run_for_means(
         &sweep,
         &sweep::run::Options {
             out: &out,
@@ -106,7 +146,7 @@ pub fn calibrate(
             progress,
         },
     )?;
-    let means = read_point_means(&out, &sweep.outcomes)?;
+    let means = means.mean;
     // Rank points by distance to the targets; ties by point index (stable sort).
     let distance: Vec<f64> = (0..sweep.points.len())
         .map(|p| {
@@ -120,23 +160,23 @@ pub fn calibrate(
     order.sort_by(|a, b| distance[*a].total_cmp(&distance[*b]));
     let accepted = &order[..cfg.accept];
 
-    let mut csv = format!(
-        "rank,point,distance,{},{}\n",
-        sweep.keys.join(","),
-        sweep.outcomes.join(",")
+    let columns = ["rank", "point", "distance"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(sweep.keys.iter().cloned())
+        .chain(sweep.outcomes.iter().cloned());
+    let csv = csv_with_header(
+        columns,
+        accepted.iter().enumerate().map(|(rank, &p)| AcceptedRow {
+            rank: rank + 1,
+            point: p,
+            distance: Num(distance[p]),
+            keys: Keys::of(&sweep, p),
+            means: means.iter().map(|m| Num(m[p])).collect(),
+        }),
     );
-    for (rank, &p) in accepted.iter().enumerate() {
-        let _ = write!(csv, "{},{p},{}", rank + 1, fmt(distance[p]));
-        for (v, int) in sweep.points[p].iter().zip(&sweep.integer) {
-            let _ = write!(csv, ",{}", crate::sweep::run::fmt(*v, *int));
-        }
-        for m in &means {
-            let _ = write!(csv, ",{}", fmt(m[p]));
-        }
-        csv.push('\n');
-    }
     // Refinement: each accepted point again with more replicates; the nearest is chosen.
-    let mut refined = String::from("rank,point,distance_refined\n");
+    let mut refined = Vec::new();
     let chosen_point = if cfg.refine > 0 {
         let mut best = (f64::INFINITY, accepted[0]);
         for (rank, &p) in accepted.iter().enumerate() {
@@ -147,7 +187,11 @@ pub fn calibrate(
                 .iter()
                 .map(|t| t.distance(t.model_stats(&reps).map_or(f64::NAN, |s| s.mean)))
                 .sum();
-            let _ = writeln!(refined, "{},{p},{}", rank + 1, fmt(d));
+            refined.push(RefinedRow {
+                rank: rank + 1,
+                point: p,
+                distance_refined: d,
+            });
             if d < best.0 {
                 best = (d, p);
             }
@@ -182,34 +226,32 @@ pub fn calibrate(
             round(hi)
         );
     }
-    let mut fit = String::from(
-        "target,outcome,observed,tolerance_or_bound,chosen_point_mean,accepted_mean,accepted_p05,accepted_p95,source\n",
-    );
-    for t in &targets {
-        let o = outcome_index(&sweep.outcomes, &t.outcome);
-        let vals: Vec<f64> = accepted.iter().map(|&p| means[o][p]).collect();
-        let s = summary::stats(&vals);
-        let (obs, tol) = t.describe();
-        let _ = writeln!(
-            fit,
-            "{:?},{},{:?},{:?},{},{},{},{},{:?}",
-            t.name,
-            t.outcome,
-            obs,
-            tol,
-            fmt(means[o][chosen_point]),
-            fmt(s.map_or(f64::NAN, |s| s.mean)),
-            fmt(s.map_or(f64::NAN, |s| s.p05)),
-            fmt(s.map_or(f64::NAN, |s| s.p95)),
-            t.source
-        );
-    }
+    let fit: Vec<FitRow> = targets
+        .iter()
+        .map(|t| {
+            let o = outcome_index(&sweep.outcomes, &t.outcome);
+            let vals: Vec<f64> = accepted.iter().map(|&p| means[o][p]).collect();
+            let s = summary::stats(&vals);
+            let (observed, tolerance_or_bound) = t.describe();
+            FitRow {
+                target: &t.name,
+                outcome: &t.outcome,
+                observed,
+                tolerance_or_bound,
+                chosen_point_mean: means[o][chosen_point],
+                accepted_mean: s.map_or(f64::NAN, |s| s.mean),
+                accepted_p05: s.map_or(f64::NAN, |s| s.p05),
+                accepted_p95: s.map_or(f64::NAN, |s| s.p95),
+                source: &t.source,
+            }
+        })
+        .collect();
     let mut batch = Batch::default();
-    batch.stage(out.join("accepted.csv"), csv.as_bytes())?;
-    batch.stage(out.join("fit.csv"), fit.as_bytes())?;
+    batch.stage(out.join("accepted.csv"), &csv)?;
+    batch.stage(out.join("fit.csv"), &csv_bytes(&fit))?;
     batch.stage(out.join("chosen.toml"), chosen.as_bytes())?;
     if cfg.refine > 0 {
-        batch.stage(out.join("refined.csv"), refined.as_bytes())?;
+        batch.stage(out.join("refined.csv"), &csv_bytes(&refined))?;
     }
     batch.commit()?;
     Ok(out)
@@ -220,37 +262,4 @@ fn outcome_index(outcomes: &[String], name: &str) -> usize {
         .iter()
         .position(|o| o == name)
         .expect("checked against the sweep's outcomes")
-}
-
-/// Each outcome's per-point mean, `[outcome][point]`, from points.csv.
-fn read_point_means(dir: &Path, outcomes: &[String]) -> Result<Vec<Vec<f64>>, Error> {
-    let path = dir.join("points.csv");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let cols: Vec<usize> = outcomes
-        .iter()
-        .map(|o| {
-            header.iter().position(|h| *h == format!("{o}_mean")).ok_or_else(|| {
-                Error::from(InputError::at(
-                    &path.display().to_string(),
-                    None,
-                    format!("no column {o}_mean"),
-                ))
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut means = vec![Vec::new(); outcomes.len()];
-    for line in lines {
-        let fields: Vec<&str> = line.split(',').collect();
-        for (o, &c) in cols.iter().enumerate() {
-            means[o].push(
-                fields
-                    .get(c)
-                    .and_then(|f| crate::output::number::parse(f))
-                    .unwrap_or(f64::NAN),
-            );
-        }
-    }
-    Ok(means)
 }

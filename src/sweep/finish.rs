@@ -1,104 +1,74 @@
 //! The end of a sweep: points.csv, sensitivity.csv and the charts from sweep.csv. The same
 //! function for a whole sweep and for merged shards, so both write the same bytes.
 
-use std::io::{BufRead, Write};
 use std::path::Path;
 
-use super::run::fmt;
+use super::files::{self, IndexRow, Num, PointsCsv};
 use super::spec::{DesignKind, Sweep};
 use super::{analysis, charts};
-use crate::error::{Error, InputError};
-use crate::output::{Batch, number};
+use crate::error::Error;
+use crate::output::Batch;
 use crate::summary;
 
 /// Each outcome's per-point mean and the variance of that mean over the point's replicates
-/// (sd^2 / n; NaN with fewer than two values), `[outcome][point]`.
-struct PointMeans {
-    mean: Vec<Vec<f64>>,
-    var_of_mean: Vec<Vec<f64>>,
+/// (sd^2 / n; NaN with fewer than two values), `[outcome][point]`; a point with no defined value
+/// has a NaN mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointMeans {
+    /// The mean over the point's replicates, `[outcome][point]`.
+    pub mean: Vec<Vec<f64>>,
+    /// The variance of that mean, `[outcome][point]`.
+    pub var_of_mean: Vec<Vec<f64>>,
 }
 
-/// points.csv, streamed from sweep.csv (rows are in point order): each point's statistics per
-/// outcome. Returns the per-point means and their noise, which the sensitivity analysis and
-/// the heatmap use. Memory: one point's rows at a time, plus the means.
-fn write_points(dir: &Path, sweep: &Sweep, batch: &mut Batch) -> Result<PointMeans, Error> {
-    let path = dir.join("sweep.csv");
-    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let tmp = dir.join(format!(".points.csv.tmp-{}", std::process::id()));
-    let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?);
-    let mut head = String::from("point,");
-    head.push_str(&sweep.keys.join(","));
-    for o in &sweep.outcomes {
-        head.push_str(&format!(",{o}_mean,{o}_sd,{o}_p05,{o}_p95"));
-    }
-    writeln!(w, "{head}").map_err(|e| Error::io(&tmp, e))?;
+/// Each point's statistics per outcome from sweep.csv (rows are in point order), written to
+/// points.csv when `points` is given. Returns the per-point means and their noise, which the
+/// sensitivity analysis, the heatmap and a calibration use. Memory: one point's rows at a time,
+/// plus the means.
+///
+/// # Errors
+/// sweep.csv cannot be read or holds a row lwsim did not write for this sweep (exit 2), or
+/// points.csv cannot be written.
+pub(super) fn point_means(dir: &Path, sweep: &Sweep, mut points: Option<&mut PointsCsv>) -> Result<PointMeans, Error> {
     let n_out = sweep.outcomes.len();
-    let mut means = vec![vec![f64::NAN; sweep.points.len()]; n_out];
-    let mut var_of_mean = vec![vec![f64::NAN; sweep.points.len()]; n_out];
+    let mut means = PointMeans {
+        mean: vec![vec![f64::NAN; sweep.points.len()]; n_out],
+        var_of_mean: vec![vec![f64::NAN; sweep.points.len()]; n_out],
+    };
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); n_out];
-    let first_outcome = 3 + sweep.keys.len();
-    let mut flush =
-        |p: usize, values: &mut Vec<Vec<f64>>, w: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
-            let mut line = p.to_string();
-            for (v, int) in sweep.points[p].iter().zip(&sweep.integer) {
-                line.push(',');
-                line.push_str(&fmt(*v, *int));
-            }
-            for (o, vals) in values.iter_mut().enumerate() {
-                match summary::stats(vals) {
-                    Some(s) => {
-                        for x in [s.mean, s.sd, s.p05, s.p95] {
-                            line.push(',');
-                            line.push_str(&number::fmt(x));
-                        }
-                        means[o][p] = s.mean;
-                        let n = vals.iter().filter(|x| x.is_finite()).count();
-                        if n > 1 {
-                            var_of_mean[o][p] = s.sd * s.sd / n as f64;
-                        }
+    let mut flush = |p: usize, values: &mut Vec<Vec<f64>>, points: Option<&mut PointsCsv>| -> Result<(), Error> {
+        let mut row = Vec::with_capacity(n_out);
+        for (o, vals) in values.iter_mut().enumerate() {
+            match summary::stats(vals) {
+                Some(s) => {
+                    row.push([s.mean, s.sd, s.p05, s.p95]);
+                    means.mean[o][p] = s.mean;
+                    let n = vals.iter().filter(|x| x.is_finite()).count();
+                    if n > 1 {
+                        means.var_of_mean[o][p] = s.sd * s.sd / n as f64;
                     }
-                    None => line.push_str(",,,,"),
                 }
-                vals.clear();
+                None => row.push([f64::NAN; 4]),
             }
-            writeln!(w, "{line}")
-        };
+            vals.clear();
+        }
+        points.map_or(Ok(()), |w| w.write(sweep, p, &row))
+    };
     let mut current: Option<usize> = None;
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate().skip(1) {
-        let line = line.map_err(|e| Error::io(&path, e))?;
-        let bad = || {
-            Error::from(InputError::at(
-                &format!("{}:{}", path.display(), n + 1),
-                None,
-                "expected a sweep.csv row".into(),
-            ))
-        };
-        let mut fields = line.split(',');
-        let p: usize = fields
-            .next()
-            .and_then(|f| f.parse().ok())
-            .filter(|p| *p < sweep.points.len())
-            .ok_or_else(bad)?;
-        if current.is_some_and(|c| c != p) {
-            flush(current.expect("checked"), &mut values, &mut w).map_err(|e| Error::io(&tmp, e))?;
+    files::read_rows(dir, sweep, |p, outcomes| {
+        if let Some(c) = current.filter(|c| *c != p) {
+            flush(c, &mut values, points.as_deref_mut())?;
         }
         current = Some(p);
-        for (o, f) in fields.skip(first_outcome - 1).take(n_out).enumerate() {
-            values[o].push(number::parse(f).ok_or_else(bad)?);
+        for (o, x) in outcomes.iter().enumerate() {
+            values[o].push(*x);
         }
-    }
+        Ok(())
+    })?;
     if let Some(c) = current {
-        flush(c, &mut values, &mut w).map_err(|e| Error::io(&tmp, e))?;
+        flush(c, &mut values, points)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::io(&tmp, e.into_error()))?
-        .sync_all()
-        .map_err(|e| Error::io(&tmp, e))?;
-    batch.adopt(tmp, dir.join("points.csv"));
-    Ok(PointMeans {
-        mean: means,
-        var_of_mean,
-    })
+    Ok(means)
 }
 
 /// A note on one index, written in sensitivity.csv's `note` column (`; ` between notes): what a
@@ -117,15 +87,69 @@ fn worrying(note: &str) -> bool {
     note.split("; ").any(|n| !n.starts_with("at the noise floor"))
 }
 
-/// Morris sensitivity.csv and the chart's data, with the warnings to show.
+/// One row of sensitivity.csv, Morris's or Sobol's, with its notes; a note that calls for a
+/// warning is added to `warnings` as `outcome: parameter: note`.
+fn index_row(
+    key: &str,
+    outcome: &str,
+    indices: [f64; 4],
+    floor: f64,
+    (defined, undefined): (usize, usize),
+    list: &[(bool, String)],
+    warnings: &mut Vec<String>,
+) -> IndexRow {
+    let note = notes(list);
+    if worrying(&note) && !note.is_empty() {
+        warnings.push(format!("{outcome}: {key}: {note}"));
+    }
+    IndexRow {
+        parameter: key.to_string(),
+        outcome: outcome.to_string(),
+        indices: indices.map(Num),
+        noise_floor: Num(floor),
+        defined,
+        undefined,
+        note,
+    }
+}
+
+/// sensitivity.csv's columns for Morris.
+const MORRIS_COLUMNS: [&str; 10] = [
+    "parameter",
+    "outcome",
+    "mu_star",
+    "mu",
+    "sigma",
+    "mu_star_conf",
+    "noise_floor",
+    "effects",
+    "undefined",
+    "note",
+];
+
+/// sensitivity.csv's columns for Sobol.
+const SOBOL_COLUMNS: [&str; 10] = [
+    "parameter",
+    "outcome",
+    "S1",
+    "S1_conf",
+    "ST",
+    "ST_conf",
+    "noise_floor",
+    "rows",
+    "undefined",
+    "note",
+];
+
+/// Morris sensitivity.csv's rows and the chart's data, with the warnings to show.
 fn morris_analysis(
     sweep: &Sweep,
     points: &PointMeans,
     rng: &mut crate::rng::Rng,
     warnings: &mut Vec<String>,
-) -> (String, charts::Sensitivity) {
+) -> (Vec<IndexRow>, charts::Sensitivity) {
     let k = sweep.keys.len();
-    let mut csv = String::from("parameter,outcome,mu_star,mu,sigma,mu_star_conf,noise_floor,effects,undefined,note\n");
+    let mut rows = Vec::new();
     let mut panels = Vec::new();
     for (o, name) in sweep.outcomes.iter().enumerate() {
         let m = analysis::morris(&sweep.unit, &points.mean[o], k, sweep.resamples as usize, rng);
@@ -133,7 +157,7 @@ fn morris_analysis(
         let constant = m.iter().all(|r| r.effects > 0 && r.mu_star == 0.0);
         for (key, r) in sweep.keys.iter().zip(&m) {
             let total = r.effects + r.undefined;
-            let note = notes(&[
+            let list = [
                 (constant, "constant outcome: every effect is 0".into()),
                 (
                     r.effects == 0,
@@ -151,19 +175,15 @@ fn morris_analysis(
                     !constant && r.mu_star - r.mu_star_conf > floor && r.mu_star_conf > 0.5 * r.mu_star,
                     "wide interval: more trajectories".into(),
                 ),
-            ]);
-            if worrying(&note) && !note.is_empty() {
-                warnings.push(format!("{name}: {key}: {note}"));
-            }
-            csv.push_str(&format!(
-                "{key},{name},{},{},{},{},{},{},{},{note}\n",
-                number::fmt(r.mu_star),
-                number::fmt(r.mu),
-                number::fmt(r.sigma),
-                number::fmt(r.mu_star_conf),
-                number::fmt(floor),
-                r.effects,
-                r.undefined
+            ];
+            rows.push(index_row(
+                key,
+                name,
+                [r.mu_star, r.mu, r.sigma, r.mu_star_conf],
+                floor,
+                (r.effects, r.undefined),
+                &list,
+                warnings,
             ));
         }
         panels.push(charts::Panel {
@@ -174,18 +194,18 @@ fn morris_analysis(
             sobol: Vec::new(),
         });
     }
-    (csv, charts::Sensitivity::Morris(panels))
+    (rows, charts::Sensitivity::Morris(panels))
 }
 
-/// Sobol sensitivity.csv and the chart's data, with the warnings to show.
+/// Sobol sensitivity.csv's rows and the chart's data, with the warnings to show.
 fn sobol_analysis(
     sweep: &Sweep,
     points: &PointMeans,
     rng: &mut crate::rng::Rng,
     warnings: &mut Vec<String>,
-) -> (String, charts::Sensitivity) {
+) -> (Vec<IndexRow>, charts::Sensitivity) {
     let k = sweep.keys.len();
-    let mut csv = String::from("parameter,outcome,S1,S1_conf,ST,ST_conf,noise_floor,rows,undefined,note\n");
+    let mut rows = Vec::new();
     let mut panels = Vec::new();
     for (o, name) in sweep.outcomes.iter().enumerate() {
         let s = analysis::sobol(&points.mean[o], k, sweep.resamples as usize, rng);
@@ -200,7 +220,7 @@ fn sobol_analysis(
         for (key, r) in sweep.keys.iter().zip(&s) {
             let total = r.rows + r.undefined;
             let (lo1, hi1, lot, hit) = (r.s1 - r.s1_conf, r.s1 + r.s1_conf, r.st - r.st_conf, r.st + r.st_conf);
-            let note = notes(&[
+            let list = [
                 (r.constant, "constant outcome: indices 0 by definition".into()),
                 (
                     r.rows == 0,
@@ -223,19 +243,15 @@ fn sobol_analysis(
                     "outside 0 to 1 beyond its interval: the estimate has not converged".into(),
                 ),
                 (hit < lo1, "ST below S1 beyond their intervals: not converged".into()),
-            ]);
-            if worrying(&note) && !note.is_empty() {
-                warnings.push(format!("{name}: {key}: {note}"));
-            }
-            csv.push_str(&format!(
-                "{key},{name},{},{},{},{},{},{},{},{note}\n",
-                number::fmt(r.s1),
-                number::fmt(r.s1_conf),
-                number::fmt(r.st),
-                number::fmt(r.st_conf),
-                number::fmt(floor),
-                r.rows,
-                r.undefined
+            ];
+            rows.push(index_row(
+                key,
+                name,
+                [r.s1, r.s1_conf, r.st, r.st_conf],
+                floor,
+                (r.rows, r.undefined),
+                &list,
+                warnings,
             ));
         }
         panels.push(charts::Panel {
@@ -246,16 +262,21 @@ fn sobol_analysis(
             sobol: s,
         });
     }
-    (csv, charts::Sensitivity::Sobol(panels))
+    (rows, charts::Sensitivity::Sobol(panels))
 }
 
 /// points.csv, sensitivity.csv and the charts, from sweep.csv and the sweep: the same function
 /// for a whole sweep and for merged shards. Returns warnings for the user (the same text is in
 /// sensitivity.csv's `note` column): indices at risk of misleading, and designs too small for
-/// their noise.
-pub(super) fn finish(dir: &Path, sweep: &Sweep) -> Result<Vec<String>, Error> {
+/// their noise; and the per-point means (as [`point_means`]).
+///
+/// # Errors
+/// As [`point_means`]; a chart that cannot be drawn; a file that cannot be written.
+pub(super) fn finish(dir: &Path, sweep: &Sweep) -> Result<(Vec<String>, PointMeans), Error> {
     let mut batch = Batch::default();
-    let points = write_points(dir, sweep, &mut batch)?;
+    let mut csv = PointsCsv::create(dir, sweep)?;
+    let points = point_means(dir, sweep, Some(&mut csv))?;
+    csv.finish(dir, &mut batch)?;
     let k = sweep.keys.len();
     let mut rng = crate::rng::generator(crate::rng::splitmix64(sweep.seed ^ 0xB007_5EED));
     let mut warnings = Vec::new();
@@ -266,12 +287,12 @@ pub(super) fn finish(dir: &Path, sweep: &Sweep) -> Result<Vec<String>, Error> {
         );
     }
     let sensitivity = match sweep.design {
-        DesignKind::Morris => Some(morris_analysis(sweep, &points, &mut rng, &mut warnings)),
-        DesignKind::Sobol => Some(sobol_analysis(sweep, &points, &mut rng, &mut warnings)),
+        DesignKind::Morris => Some((MORRIS_COLUMNS, morris_analysis(sweep, &points, &mut rng, &mut warnings))),
+        DesignKind::Sobol => Some((SOBOL_COLUMNS, sobol_analysis(sweep, &points, &mut rng, &mut warnings))),
         _ => None,
     };
-    if let Some((csv, data)) = sensitivity {
-        batch.stage(dir.join("sensitivity.csv"), csv.as_bytes())?;
+    if let Some((columns, (rows, data))) = sensitivity {
+        batch.stage(dir.join("sensitivity.csv"), &files::sensitivity_csv(&columns, &rows))?;
         let chart = charts::sensitivity(&sweep.name, &sweep.keys, sweep.replicates, &data).map_err(Error::Chart)?;
         batch.stage(dir.join("sensitivity.png"), &chart.png)?;
         batch.stage(dir.join("sensitivity.svg"), chart.svg.as_bytes())?;
@@ -282,5 +303,5 @@ pub(super) fn finish(dir: &Path, sweep: &Sweep) -> Result<Vec<String>, Error> {
         batch.stage(dir.join("heatmap.svg"), chart.svg.as_bytes())?;
     }
     batch.commit()?;
-    Ok(warnings)
+    Ok((warnings, points))
 }

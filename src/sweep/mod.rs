@@ -5,8 +5,11 @@
 pub mod analysis;
 pub mod charts;
 pub mod design;
+pub(crate) mod files;
 mod finish;
 pub mod merge;
 pub mod run;
 pub mod slurm;
 pub mod spec;
+
+pub use finish::PointMeans;

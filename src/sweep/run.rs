@@ -7,17 +7,17 @@
 //! sobol) and the charts. A whole sweep and the merge of its shards (`merge.rs`) write the same
 //! bytes: both end in `finish.rs`.
 
-use std::io::{BufRead, Write};
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::finish::finish;
+use super::files::{self, Journal};
+use super::finish::{PointMeans, finish, point_means};
 use super::spec::Sweep;
 use crate::error::{Error, InputError};
 use crate::output::{Batch, DirLock, Kind};
 
-pub const JOURNAL: &str = "sweep.partial.csv";
+pub use super::files::JOURNAL;
 
 /// Which points a run computes: those with index % of == index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,52 +98,6 @@ impl Shard {
     }
 }
 
-/// What sweep.json holds.
-pub(super) fn manifest(sweep: &Sweep, shard: Shard, complete: bool) -> Vec<u8> {
-    let value = serde_json::json!({
-        "fingerprint": sweep.fingerprint(),
-        "shard": shard.index,
-        "shards": shard.of,
-        "complete": complete,
-        "sweep": sweep,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&value).expect("json");
-    bytes.push(b'\n');
-    bytes
-}
-
-/// A value in a sweep's CSV files: a whole-number key's value as an integer, anything else as
-/// [`crate::output::number::fmt`] writes it (shortest round trip; empty when missing).
-pub fn fmt(x: f64, integer: bool) -> String {
-    if integer && x.is_finite() {
-        format!("{}", x.round() as i64)
-    } else {
-        crate::output::number::fmt(x)
-    }
-}
-
-pub(super) fn header(sweep: &Sweep) -> String {
-    let mut cols = vec!["point".to_string(), "replicate".into(), "seed".into()];
-    cols.extend(sweep.keys.iter().cloned());
-    cols.extend(sweep.outcomes.iter().cloned());
-    cols.join(",") + "\n"
-}
-
-pub(super) fn design_csv(sweep: &Sweep) -> Vec<u8> {
-    let mut out = String::from("point,");
-    out.push_str(&sweep.keys.join(","));
-    out.push('\n');
-    for (p, values) in sweep.points.iter().enumerate() {
-        out.push_str(&p.to_string());
-        for (v, int) in values.iter().zip(&sweep.integer) {
-            out.push(',');
-            out.push_str(&fmt(*v, *int));
-        }
-        out.push('\n');
-    }
-    out.into_bytes()
-}
-
 /// Options of `lwsim sweep`.
 pub struct Options<'a> {
     pub out: &'a Path,
@@ -152,86 +106,6 @@ pub struct Options<'a> {
     pub force: bool,
     pub shard: Shard,
     pub progress: &'a (dyn Fn(u64, u64) + Sync),
-}
-
-/// Read sweep.json from a directory.
-pub(super) fn read_manifest(dir: &Path) -> Result<(serde_json::Value, Sweep), Error> {
-    let path = dir.join("sweep.json");
-    // Not read_text: sweep.json holds the whole design and may be large.
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        InputError::at(
-            &path.display().to_string(),
-            None,
-            format!("cannot read: {}", crate::scenario::load::io_reason(&e)),
-        )
-    })?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        InputError::at(
-            &path.display().to_string(),
-            None,
-            format!("expected sweep.json written by lwsim: {e}"),
-        )
-    })?;
-    let sweep = Sweep::from_json(value["sweep"].clone()).map_err(|e| {
-        InputError::at(
-            &path.display().to_string(),
-            None,
-            format!("expected sweep.json written by lwsim: {e}"),
-        )
-    })?;
-    // The sweep read back must be the one written, to the last bit of every value: the merged
-    // files and --resume depend on it.
-    if value["fingerprint"] != sweep.fingerprint() {
-        return Err(InputError::at(
-            &path.display().to_string(),
-            None,
-            format!(
-                "the sweep it holds does not match its fingerprint {} (the file was edited?); run the sweep again",
-                value["fingerprint"]
-            ),
-        )
-        .into());
-    }
-    Ok((value, sweep))
-}
-
-/// The points already finished in a journal (complete blocks of `replicates` rows, in order),
-/// and the byte length of that prefix. A torn or partial last block is not counted.
-fn finished_prefix(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(usize, u64), Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = std::io::BufReader::new(file);
-    let mut line = String::new();
-    let mut offset = reader.read_line(&mut line).map_err(|e| Error::io(path, e))? as u64;
-    if line != header(sweep) {
-        return Ok((0, 0));
-    }
-    let (mut done, mut good) = (0usize, offset);
-    let mut expected = shard.points(sweep.points.len());
-    let mut current = expected.next();
-    let mut rows = 0u32;
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(|e| Error::io(path, e))?;
-        if n == 0 || !line.ends_with('\n') {
-            break;
-        }
-        offset += n as u64;
-        let mut fields = line.split(',');
-        let (Some(p), Some(r)) = (fields.next(), fields.next()) else {
-            break;
-        };
-        if p.parse::<usize>().ok() != current || r.parse::<u32>().ok() != Some(rows) {
-            break;
-        }
-        rows += 1;
-        if rows == sweep.replicates {
-            done += 1;
-            good = offset;
-            rows = 0;
-            current = expected.next();
-        }
-    }
-    Ok((done, good))
 }
 
 /// What [`run`] did.
@@ -245,17 +119,37 @@ pub enum Ran {
 }
 
 /// Run (or resume) a sweep, or one shard of it.
+///
+/// # Errors
+/// A directory that holds another sweep or is locked, a file that cannot be read or written,
+/// a chart that cannot be drawn, or an interruption.
 pub fn run(sweep: &Sweep, opts: &Options) -> Result<Ran, Error> {
+    run_sweep(sweep, opts).map(|(ran, _)| ran)
+}
+
+/// Run (or resume) a whole sweep as [`run`] does, and return each outcome's per-point means
+/// (for a sweep already complete, computed again from its sweep.csv): what `lwsim calibrate`
+/// ranks.
+///
+/// # Errors
+/// As [`run`]; for a complete sweep, a sweep.csv that cannot be read.
+pub fn run_for_means(sweep: &Sweep, opts: &Options) -> Result<PointMeans, Error> {
+    match run_sweep(sweep, opts)? {
+        (_, Some(means)) => Ok(means),
+        (_, None) => point_means(opts.out, sweep, None),
+    }
+}
+
+/// [`run`], with the per-point means when the analysis ran.
+fn run_sweep(sweep: &Sweep, opts: &Options) -> Result<(Ran, Option<PointMeans>), Error> {
     let dir = opts.out;
     let lock = DirLock::acquire(dir, Kind::Sweep, opts.force)?;
-    let journal = dir.join(JOURNAL);
     let mut done = 0;
     let mut resumed_len = None;
-    if dir.join("sweep.json").exists() {
-        let (old, _) = read_manifest(dir)?;
-        let same = old["fingerprint"] == sweep.fingerprint()
-            && old["shard"] == opts.shard.index
-            && old["shards"] == opts.shard.of;
+    if files::has_manifest(dir) {
+        let old = files::read_manifest(dir)?;
+        let same =
+            old.fingerprint == sweep.fingerprint() && old.shard == opts.shard.index && old.shards == opts.shard.of;
         if opts.resume && !same {
             return Err(Error::Refused {
                 path: dir.into(),
@@ -268,47 +162,22 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<Ran, Error> {
                 message: "already holds a sweep; use --resume to continue it or --force to start again".into(),
             });
         }
-        if opts.resume && old["complete"] == true {
-            return Ok(Ran::AlreadyComplete);
+        if opts.resume && old.complete {
+            return Ok((Ran::AlreadyComplete, None));
         }
-        // Killed between finishing the rows and writing the analysis: continue from sweep.csv.
-        if opts.resume && !journal.exists() && dir.join("sweep.csv").exists() {
-            std::fs::rename(dir.join("sweep.csv"), &journal).map_err(|e| Error::io(&journal, e))?;
-        }
-        if opts.resume && journal.exists() {
-            let (n, len) = finished_prefix(&journal, sweep, opts.shard)?;
-            done = n;
-            resumed_len = Some(len);
+        if opts.resume {
+            (done, resumed_len) = files::resume(dir, sweep, opts.shard.points(sweep.points.len()))?;
         }
     }
     let mut batch = Batch::default();
-    batch.stage(dir.join("sweep.json"), &manifest(sweep, opts.shard, false))?;
-    batch.stage(dir.join("design.csv"), &design_csv(sweep))?;
+    batch.stage(
+        dir.join("sweep.json"),
+        &files::manifest(sweep, opts.shard.index, opts.shard.of, false),
+    )?;
+    batch.stage(dir.join("design.csv"), &files::design_csv(sweep))?;
     batch.commit()?;
-    for stale in ["sweep.csv", "points.csv", "sensitivity.csv"] {
-        let _ = std::fs::remove_file(dir.join(stale));
-    }
-    let mut file = match resumed_len {
-        Some(len) if len > 0 => {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&journal)
-                .map_err(|e| Error::io(&journal, e))?;
-            f.set_len(len).map_err(|e| Error::io(&journal, e))?;
-            let mut f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&journal)
-                .map_err(|e| Error::io(&journal, e))?;
-            f.flush().map_err(|e| Error::io(&journal, e))?;
-            f
-        }
-        _ => {
-            let mut f = std::fs::File::create(&journal).map_err(|e| Error::io(&journal, e))?;
-            f.write_all(header(sweep).as_bytes())
-                .map_err(|e| Error::io(&journal, e))?;
-            f
-        }
-    };
+    files::remove_stale(dir);
+    let mut journal = Journal::open(dir, sweep, resumed_len)?;
     let todo: Vec<usize> = opts.shard.points(sweep.points.len()).skip(done).collect();
     let total = (done + todo.len()) as u64;
     (opts.progress)(done as u64, total);
@@ -321,28 +190,18 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<Ran, Error> {
     let outcome_idx = sweep.outcome_indices();
     for (c, points) in todo.chunks(chunk).enumerate() {
         // A point not started because SIGINT or SIGTERM arrived is None.
-        let work = || -> Vec<Option<String>> {
+        let work = || -> Vec<Option<Vec<u8>>> {
             points
                 .par_iter()
                 .map(|&p| {
                     crate::interrupt::received().is_none().then_some(())?;
                     let scenario = sweep.point_scenario(p);
-                    let mut rows = String::new();
-                    for r in 0..sweep.replicates {
+                    let replicates = (0..sweep.replicates).map(|r| {
                         let rep = crate::run::run_replicate(&scenario, r);
                         let values = rep.headline.values();
-                        rows.push_str(&format!("{p},{r},{}", rep.seed));
-                        for (v, int) in sweep.points[p].iter().zip(&sweep.integer) {
-                            rows.push(',');
-                            rows.push_str(&fmt(*v, *int));
-                        }
-                        for &i in &outcome_idx {
-                            rows.push(',');
-                            rows.push_str(&fmt(values[i], false));
-                        }
-                        rows.push('\n');
-                    }
-                    Some(rows)
+                        (rep.seed, outcome_idx.iter().map(|&i| values[i]).collect())
+                    });
+                    Some(files::point_rows(sweep, p, replicates))
                 })
                 .collect()
         };
@@ -353,24 +212,27 @@ pub fn run(sweep: &Sweep, opts: &Options) -> Result<Ran, Error> {
         // Finished points in order, up to the first that was not started: --resume goes on
         // from there.
         for b in blocks.iter().map_while(Option::as_ref) {
-            file.write_all(b.as_bytes()).map_err(|e| Error::io(&journal, e))?;
+            journal.append(b)?;
         }
-        file.sync_data().map_err(|e| Error::io(&journal, e))?;
+        journal.sync()?;
         crate::interrupt::check()?;
         (opts.progress)((done + (c * chunk) + points.len()) as u64, total);
     }
-    drop(file);
-    std::fs::rename(&journal, dir.join("sweep.csv")).map_err(|e| Error::io(dir.join("sweep.csv"), e))?;
-    let warnings = if opts.shard == Shard::WHOLE {
-        finish(dir, sweep)?
+    journal.complete(dir)?;
+    let (warnings, means) = if opts.shard == Shard::WHOLE {
+        let (warnings, means) = finish(dir, sweep)?;
+        (warnings, Some(means))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let mut batch = Batch::default();
-    batch.stage(dir.join("sweep.json"), &manifest(sweep, opts.shard, true))?;
+    batch.stage(
+        dir.join("sweep.json"),
+        &files::manifest(sweep, opts.shard.index, opts.shard.of, true),
+    )?;
     batch.commit()?;
     lock.finish();
-    Ok(Ran::Computed(warnings))
+    Ok((Ran::Computed(warnings), means))
 }
 
 #[cfg(test)]
