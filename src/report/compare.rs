@@ -47,7 +47,6 @@ struct Compared {
     /// The resolved scenario as dotted keys and values, for the differences.
     keys: BTreeMap<String, toml::Value>,
     run: serde_json::Value,
-    summary: serde_json::Value,
     replicates: usize,
     monthly: Monthly,
 }
@@ -168,7 +167,6 @@ fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Err
         scenario,
         keys,
         run,
-        summary,
         replicates,
         monthly,
     })
