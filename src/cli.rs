@@ -282,8 +282,8 @@ pub const SLURM_CPUS_PER_TASK: &str = "SLURM_CPUS_PER_TASK";
 /// The options `lwsim sweep` and `lwsim calibrate` share (a calibration is a sweep).
 #[derive(Args, Debug, Clone, Default)]
 pub struct SweepOpts {
-    /// Output directory [default: `output/<sweep name>/`, or `output/<name>-shard-I-of-N/` for a
-    /// shard].
+    /// Output directory \[default: `output/<sweep name>/`, or `output/<name>-shard-I-of-N/` for
+    /// a shard\].
     #[arg(
         short,
         long,
@@ -323,7 +323,8 @@ pub struct SlurmArgs {
     /// Partition to submit to [default: the cluster's].
     #[arg(long, value_name = "P")]
     pub partition: Option<String>,
-    /// Folder for the scripts, logs and shard directories [default: `output/<sweep name>/slurm/`].
+    /// Folder for the scripts, logs and shard directories \[default:
+    /// `output/<sweep name>/slurm/`\].
     #[arg(
         short,
         long,
@@ -371,7 +372,7 @@ pub struct SeekArgs {
     /// Override a scenario key, e.g. --set practices.count=12 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
-    /// Output directory [default: `output/seek-<scenario name>-<lever>/`].
+    /// Output directory \[default: `output/seek-<scenario name>-<lever>/`\].
     #[arg(
         short,
         long,
