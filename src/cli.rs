@@ -2,6 +2,14 @@
 //! one place. `main.rs` parses with it and dispatches; the tests walk it (every argument has a
 //! description), and the README's command list, the shell completions and the man pages are
 //! generated from it.
+//!
+//! A field's doc comment is its help text (clap strips the final period). Where the help names a
+//! path with a placeholder (`output/<name>/`), the help is given as `help = "..."` and the doc
+//! comment repeats it with the path in backticks, so that rustdoc does not read `<name>` as an
+//! HTML tag and the help stays as it was. A doc comment on a `ValueEnum` variant would become
+//! that value's help, so [`Shell`]'s variants have none.
+
+#![warn(missing_docs, clippy::missing_errors_doc)]
 
 use std::path::PathBuf;
 
@@ -143,6 +151,7 @@ unknown key, value out of range, refused overwrite); 3 the command ran but a che
     disable_help_subcommand = true
 )]
 pub struct Cli {
+    /// The command given, with its arguments.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -154,8 +163,13 @@ pub struct RunArgs {
     /// Scenario files (TOML); the first is the reference of a comparison.
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// Output directory: replaces output/<name>/ for one scenario, output/ for several.
-    #[arg(short, long, value_name = "DIR")]
+    /// Output directory: replaces `output/<name>/` for one scenario, `output/` for several.
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        help = "Output directory: replaces output/<name>/ for one scenario, output/ for several"
+    )]
     pub out: Option<PathBuf>,
     /// Number of replicates (same as --set simulation.replicates=N).
     #[arg(short, long, value_name = "N")]
@@ -163,6 +177,7 @@ pub struct RunArgs {
     /// Base seed (same as --set simulation.seed=S).
     #[arg(short, long, value_name = "S")]
     pub seed: Option<u64>,
+    /// `--threads`: the worker threads that run the model ([`Threads::count`]).
     #[command(flatten)]
     pub threads: Threads,
     /// Override a scenario key, e.g. --set practices.gp_buy_in.mean=0.7 (repeatable).
@@ -201,6 +216,7 @@ pub struct ServeArgs {
     /// Folder of scenario files the page offers; no other file is ever read.
     #[arg(long, value_name = "DIR", default_value = "scenarios")]
     pub scenarios: PathBuf,
+    /// `--threads`: the worker threads that run the model ([`Threads::count`]).
     #[command(flatten)]
     pub threads: Threads,
 }
@@ -267,9 +283,16 @@ pub const SLURM_CPUS_PER_TASK: &str = "SLURM_CPUS_PER_TASK";
 /// The options `lwsim sweep` and `lwsim calibrate` share (a calibration is a sweep).
 #[derive(Args, Debug, Clone, Default)]
 pub struct SweepOpts {
-    /// Output directory [default: output/<sweep name>/, or output/<name>-shard-I-of-N/ for a shard].
-    #[arg(short, long, value_name = "DIR")]
+    /// Output directory \[default: `output/<sweep name>/`, or `output/<name>-shard-I-of-N/` for
+    /// a shard\].
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        help = "Output directory [default: output/<sweep name>/, or output/<name>-shard-I-of-N/ for a shard]"
+    )]
     pub out: Option<PathBuf>,
+    /// `--threads`: the worker threads that run the model ([`Threads::count`]).
     #[command(flatten)]
     pub threads: Threads,
     /// Continue a sweep that was stopped: finished points are kept, not recomputed.
@@ -301,8 +324,14 @@ pub struct SlurmArgs {
     /// Partition to submit to [default: the cluster's].
     #[arg(long, value_name = "P")]
     pub partition: Option<String>,
-    /// Folder for the scripts, logs and shard directories [default: output/<sweep name>/slurm/].
-    #[arg(short, long, value_name = "DIR")]
+    /// Folder for the scripts, logs and shard directories \[default:
+    /// `output/<sweep name>/slurm/`\].
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        help = "Folder for the scripts, logs and shard directories [default: output/<sweep name>/slurm/]"
+    )]
     pub out: Option<PathBuf>,
     /// Replace scripts that differ from those lwsim would write.
     #[arg(short, long)]
@@ -344,9 +373,15 @@ pub struct SeekArgs {
     /// Override a scenario key, e.g. --set practices.count=12 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
-    /// Output directory [default: output/seek-<scenario name>-<lever>/].
-    #[arg(short, long, value_name = "DIR")]
+    /// Output directory \[default: `output/seek-<scenario name>-<lever>/`\].
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        help = "Output directory [default: output/seek-<scenario name>-<lever>/]"
+    )]
     pub out: Option<PathBuf>,
+    /// `--threads`: the worker threads that run the model ([`Threads::count`]).
     #[command(flatten)]
     pub threads: Threads,
     /// Overwrite a directory that already holds results.
@@ -368,6 +403,7 @@ pub enum SeekFrom {
 
 /// A shell that `lwsim completions` writes a script for.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // bash, zsh, fish, PowerShell: a doc comment would become the value's help
 pub enum Shell {
     Bash,
     Zsh,
@@ -386,6 +422,7 @@ pub enum Command {
         /// Sweep file (TOML).
         #[arg(value_name = "SWEEP")]
         file: PathBuf,
+        /// The options sweeps and calibrations share.
         #[command(flatten)]
         opts: SweepOpts,
         /// Run only the points whose index is I modulo N; `auto`: I and N from the SLURM job
@@ -418,6 +455,7 @@ pub enum Command {
         /// Calibration file (e.g. calibration/deep-end.toml).
         #[arg(value_name = "CALIBRATION")]
         config: PathBuf,
+        /// The options sweeps and calibrations share.
         #[command(flatten)]
         opts: SweepOpts,
     },
@@ -433,6 +471,7 @@ pub enum Command {
         /// Replicates [default: the scenario's].
         #[arg(short, long, value_name = "N")]
         replicates: Option<u32>,
+        /// `--threads`: the worker threads that run the model ([`Threads::count`]).
         #[command(flatten)]
         threads: Threads,
     },
@@ -454,6 +493,7 @@ pub enum Command {
         /// No progress bar and no closing line on stderr.
         #[arg(short, long)]
         quiet: bool,
+        /// `--threads`: the worker threads that run the model ([`Threads::count`]).
         #[command(flatten)]
         threads: Threads,
     },

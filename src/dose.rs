@@ -4,6 +4,8 @@
 //! by the lever, not by chance). docs/VALIDATION.md shows the curves and the directions each
 //! must take; `tests/statistical.rs` checks them.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 use std::fmt::Write as _;
 
 use crate::error::Error;
@@ -87,7 +89,9 @@ pub const MEASURES: [(&str, &str); 6] = [
 /// Which way a measure must move as a lever rises across its range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
+    /// The measure rises as the lever rises.
     Up,
+    /// The measure falls as the lever rises.
     Down,
 }
 
@@ -277,6 +281,7 @@ pub const WEEKS: u32 = 260;
 /// (`None` where no replicate defines it).
 #[derive(Debug, Clone)]
 pub struct Curve {
+    /// The lever moved, with its values (one point per value, in order).
     pub lever: Lever,
     /// Replicates at each value.
     pub replicates: u32,
@@ -288,11 +293,13 @@ pub struct Curve {
 }
 
 /// Run every lever's curve on `base` with `replicates` replicates at each point (the base's seed
-/// at every point), `WEEKS` weeks, on `threads` threads (0: all cores). `progress` gets the
-/// number of points done.
+/// at every point), [`WEEKS`] weeks, on `threads` threads (0: all cores). `progress` gets the
+/// number of points done so far (1 to [`points`]). Returns one [`Curve`] per lever, in
+/// [`LEVERS`] order.
 ///
 /// # Errors
-/// A value a scenario would refuse (none of [`LEVERS`] is), or an interrupt.
+/// [`Error::Refused`] for a value a scenario would refuse (none of [`LEVERS`] is);
+/// [`Error::Interrupted`] on SIGINT or SIGTERM.
 pub fn run(base: &Scenario, replicates: u32, threads: usize, progress: &dyn Fn(u64)) -> Result<Vec<Curve>, Error> {
     let mut base = base.clone();
     base.simulation.weeks = WEEKS;
@@ -363,7 +370,8 @@ pub fn csv(curves: &[Curve]) -> String {
     out
 }
 
-/// A curve's means for one measure (NaN where undefined).
+/// A curve's means for one measure (`measure`: an index into [`MEASURES`]), one per point (NaN
+/// where undefined).
 pub fn means(c: &Curve, measure: usize) -> Vec<f64> {
     c.stats
         .iter()
@@ -471,7 +479,7 @@ pub fn markdown(curves: &[Curve], replicates: u32, command: &str, images: &str) 
 /// the end and those not. Markdown, appended to the dose-response section.
 ///
 /// # Errors
-/// An interrupt.
+/// [`Error::Interrupted`] on SIGINT or SIGTERM.
 pub fn drivers_table(base: &Scenario, replicates: u32, threads: usize) -> Result<String, Error> {
     let mut s = base.clone();
     s.simulation.weeks = WEEKS;

@@ -1,4 +1,7 @@
 //! Errors the library reports: bad input (exit status 2) and failures while writing (exit 1).
+//! docs/ERRORS.md lists the messages users see.
+
+#![warn(missing_docs)]
 
 use std::fmt;
 use std::path::PathBuf;
@@ -10,16 +13,20 @@ pub struct Problem {
     pub location: String,
     /// The dotted key, where there is one.
     pub key: Option<String>,
+    /// What is wrong and what was expected, for a person (no `error:` prefix, no location).
     pub message: String,
 }
 
 /// Bad input: each problem prints as one `error:` line. Exit status 2.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputError {
+    /// Every problem found, in the order found (at least one).
     pub problems: Vec<Problem>,
 }
 
 impl InputError {
+    /// An input error with one problem: at `location` (`file:line:column`, a file, `--set`...),
+    /// about the dotted `key` if there is one.
     pub fn at(location: &str, key: Option<&str>, message: String) -> Self {
         InputError {
             problems: vec![Problem {
@@ -59,20 +66,44 @@ impl std::error::Error for InputError {}
 /// Anything that can stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Bad input: a file missing or malformed, an unknown key, a value out of range (exit 2).
     #[error("{0}")]
     Input(#[from] InputError),
+    /// The command refused to go on for what it was given (exit 2): an overwrite without
+    /// `--force`, compared scenarios that do not match, an incomplete or foreign shard, and the
+    /// like.
     #[error("{path}: {message}")]
-    Refused { path: PathBuf, message: String },
+    Refused {
+        /// The file, directory or key refused.
+        path: PathBuf,
+        /// Why, and what would be accepted.
+        message: String,
+    },
+    /// A chart could not be drawn (exit 1); the plotting library's message.
     #[error("cannot draw a chart: {0}")]
     Chart(String),
+    /// A file or directory could not be read, written or renamed (exit 1).
     #[error("{path}: cannot write: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or directory, or another resource in angle brackets (`<server>`).
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// `lwsim serve` could not listen (the address is taken, not this machine's, not allowed).
     #[error("cannot listen on {address}: {source}")]
-    Listen { address: String, source: std::io::Error },
+    Listen {
+        /// The address and port, as given (`127.0.0.1:8080`).
+        address: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// Stopped by SIGINT (status 130) or SIGTERM (143) between replicates or points.
     #[error("interrupted by {}: work stopped and temporary files removed (a sweep keeps its finished points for --resume)", if *status == 143 { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
-    Interrupted { status: u8 },
+    Interrupted {
+        /// The exit status: 130 for SIGINT, 143 for SIGTERM.
+        status: u8,
+    },
 }
 
 impl Error {
@@ -86,6 +117,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Io`] about `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

@@ -1,5 +1,7 @@
 //! Numbers as people read them in messages and progress: `1,294 replicates/s`, `0.52 s`.
 
+#![warn(missing_docs)]
+
 /// An integer with thousands separators: `1294` -> `"1,294"`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();

@@ -7,6 +7,8 @@
 //! Without [`install`] (the library used from tests, or another front end), nothing is
 //! registered and [`check`] fails only after [`request`] (the Python module's Ctrl-C).
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

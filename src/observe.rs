@@ -1,55 +1,105 @@
 //! Observation (MODEL.md section 6): the weekly measures of a world, and each practice's final
 //! state. These are the rows of weekly.csv and practices.csv.
+//!
+//! The weekly measures are documented field by field on [`WeeklyRow`]: meaning, stock or flow,
+//! and unit. docs/ODD.md section 7 describes the same columns; the capacity chart's labels
+//! (`charts::capacity`) and the explorer's (`serve/assets/app.js`) name a few of them in the
+//! same terms.
+
+#![warn(missing_docs)]
 
 use serde::Serialize;
 
 use crate::model::World;
 use crate::model::practice::Stage;
 
-/// Weekly measures of one replicate. Flows (`referrals` .. `lw_leavers`, `hours_*`) count this
-/// week; the rest are the state at the end of the week. The column order is INTERFACE.md's.
+/// Weekly measures of one replicate: one row of weekly.csv, one per week 0..=weeks. Flows (the
+/// measures in [`FLOW_MEASURES`]) count this week's events (all zero at week 0); stocks are the
+/// state at the end of the week (`cost` is cumulative). Means and counts are over the whole
+/// model (every network). The column order is INTERFACE.md's: `replicate, seed, week, month`,
+/// then the measures in [`MEASURE_NAMES`] order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct WeeklyRow {
+    /// Replicate index, 0-based.
     pub replicate: u32,
+    /// The replicate's seed ([`crate::rng::replicate_seed`]).
     pub seed: u64,
+    /// Weeks simulated: 0 is the state before the first step.
     pub week: u32,
+    /// The month in which the week ends ([`month_of_week`]; 0 for week 0).
     pub month: u32,
+    /// Stock, share 0..1: practices belonging (fully integrated) over all practices.
     pub integration_rate: f64,
+    /// Stock, practices: in the stage bolted on.
     pub bolted_on: u32,
+    /// Stock, practices: in the stage fitting in.
     pub fitting_in: u32,
+    /// Stock, practices: in the stage belonging.
     pub belonging: u32,
+    /// Stock, 0..1: mean NPT coherence over practices.
     pub coherence: f64,
+    /// Stock, 0..1: mean NPT cognitive participation over practices.
     pub cognitive_participation: f64,
+    /// Stock, 0..1: mean NPT collective action over practices.
     pub collective_action: f64,
+    /// Stock, 0..1: mean NPT reflexive monitoring (the effect seen) over practices.
     pub reflexive_monitoring: f64,
+    /// Stock, 0..1: mean current GP buy-in over practices.
     pub gp_buy_in: f64,
+    /// Flow, patients: referred by GPs to link workers this week.
     pub referrals: u64,
+    /// Stock, patients: waiting for a link worker (those who gave up not counted), all posts.
     pub waiting: u64,
+    /// Stock, patients: active cases on link workers' caseloads.
     pub active_cases: u64,
+    /// Stock, patients: referred onward and waiting for an organisation's place.
     pub org_waiting: u64,
+    /// Flow, contacts: link-worker sessions attended this week.
     pub contacts: u64,
+    /// Flow, patients: finished link-worker support this week (and referred onward).
     pub completed: u64,
+    /// Flow, patients: pathways ended this week without a first session.
     pub not_engaged: u64,
+    /// Flow, patients: pathways ended this week by dropping out (of link-worker support, or of
+    /// an offered place).
     pub dropped_out: u64,
+    /// Flow, patients: took up a place at a community organisation this week.
     pub connected: u64,
+    /// Flow, patients: pathways ended this week with the need unmet.
     pub unmet_need: u64,
+    /// Stock, link-worker posts: filled.
     pub lw_in_post: u32,
+    /// Stock, link-worker posts: vacant.
     pub lw_vacant: u32,
+    /// Flow, link workers: left their post this week.
     pub lw_leavers: u64,
+    /// Stock, 0..1: mean burnout of the link workers in post (0 when none is).
     pub lw_burnout: f64,
+    /// Stock, patients per post: active cases over all posts, vacant ones included.
     pub mean_caseload: f64,
+    /// Flow, hours: link workers' casework this week, summed over posts.
     pub hours_casework: f64,
+    /// Flow, hours: link workers' practice development this week, summed over posts.
     pub hours_development: f64,
+    /// Flow, hours: link workers' community networking this week, summed over posts.
     pub hours_networking: f64,
+    /// Stock, organisations: open.
     pub org_open: u32,
+    /// Stock, organisations: closed (below viability) so far.
     pub org_closed: u32,
+    /// Stock, places: at open organisations, all users' (the programme's and others').
     pub org_capacity: u64,
+    /// Stock, places: free for the programme's referrals at open organisations.
     pub org_room: u64,
+    /// Stock, patients: the programme's patients attending an organisation.
     pub org_occupancy: u64,
+    /// Cumulative, GBP: both sides' cost so far, NHS and community
+    /// ([`crate::model::Tally::cost_total`]).
     pub cost: f64,
 }
 
-/// Measures that are this week's flows: monthly.csv sums them over the month's weeks.
+/// Measures that are this week's flows: monthly.csv apportions them to months by time and sums
+/// them ([`week_share_of_month`]); every other measure is a stock, read at the month's last week.
 pub const FLOW_MEASURES: &[&str] = &[
     "referrals",
     "contacts",
@@ -101,7 +151,8 @@ pub const MEASURE_NAMES: [&str; 33] = [
     "cost",
 ];
 
-/// The measures of a weekly row, as numbers, in the order of [`MEASURE_NAMES`].
+/// The measures of a weekly row, as numbers, in the order of [`MEASURE_NAMES`] (33 values; the
+/// identifying columns left out).
 pub fn measures(r: &WeeklyRow) -> [f64; 33] {
     [
         r.integration_rate,
@@ -165,7 +216,8 @@ pub fn week_share_of_month(week: u32, m: u32) -> f64 {
     overlap as f64 / 12.0
 }
 
-/// Record this week's measures (phase 7 of the schedule).
+/// Record this week's measures (phase 7 of the schedule): the row of `world` as it stands, for
+/// replicate `replicate` with seed `seed`.
 pub fn observe(world: &World, replicate: u32, seed: u64) -> WeeklyRow {
     let n = world.practices.len() as f64;
     let mut stages = [0u32; 3];
@@ -240,30 +292,53 @@ pub fn observe(world: &World, replicate: u32, seed: u64) -> WeeklyRow {
     }
 }
 
-/// One practice at the end of a replicate: practices.csv.
+/// One practice at the end of a replicate: a row of practices.csv. Drivers are as drawn at week
+/// 0; constructs and counts are at the run's end. Shares and constructs are in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PracticeRow {
+    /// Replicate index, 0-based.
     pub replicate: u32,
+    /// Practice index, 0-based, across all networks.
     pub practice: u32,
+    /// Network index, 0-based.
     pub network: u32,
+    /// Registered patients.
     pub list_size: u32,
+    /// Share of patients in the most deprived areas, 0..1.
     pub deprivation: f64,
+    /// GP buy-in at the start, 0..1 (the end value is `gp_buy_in_final`).
     pub gp_buy_in: f64,
+    /// Collaborative leadership, 0..1.
     pub collaborative_leadership: f64,
+    /// Team dynamics, 0..1.
     pub team_dynamics: f64,
+    /// A training practice.
     pub training_practice: bool,
+    /// Stage at the end: `bolted_on`, `fitting_in` or `belonging` ([`Stage::name`]).
     pub final_stage: &'static str,
+    /// The month in which the practice first belonged ([`month_of_week`] of that week); empty
+    /// (`None`) if never.
     pub month_belonging: Option<u32>,
+    /// NPT coherence at the end, 0..1.
     pub coherence: f64,
+    /// NPT cognitive participation at the end, 0..1.
     pub cognitive_participation: f64,
+    /// NPT collective action at the end, 0..1.
     pub collective_action: f64,
+    /// NPT reflexive monitoring at the end, 0..1.
     pub reflexive_monitoring: f64,
+    /// GP buy-in at the end, 0..1.
     pub gp_buy_in_final: f64,
+    /// Patients it referred over the run.
     pub referrals: u64,
+    /// Its patients connected to a community organisation over the run.
     pub connected: u64,
+    /// Times its link worker left over the run.
     pub lw_changes: u32,
 }
 
+/// practices.csv's rows of replicate `replicate`: one per practice of `world` (at the run's
+/// end), in practice order.
 pub fn practice_rows(world: &World, replicate: u32) -> Vec<PracticeRow> {
     world
         .practices

@@ -9,6 +9,8 @@
 //! of another, so replicate r of two scenarios that differ in one lever stays paired (common
 //! random numbers) in every mechanism the lever does not touch.
 
+#![warn(missing_docs)]
+
 use rand::{RngExt, SeedableRng};
 use rand_distr::Distribution;
 
@@ -87,7 +89,10 @@ pub fn chance(rng: &mut Rng, p: f64) -> bool {
     uniform(rng) < p
 }
 
-/// Uniform integer in `0..n` (`n` > 0).
+/// Uniform integer in `0..n`.
+///
+/// # Panics
+/// If `n` is 0.
 #[inline]
 pub fn below(rng: &mut Rng, n: u32) -> u32 {
     rng.random_range(0..n)
@@ -101,7 +106,12 @@ pub fn normal(rng: &mut Rng) -> f64 {
 /// Poisson draw with mean `lambda` (>= 0). Means below 30 use inversion: exactly one uniform
 /// draw, whatever `lambda` (0 included), so a stream stays aligned across scenarios whose means
 /// differ, and a larger mean never gives a smaller count for the same draw (common random
-/// numbers pair well). Larger means use rand_distr's sampler.
+/// numbers pair well). Larger means use rand_distr's sampler. Counts from inversion stop at
+/// 1,000.
+///
+/// # Panics
+/// If `lambda` is NaN or above rand_distr's `Poisson::MAX_LAMBDA` (1.844e19), infinity included
+/// (a checked scenario never gives one).
 pub fn poisson(rng: &mut Rng, lambda: f64) -> u32 {
     if lambda < 30.0 {
         let u = uniform(rng);
@@ -144,7 +154,8 @@ pub fn pick_weighted(rng: &mut Rng, weights: &[f64]) -> Option<usize> {
     chosen
 }
 
-/// Weeks until an event with weekly hazard `h` happens (geometric, >= 0), capped at `cap`.
+/// Weeks until an event with weekly hazard `h` (a probability per week) happens (geometric,
+/// >= 0), capped at `cap`; `cap` when `h <= 0`, 0 when `h >= 1`.
 pub fn weeks_until(rng: &mut Rng, h: f64, cap: u32) -> u32 {
     if h <= 0.0 {
         return cap;

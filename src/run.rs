@@ -6,6 +6,8 @@
 //! headline figures); its weekly rows and practice rows are kept only for the first
 //! `output.detail_replicates` replicates, so memory does not grow with weekly detail nobody reads.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -20,10 +22,14 @@ use crate::summary::{self, Headline, MonthValues};
 /// Everything one replicate reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replicate {
+    /// Replicate index, 0-based (replicate r of every scenario of a comparison has the same seed).
     pub index: u32,
+    /// The replicate's seed: [`replicate_seed`] of the base seed and the index.
     pub seed: u64,
-    /// Each measure's value in months 0..=months (see `summary::month_values`).
+    /// Each measure's value in months 0..=months: one entry per month, `months` being
+    /// [`summary::months`] of the run's weeks ([`summary::month_values`]).
     pub months: Vec<MonthValues>,
+    /// The replicate's headline figures (summary.json's, before statistics across replicates).
     pub headline: Headline,
     /// Weeks 0..=weeks (week 0 is the state before the first step); empty beyond the detail limit.
     pub weekly: Vec<WeeklyRow>,
@@ -32,7 +38,8 @@ pub struct Replicate {
 }
 
 /// Run replicate `index` of `scenario`; under `simulation.uncertainty = "full"` with the
-/// uncertain constants the replicate draws ([`uncertain::draw`]).
+/// uncertain constants the replicate draws ([`uncertain::draw`]). Runs `simulation.weeks` weeks;
+/// cannot fail (the scenario was checked).
 pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
     let seed = replicate_seed(scenario.simulation.seed, u64::from(index));
     let drawn = uncertain::draw(scenario, seed);
@@ -67,7 +74,8 @@ pub fn run_replicate(scenario: &Scenario, index: u32) -> Replicate {
     }
 }
 
-/// Run every replicate on `threads` threads (0: rayon's default), calling `progress` after each.
+/// Run every replicate (`simulation.replicates` of them) on `threads` threads (0: rayon's
+/// default), calling `progress` after each. The replicates come back in index order.
 ///
 /// # Errors
 /// [`Error::Interrupted`] when SIGINT or SIGTERM arrives (see [`crate::interrupt`]): replicates

@@ -2,6 +2,8 @@
 //! replicates, and the run's summary (summary.json). All reductions run sequentially in
 //! replicate order, so floating-point sums do not depend on the thread count.
 
+#![warn(missing_docs)]
+
 use serde::Serialize;
 
 use crate::model::World;
@@ -19,14 +21,23 @@ pub struct Headline {
     pub integration_rate_60m: f64,
     /// Share of practices belonging at the run's last week.
     pub integration_rate_end: f64,
+    /// Patients referred per full-time link worker per year: referrals over (FTE times the run's
+    /// years, 52 weeks each).
     pub referrals_per_lw_per_year: f64,
     /// Patients who attended at least one session, per full-time link worker per year.
     pub supported_per_lw_per_year: f64,
     /// Of patients whose pathway ended, the share with 3 or more link-worker contacts.
     pub share_3plus_contacts: f64,
+    /// Share of referred patients who never attended a first session (gave up waiting, or did
+    /// not attend), 0..1.
     pub share_not_engaged: f64,
+    /// Share of referred patients who dropped out at any stage (of link-worker support, or of
+    /// an offered place), 0..1.
     pub share_dropped_out: f64,
+    /// Share of referred patients connected to a community organisation, 0..1.
     pub share_connected: f64,
+    /// Share of referred patients whose need went unmet (no place found, a closure, or too long
+    /// a wait), 0..1.
     pub share_unmet_need: f64,
     /// Of patients who engaged, the share who dropped out of link-worker support before
     /// completing it (Dundee 2015: about 25%).
@@ -38,6 +49,8 @@ pub struct Headline {
     /// Patients waiting for a link worker, per post, averaged over the run's weeks (week 0 left
     /// out).
     pub waiting_per_lw: f64,
+    /// Community organisations closed by the run's end (organisations; a count held as a number
+    /// so that it has statistics like the other figures).
     pub org_closed: f64,
     /// Mean wellbeing change (points) of patients connected to an organisation.
     pub wellbeing_connected: f64,
@@ -96,6 +109,7 @@ pub const HEADLINES: usize = 23;
 pub const MONTH_FIGURES: [(&str, u32); 2] = [("integration_rate_24m", 24), ("integration_rate_60m", 60)];
 
 impl Headline {
+    /// The figures as numbers, in [`HEADLINE_NAMES`] order.
     pub fn values(&self) -> [f64; HEADLINES] {
         [
             self.integration_rate_24m,
@@ -138,7 +152,11 @@ pub fn headline_index(name: &str) -> Option<usize> {
     HEADLINE_NAMES.iter().position(|n| *n == name)
 }
 
-/// Statistics of headline figure `i` across replicates (those where it is defined).
+/// Statistics of headline figure `i` (an index into [`HEADLINE_NAMES`]) across replicates (those
+/// where it is defined); `None` when no replicate defines it.
+///
+/// # Panics
+/// If `i` is not below [`HEADLINES`].
 pub fn headline_stats(replicates: &[Replicate], i: usize) -> Option<Stats> {
     let values: Vec<f64> = replicates.iter().map(|r| r.headline.values()[i]).collect();
     stats(&values)
@@ -148,7 +166,11 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
-/// Headline figures of a finished replicate.
+/// Headline figures of a finished replicate: `world` after its last step, `weekly` its rows
+/// for weeks 0..=weeks (one entry per week, week 0 first).
+///
+/// # Panics
+/// If `weekly` is empty.
 pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
     let t = &world.tally;
     let f = &t.total;
@@ -192,20 +214,27 @@ pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
     }
 }
 
-/// Mean, standard deviation and percentiles of one measure across replicates.
+/// Mean, standard deviation and percentiles of one measure across replicates, in the measure's
+/// own unit ([`stats`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Stats {
+    /// Mean ([`mean_sd`]).
     pub mean: f64,
+    /// Sample standard deviation (n - 1; 0 for one value).
     pub sd: f64,
+    /// 5th percentile (type 7, [`quantile`]).
     pub p05: f64,
+    /// Median.
     pub p50: f64,
+    /// 95th percentile.
     pub p95: f64,
 }
 
 /// The effect of a scenario against the reference on headline figure `i`, taken replicate by
 /// replicate (replicate r of both started from the same seed: common random numbers): the
 /// statistics of `scenario[r] - reference[r]` over the replicates where both are defined.
-/// A scenario identical to the reference has every effect exactly 0.
+/// A scenario identical to the reference has every effect exactly 0. Replicates are paired by
+/// position; `None` when no pair defines the figure.
 pub fn effect_stats(reference: &[Replicate], scenario: &[Replicate], i: usize) -> Option<Stats> {
     let diffs: Vec<f64> = reference
         .iter()
@@ -274,22 +303,34 @@ pub fn compensated_sum(values: impl IntoIterator<Item = f64>) -> f64 {
     sum + carry
 }
 
-/// Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
+/// Quantile `q` (0..1) of sorted values by linear interpolation (Hyndman & Fan type 7, R's
+/// default).
+///
+/// # Panics
+/// If `sorted` is empty.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * q;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
 }
 
-/// One row of monthly.csv.
+/// One row of monthly.csv: one measure in one month, across replicates, in the measure's unit
+/// ([`crate::observe::WeeklyRow`] gives each measure's unit; flows are per month here).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthlyRow {
+    /// Month, 0 (the state at the start) to [`months`] of the run's weeks.
     pub month: u32,
+    /// The measure's name, one of [`observe::MEASURE_NAMES`].
     pub measure: &'static str,
+    /// Mean across replicates (NaN in every statistic when no replicate has a finite value).
     pub mean: f64,
+    /// Sample standard deviation across replicates.
     pub sd: f64,
+    /// 5th percentile across replicates.
     pub p05: f64,
+    /// Median across replicates.
     pub p50: f64,
+    /// 95th percentile across replicates.
     pub p95: f64,
 }
 
@@ -309,6 +350,9 @@ pub type MonthValues = [f64; MEASURES];
 /// ([`observe::month_end_week`]), flows apportioned to months by time
 /// ([`observe::week_share_of_month`]): a week that straddles two months gives each its share, so
 /// months of 4 and 5 weeks do not make a sawtooth.
+///
+/// # Panics
+/// If `weekly` does not reach month `m`'s last week ([`observe::month_end_week`]).
 pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
     let end = observe::month_end_week(m) as usize;
     let mut out: MonthValues = observe::measures(&weekly[end]);
@@ -338,7 +382,8 @@ pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
     out
 }
 
-/// monthly.csv: for each month and measure, statistics across replicates.
+/// monthly.csv: for each month and measure, statistics across replicates: one row per (month,
+/// measure), months in order, measures in [`observe::MEASURE_NAMES`] order within a month.
 pub fn monthly(replicates: &[Replicate]) -> Vec<MonthlyRow> {
     let names = observe::MEASURE_NAMES;
     let months = replicates.first().map_or(0, |r| r.months.len());

@@ -15,8 +15,10 @@ fn draw_driver(rng: &mut Rng, d: &Driver) -> f64 {
 }
 
 impl<'s> World<'s> {
-    /// Build replicate's world: networks of practices, their link workers (in post at week 0,
-    /// each knowing a few organisations) and community organisations funded for year 0.
+    /// Build a replicate's world at week 0 from a checked scenario and the replicate's `seed`
+    /// ([`crate::rng::replicate_seed`]): networks of practices, their link workers (in post at
+    /// week 0, each knowing a few organisations) and community organisations funded for year 0
+    /// (those below viability at once closed).
     /// Draws come in a fixed order from the setup stream (practices, then organisations); the
     /// workers' first ties come from the workforce stream.
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {

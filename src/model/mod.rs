@@ -3,6 +3,13 @@
 //! [`World::step`] runs the seven phases of MODEL.md section 3 in order. Agents of each kind live
 //! in a `Vec` and are updated in index order; patients live in the container that holds them.
 //! The model does no IO and cannot fail: the scenario was checked before the world was built.
+//!
+//! Units throughout: time in weeks (week 0 is the state before the first step), money in GBP,
+//! drivers, constructs, burnout and ties as shares in [0, 1], counts in patients, practices,
+//! link workers (posts) or organisations. The field-by-field state of each agent is in docs/ODD.md
+//! section 2.
+
+#![warn(missing_docs)]
 
 mod casework;
 mod community;
@@ -25,40 +32,66 @@ use practice::{Practice, WeekInputs};
 /// link workers they share, and the community organisations their patients are referred to.
 #[derive(Debug, Clone)]
 pub struct Network {
+    /// Its practices: indices into [`World::practices`] (contiguous).
     pub practices: Range<u32>,
+    /// Its link-worker posts: indices into [`World::workers`] (contiguous).
     pub workers: Range<u32>,
+    /// Its community organisations: indices into [`World::orgs`] (contiguous,
+    /// `community.orgs_per_network` of them).
     pub orgs: Range<u32>,
 }
 
-/// Patient flows: this week's, or the run's so far.
+/// Patient flows (and link-worker leavers): this week's ([`Tally::week`]), or the run's so far
+/// ([`Tally::total`]). Every field counts events, in patients (contacts in contacts, leavers in
+/// link workers). A pathway ends in exactly one of `not_engaged`, `dropped_out`, `connected`,
+/// `unmet_need` ([`Outcome`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Flows {
+    /// Patients referred by GPs to their link worker's waiting list.
     pub referrals: u64,
+    /// Link-worker sessions attended (first sessions included; a signposting patient's single
+    /// contact is one).
     pub contacts: u64,
     /// Link-worker support finished (holistic sessions done, or the signposting contact).
     pub completed: u64,
     /// Attended a first session.
     pub engaged: u64,
+    /// Pathways ended without a first session: gave up waiting for a link worker, or did not
+    /// attend when seen ([`Outcome::NotEngaged`]).
     pub not_engaged: u64,
+    /// Pathways ended by dropping out: during link-worker support (vacancies included), or by not
+    /// taking up an organisation's place when offered ([`Outcome::DroppedOut`]).
     pub dropped_out: u64,
+    /// Pathways ended with a place at a community organisation ([`Outcome::Connected`]).
     pub connected: u64,
+    /// Pathways ended with the need unmet: no open organisation serving it accepted the referral,
+    /// the organisation closed while they waited, or they waited longer than
+    /// `community.max_wait_weeks` ([`Outcome::UnmetNeed`]).
     pub unmet_need: u64,
+    /// Link workers who left their post (counted in workers, not patients).
     pub leavers: u64,
 }
 
 /// How a patient's pathway ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// Never attended a first session (gave up waiting, or did not attend when seen).
     NotEngaged,
+    /// Dropped out of link-worker support, or did not take up the organisation's place.
     DroppedOut,
+    /// Took up a place at a community organisation that serves the need.
     Connected,
+    /// Referred onward but no place found: no suitable organisation accepting, closure, or too
+    /// long a wait.
     UnmetNeed,
 }
 
 /// Running totals of one replicate: flows, patients in each open state, costs, outcomes.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
+    /// This week's flows (reset at the start of each [`World::step`]).
     pub week: Flows,
+    /// The run's flows so far (weeks 1 to [`World::week`]).
     pub total: Flows,
     /// Patients waiting for a link worker (those who have given up are not counted).
     pub waiting: u64,
@@ -66,16 +99,28 @@ pub struct Tally {
     pub org_waiting: u64,
     /// Patients whose pathway has ended, and of them those with 3 or more contacts.
     pub finished: u64,
+    /// Of [`Tally::finished`], patients with 3 or more link-worker contacts.
     pub finished_3plus: u64,
     /// Contacts of patients who completed link-worker support (for sessions per completed case).
     pub completed_contacts: u64,
     /// Patients who dropped out during link-worker support (before completing it).
     pub dropped_out_support: u64,
+    /// Sum of the wellbeing changes (wellbeing points, 0-100 scale) of connected patients so far:
+    /// `wellbeing_gain_connected + contacts * wellbeing_gain_per_contact` each.
     pub wellbeing_connected: f64,
+    /// Sum of the wellbeing changes (points) of the other finished patients so far:
+    /// `contacts * wellbeing_gain_per_contact`, plus `wellbeing_change_unmet` for an unmet need.
     pub wellbeing_rest: f64,
+    /// Link-worker salaries so far (GBP): `fte * link_workers.annual_cost / 52` per week in post.
     pub cost_salaries: f64,
+    /// Programme support so far (GBP): `support * link_workers.support_cost_per_year / 52` per
+    /// worker per week in post.
     pub cost_support: f64,
+    /// The practice development fund so far (GBP): `development fund *
+    /// funding.practice_development_cost_per_year / 52` per practice per week.
     pub cost_development: f64,
+    /// Per-referral payments to organisations so far (GBP, `funding.per_referral` per accepted
+    /// onward referral); also counted in [`Tally::cost_community`].
     pub cost_per_referral: f64,
     /// The community side so far (GBP): organisations' funding while open, accrued weekly, and
     /// per-referral payments.
@@ -87,13 +132,16 @@ impl Tally {
         self.week = Flows::default();
     }
 
-    /// Count `n` in one flow, this week's and the run's.
+    /// Count `n` (patients, contacts or leavers) in one flow, this week's and the run's; `flow`
+    /// picks the field, e.g. `|f| &mut f.referrals`.
     pub fn count(&mut self, flow: fn(&mut Flows) -> &mut u64, n: u64) {
         *flow(&mut self.week) += n;
         *flow(&mut self.total) += n;
     }
 
-    /// End a patient's pathway: count the outcome and its wellbeing change.
+    /// End a patient's pathway: count the outcome (this week's and the run's flow, and
+    /// [`Tally::finished`]) and add its wellbeing change (points, from `p`'s wellbeing keys and
+    /// the patient's contacts) to [`Tally::wellbeing_connected`] or [`Tally::wellbeing_rest`].
     pub fn finish(&mut self, patient: &Patient, outcome: Outcome, p: &crate::scenario::Patients) {
         let flow: fn(&mut Flows) -> &mut u64 = match outcome {
             Outcome::NotEngaged => |f| &mut f.not_engaged,
@@ -128,17 +176,25 @@ impl Tally {
 /// One replicate's world. Cloning takes a snapshot (benchmarks step copies of one snapshot).
 #[derive(Clone)]
 pub struct World<'s> {
+    /// The checked scenario the world was built from (with any uncertain constants drawn).
     pub scenario: &'s Scenario,
     /// Weeks simulated so far (0 before the first step).
     pub week: u32,
     /// The replicate's generator, one stream per mechanism.
     pub rng: Streams,
+    /// Every practice, network by network (`practices.count` of them).
     pub practices: Vec<Practice>,
+    /// Every link-worker post, network by network; a vacant post stays in place.
     pub workers: Vec<LinkWorker>,
+    /// Every community organisation, network by network; a closed one stays in place.
     pub orgs: Vec<Organisation>,
+    /// The networks (primary care networks, or single practices), in index order.
     pub networks: Vec<Network>,
-    /// Tie strengths, `orgs in network` per worker, from `LinkWorker::tie_start`.
+    /// Tie strengths in [0, 1] (0: no tie), one per (link worker, organisation of its network):
+    /// worker `w`'s ties are `ties[tie_start..tie_start + orgs in its network]`, in the order of
+    /// the network's organisations ([`LinkWorker::tie_start`]).
     pub ties: Vec<f32>,
+    /// The replicate's running totals: flows, waiting patients, costs, wellbeing.
     pub tally: Tally,
     /// `give_ups[w]`: waiting patients due to give up in week w (cancelled when seen first).
     give_ups: Vec<u32>,
@@ -151,7 +207,9 @@ pub struct World<'s> {
 }
 
 impl<'s> World<'s> {
-    /// One week, in the order of MODEL.md section 3. Observation (phase 7) is the caller's:
+    /// One week, in the order of MODEL.md section 3: advances [`World::week`] by one and updates
+    /// every agent and the tally. A financial year (phase 1) starts at weeks 53, 105, ... (year
+    /// 0's funding is set by [`World::new`]). Observation (phase 7) is the caller's:
     /// see [`crate::observe::observe`].
     pub fn step(&mut self) {
         self.week += 1;
@@ -340,8 +398,9 @@ impl<'s> World<'s> {
         }
     }
 
-    /// Agents the weekly step updates: practices, link workers, organisations, active cases and
-    /// referrals waiting at organisations (patients waiting for a link worker are not visited).
+    /// Agents the weekly step updates (a count): practices, link workers, organisations, active
+    /// cases and referrals waiting at organisations (patients waiting for a link worker are not
+    /// visited).
     /// The unit of the benchmarks' throughput.
     pub fn agents_updated_per_week(&self) -> u64 {
         (self.practices.len() + self.workers.len() + self.orgs.len()) as u64
@@ -349,7 +408,7 @@ impl<'s> World<'s> {
             + self.tally.org_waiting
     }
 
-    /// Active cases across all link workers.
+    /// Active cases (patients on a caseload) across all link workers.
     pub fn active_cases(&self) -> u64 {
         self.workers.iter().map(|w| w.caseload.len() as u64).sum()
     }

@@ -1,6 +1,8 @@
 //! A community organisation (voluntary, community and social enterprise sector): the needs it
 //! serves, its funding and places, the programme's patients attending and waiting.
 
+#![warn(missing_docs)]
+
 use std::collections::VecDeque;
 
 use crate::scenario::Community;
@@ -19,44 +21,59 @@ pub const RING: usize = 64;
 /// A patient referred onward, waiting for a place.
 #[derive(Debug, Clone, Copy)]
 pub struct Referral {
+    /// The patient, as they finished link-worker support.
     pub patient: super::patient::Patient,
+    /// The referring link-worker post (an index into [`crate::model::World::workers`]): its tie
+    /// to the organisation moves with the outcome.
     pub worker: u32,
     /// The week the referral was made.
     pub week: u32,
 }
 
+/// A community organisation. Funding and places are set once a financial year
+/// ([`Organisation::set_funding`]); places free up and referrals are admitted weekly (phase 4).
+/// A closed organisation stays closed, with no places.
 #[derive(Debug, Clone)]
 pub struct Organisation {
+    /// Its network: an index into [`crate::model::World::networks`].
     pub network: u32,
-    /// Bit mask of the needs served.
+    /// Bit mask of the needs served, over [`super::patient::NEEDS`].
     pub needs: u8,
     /// Baseline annual funding (GBP) at `funding.community_budget = 1`.
     pub base_funding: f64,
-    /// Grants lost and won so far, as a multiplier.
+    /// Grants lost and won so far, as a multiplier on funding (1 at the start; times
+    /// `1 - grant_loss_share` for each grant lost, `1 + grant_win_share` for each won).
     pub grant_factor: f64,
     /// This year's funding (GBP per year), per-referral payments included.
     pub funding: f64,
     /// This year's funding without the per-referral payments (GBP per year): what the community
     /// side costs each year while the organisation is open (payments are costed when made).
     pub grants: f64,
-    /// Places at a time, from funding.
+    /// Places at a time: `floor(funding / community.cost_per_place)` (0 when closed).
     pub capacity: u32,
     /// Places taken by people the programme did not refer, set each financial year by the
     /// rationing rule (see [`Organisation::set_funding`]).
     pub other_users: u32,
-    /// Places at baseline funding (`community_budget = 1`, no cut, no grants won or lost).
+    /// Places at baseline funding, `floor(base_funding / cost_per_place)` (`community_budget =
+    /// 1`, no cut, no grants won or lost).
     pub baseline_places: f64,
-    /// Programme patients attending now.
+    /// Programme patients attending now (places taken by the programme's patients).
     pub occupancy: u32,
     /// `leaving[w % RING]`: programme patients whose attendance ends in week `w`.
     pub leaving: [u16; RING],
+    /// Onward referrals waiting for a place, first come first admitted (FIFO).
     pub waiting: VecDeque<Referral>,
     /// Referrals accepted since the last financial year (for per-referral funding).
     pub accepted_this_year: u32,
+    /// Open (false once closed for falling below `community.viability_funding`; never reopens).
     pub open: bool,
 }
 
 impl Organisation {
+    /// An open organisation of network `network` serving `needs` (bit mask over
+    /// [`super::patient::NEEDS`]) with baseline funding `base_funding` (GBP per year), before its
+    /// first [`Organisation::set_funding`]: no places yet, nobody attending or waiting; others'
+    /// places set to `other_demand_share` of its baseline places.
     pub fn new(network: u32, needs: u8, base_funding: f64, c: &Community) -> Self {
         let baseline_places = (base_funding / c.cost_per_place).floor();
         Organisation {
@@ -77,12 +94,15 @@ impl Organisation {
         }
     }
 
-    /// Places free for the programme's patients.
+    /// Places free for the programme's patients: capacity less others' places and occupancy (0 at
+    /// least).
     pub fn room(&self) -> u32 {
         self.capacity.saturating_sub(self.other_users + self.occupancy)
     }
 
-    /// An overwhelmed organisation (waiting list long for its room) stops accepting referrals.
+    /// Whether it accepts an onward referral: open, and its waiting list shorter than
+    /// `refuse_waiting_ratio` times its room (at least one place); an overwhelmed organisation
+    /// stops accepting referrals.
     pub fn accepting(&self, refuse_waiting_ratio: f64) -> bool {
         self.open && (self.waiting.len() as f64) < refuse_waiting_ratio * f64::from(self.room().max(1))
     }
@@ -93,7 +113,10 @@ impl Organisation {
     /// `other_demand_share * ((1 - q) * baseline_places + q * capacity)` places (at most all of
     /// them), `q = rationing_proportional`: with 1 every group keeps its share of this year's
     /// places, with 0 others keep their baseline number and the programme gets what is left.
-    /// Returns false when funding falls below viability (the caller closes the organisation).
+    /// `budget` is `funding.community_budget`, `annual_cut` the share cut each year (0..1),
+    /// `per_referral` the payment per accepted referral (GBP). Resets `accepted_this_year`.
+    /// Returns false when funding falls below `viability_funding` (the caller closes the
+    /// organisation).
     pub fn set_funding(&mut self, cuts: u32, budget: f64, annual_cut: f64, per_referral: f64, c: &Community) -> bool {
         let cut = (1.0 - annual_cut).powi(cuts as i32);
         self.grants = self.base_funding * budget * cut * self.grant_factor;
@@ -106,14 +129,15 @@ impl Organisation {
         self.funding >= c.viability_funding
     }
 
-    /// Free the places of patients whose attendance ends this week.
+    /// Free the places of patients whose attendance ends in week `week`.
     pub fn release(&mut self, week: u32) {
         let slot = &mut self.leaving[week as usize % RING];
         self.occupancy -= u32::from(*slot);
         *slot = 0;
     }
 
-    /// Give a place to a patient for `weeks` (at most RING - 1).
+    /// Give a place to a patient from week `week` for `weeks` weeks (at most `RING - 1`: a longer
+    /// attendance would end early).
     pub fn admit(&mut self, week: u32, weeks: u32) {
         self.occupancy += 1;
         self.leaving[(week + weeks) as usize % RING] += 1;

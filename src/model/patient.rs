@@ -2,6 +2,8 @@
 //! holds them (a link worker's waiting list or caseload, an organisation's waiting list); when
 //! their pathway ends they are folded into the replicate's tallies and dropped.
 
+#![warn(missing_docs)]
+
 use crate::rng::{self, Rng};
 use crate::scenario::Patients;
 
@@ -15,9 +17,10 @@ pub const NEEDS: [&str; 6] = [
     "other",
 ];
 
-/// A patient on a link worker's list or caseload.
+/// A patient on a link worker's list or caseload, or waiting for an organisation's place.
 #[derive(Debug, Clone, Copy)]
 pub struct Patient {
+    /// The referring practice: an index into [`crate::model::World::practices`].
     pub practice: u32,
     /// The week the patient joined the current waiting list.
     pub since_week: u32,
@@ -25,17 +28,21 @@ pub struct Patient {
     pub give_up_week: u32,
     /// Contacts a holistic case needs; 1 for signposting.
     pub sessions_needed: u16,
+    /// Link-worker contacts (sessions attended) so far.
     pub contacts: u16,
     /// The week an active patient's next contact is due.
     pub next_contact: u32,
     /// Bit mask over [`NEEDS`].
     pub needs: u8,
+    /// The approach: holistic support over several contacts (true) or signposting, one brief
+    /// contact then an onward referral (false).
     pub holistic: bool,
     /// Confidence to take up help elsewhere, in [0, 1].
     pub confidence: f32,
 }
 
-/// Draw a need from the scenario's weights; returns its bit.
+/// Draw one need with probability proportional to `weights` (in [`NEEDS`] order); returns its
+/// bit (`1 << index`).
 pub fn draw_need(rng: &mut Rng, weights: &[f64; 6]) -> u8 {
     let total: f64 = weights.iter().sum();
     let mut u = rng::uniform(rng) * total;
@@ -48,6 +55,7 @@ pub fn draw_need(rng: &mut Rng, weights: &[f64; 6]) -> u8 {
     1 << (weights.len() - 1)
 }
 
+/// The scenario's weights of the kinds of need (`patients.need_*`), in [`NEEDS`] order.
 pub fn need_weights(p: &Patients) -> [f64; 6] {
     [
         p.need_mental_health,
@@ -61,7 +69,9 @@ pub fn need_weights(p: &Patients) -> [f64; 6] {
 
 impl Patient {
     /// A new referral at `week` from `practice`: needs, approach, complexity, confidence and the
-    /// week they would give up waiting. `holistic_share` is the scenario's mix of approaches.
+    /// week they would give up waiting. `weights` are [`need_weights`]; `holistic_share` is the
+    /// scenario's mix of approaches (share 0..1 given holistic support); `horizon` caps the weeks
+    /// until giving up (the run's length in weeks plus one).
     pub fn referred(
         rng: &mut Rng,
         practice: u32,
@@ -98,7 +108,8 @@ impl Patient {
         }
     }
 
-    /// Chance of attending the first session after waiting since `since_week`.
+    /// Chance (0..1) of attending the first session at week `week`, after waiting since
+    /// `since_week`: lower with the practice's `deprivation` (0..1) and with each week waited.
     pub fn engage_prob(&self, week: u32, deprivation: f64, p: &Patients) -> f64 {
         let waited = week.saturating_sub(self.since_week) as i32;
         p.engage_prob
@@ -107,7 +118,9 @@ impl Patient {
     }
 
     /// Chance of taking up an onward referral: lower with a weak tie (a cold handover), for a
-    /// signposted patient with low confidence, and after a long wait for a place.
+    /// signposted patient with low confidence, and after a long wait for a place. `tie` is the
+    /// referring worker's tie to the organisation (0..1), `weeks_waited` the weeks since the
+    /// referral; returns a probability (0..1).
     pub fn uptake_prob(&self, tie: f64, weeks_waited: u32, p: &Patients) -> f64 {
         let approach = if self.holistic {
             1.0

@@ -1,18 +1,27 @@
 //! A GP practice: its drivers, competing innovations, and the four constructs of Normalisation
 //! Process Theory (NPT) that decide its integration stage.
 
+#![warn(missing_docs)]
+
 use crate::scenario::Implementation;
 
 /// Tierney et al. (2025)'s continuum of integration. `Belonging` is Chng et al. (2021)'s
 /// "fully integrated".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Integration index below `implementation.fitting_in_threshold`: the link worker is an
+    /// add-on the practice has not taken in.
     BoltedOn,
+    /// Index at or above `fitting_in_threshold`, but belonging not (yet) held.
     FittingIn,
+    /// Index at or above `belonging_threshold`, with reflexive monitoring at or above
+    /// `belonging_effect`, held for `belonging_hold_weeks`: fully integrated.
     Belonging,
 }
 
 impl Stage {
+    /// The stage's name in results (practices.csv's `final_stage`, weekly.csv's stage columns):
+    /// `bolted_on`, `fitting_in` or `belonging`.
     pub fn name(self) -> &'static str {
         match self {
             Stage::BoltedOn => "bolted_on",
@@ -22,34 +31,63 @@ impl Stage {
     }
 }
 
+/// A GP practice: its drivers (drawn at week 0, fixed but for GP buy-in), its NPT constructs and
+/// stage (updated weekly, phase 5), and its counts. Shares and constructs are in [0, 1].
 #[derive(Debug, Clone)]
 pub struct Practice {
+    /// Its network: an index into [`crate::model::World::networks`].
     pub network: u32,
     /// The link worker who takes this practice's referrals.
     pub worker: u32,
+    /// Registered patients (the referral rate is per 1,000 of them).
     pub list_size: u32,
+    /// Share of its patients in the most deprived areas, in [0, 1]: raises referrals (times
+    /// `0.5 + deprivation`) and lowers engagement.
     pub deprivation: f64,
+    /// A training practice: training takes `implementation.training_burden` of staff attention
+    /// (Chng et al. 2021: training status went with partial integration).
     pub training: bool,
-    /// GP buy-in now (moves with the effect seen) and at the start.
+    /// GP buy-in now, in [0, 1]: moves towards reflexive monitoring (the effect seen) at
+    /// `implementation.buy_in_rate` per week.
     pub gp_buy_in: f64,
+    /// GP buy-in drawn at week 0, in [0, 1] (practices.csv's `gp_buy_in`).
     pub gp_buy_in_start: f64,
+    /// Collaborative leadership, in [0, 1] (practices.csv's `collaborative_leadership`).
     pub leadership: f64,
+    /// Team dynamics, in [0, 1] (practices.csv's `team_dynamics`).
     pub team: f64,
+    /// NPT coherence, in [0, 1]: shared understanding of what the link worker is for.
     pub coherence: f64,
+    /// NPT cognitive participation, in [0, 1]: staff engage with the programme and refer.
     pub participation: f64,
+    /// NPT collective action, in [0, 1]: the link worker is built into routines (referral
+    /// pathways, records, team meetings).
     pub action: f64,
+    /// NPT reflexive monitoring, in [0, 1]: the effect the practice sees (it tracks
+    /// [`WeekInputs::effect`]).
     pub monitoring: f64,
-    /// End weeks of the competing innovations now running.
+    /// End weeks of the competing innovations now running (one entry per innovation; each
+    /// expires at the start of its end week).
     pub innovations: Vec<u32>,
+    /// Integration stage, from the constructs ([`Practice::update_stage`]).
     pub stage: Stage,
     /// Consecutive weeks with the integration index at or above the belonging threshold.
     pub weeks_above: u32,
+    /// The week it first reached [`Stage::Belonging`]; `None` if never.
     pub week_belonging: Option<u32>,
+    /// Patients it has referred so far (patients).
     pub referrals: u64,
+    /// Its patients connected to a community organisation so far, up to the end of last week's
+    /// update (patients).
     pub connected: u64,
+    /// Times its link worker has left the post so far.
     pub lw_changes: u32,
-    /// This week's inputs, filled by link workers and organisations, cleared after the update.
+    /// This week's practice development time from its link worker (hours; the worker's
+    /// development hours shared equally among its practices). Filled in phase 3, cleared after
+    /// the update in phase 5.
     pub development_hours: f64,
+    /// Its patients connected to an organisation this week (patients). Filled in phase 4, added
+    /// to [`Practice::connected`] and cleared in phase 5.
     pub connected_this_week: u32,
 }
 
@@ -73,10 +111,10 @@ pub struct WeekInputs {
 }
 
 /// The levels of coherence, cognitive participation and collective action a practice's drivers
-/// can sustain, each in [0, 1]: weighted means of its drivers times its attention (docs/ODD.md,
-/// "Practices"; weights assumed). Lasting features (buy-in, leadership, team, training status,
-/// competing innovations) set where a practice settles, not only how fast it gets there
-/// (Chng et al. 2021: partially integrated practices differed in such features).
+/// can sustain, each in [0, 1], in that order: weighted means of its drivers times its
+/// attention (docs/ODD.md, "Practices"; weights assumed). Lasting features (buy-in, leadership,
+/// team, training status, competing innovations) set where a practice settles, not only how fast
+/// it gets there (Chng et al. 2021: partially integrated practices differed in such features).
 pub fn sustained_levels(pr: &Practice, w: &WeekInputs, p: &Implementation) -> [f64; 3] {
     let attention = pr.attention(p);
     let (b, l, t, m) = (pr.gp_buy_in, pr.leadership, pr.team, pr.monitoring);
@@ -87,14 +125,15 @@ pub fn sustained_levels(pr: &Practice, w: &WeekInputs, p: &Implementation) -> [f
 }
 
 impl Practice {
-    /// Staff attention left for the programme: `(1 - training_burden * training) / (1 + innovation_burden * n)`.
+    /// Staff attention left for the programme, in (0, 1]: `(1 - training_burden * training) /
+    /// (1 + innovation_burden * n)`, `n` the competing innovations running.
     pub fn attention(&self, p: &Implementation) -> f64 {
         let training = if self.training { p.training_burden } else { 0.0 };
         (1.0 - training) / (1.0 + p.innovation_burden * self.innovations.len() as f64)
     }
 
-    /// Integration index: the mean of coherence, cognitive participation and collective action
-    /// (the constructs Chng et al. 2021 judged integration on).
+    /// Integration index, in [0, 1]: the mean of coherence, cognitive participation and
+    /// collective action (the constructs Chng et al. 2021 judged integration on).
     pub fn integration_index(&self) -> f64 {
         (self.coherence + self.participation + self.action) / 3.0
     }
@@ -121,6 +160,7 @@ impl Practice {
     /// above `belonging_effect`, for `belonging_hold_weeks` (Chng et al. 2021: full integration
     /// is implementation at patient, practice and community levels; a practice that sees no
     /// patients helped cannot belong).
+    /// `week` is the current week, recorded in [`Practice::week_belonging`] when it first belongs.
     pub fn update_stage(&mut self, week: u32, p: &Implementation) {
         let index = self.integration_index();
         if index >= p.belonging_threshold && self.monitoring >= p.belonging_effect {
