@@ -290,6 +290,17 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Error> {
             }
         );
     }
+    for (f, s) in &scenarios {
+        if !s.simulation.uncertainty.is_chance() && !quiet {
+            let drawn = lwsim::scenario::uncertain::drawn_keys(s).len();
+            if drawn == 0 {
+                eprintln!(
+                    "warning: {}: --uncertainty full draws no constant: the scenario sets every uncertain key (a resolved scenario of a chance run does), so its intervals hold chance alone",
+                    f.display()
+                );
+            }
+        }
+    }
     let command: Vec<String> = std::env::args().collect();
     let mode = scenarios[0].1.simulation.uncertainty;
     let mut runs = Vec::new();

@@ -16,7 +16,7 @@ mod compare;
 
 /// The headline figures the reports tabulate: (summary.json name, label, unit). The scenario
 /// page and the comparison page both read their labels and units from here.
-pub(crate) const FIGURES: [(&str, &str, Unit); 19] = [
+pub(crate) const FIGURES: [(&str, &str, Unit); 23] = [
     (
         "integration_rate_24m",
         "Practices fully integrated ('belonging') at 24 months",
@@ -53,6 +53,12 @@ pub(crate) const FIGURES: [(&str, &str, Unit); 19] = [
         Unit::Percent,
     ),
     ("share_dropped_out", "Referred patients who dropped out", Unit::Percent),
+    ("dropout_of_engaged", "Engaged patients who dropped out", Unit::Percent),
+    (
+        "contacts_per_completed",
+        "Link-worker contacts per completed case",
+        Unit::Number,
+    ),
     (
         "share_unmet_need",
         "Referred patients whose need went unmet",
@@ -72,6 +78,11 @@ pub(crate) const FIGURES: [(&str, &str, Unit); 19] = [
     (
         "wellbeing_connected",
         "Wellbeing change of those connected (points)",
+        Unit::Number,
+    ),
+    (
+        "wellbeing_rest",
+        "Wellbeing change of the other referred patients (points)",
         Unit::Number,
     ),
     (
@@ -96,6 +107,11 @@ pub(crate) const FIGURES: [(&str, &str, Unit); 19] = [
     ),
     ("cost_per_supported", "NHS cost per patient supported", Unit::Pounds),
     ("cost_per_connected", "NHS cost per patient connected", Unit::Pounds),
+    (
+        "cost_community_per_connected",
+        "Community cost per patient connected",
+        Unit::Pounds,
+    ),
 ];
 
 /// How a headline figure is shown.

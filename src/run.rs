@@ -14,28 +14,12 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::model::World;
-use crate::observe::{self, PracticeRow, WeeklyRow};
+use crate::observe;
 use crate::rng::replicate_seed;
 use crate::scenario::{Scenario, uncertain};
-use crate::summary::{self, Headline, MonthValues};
+use crate::summary;
 
-/// Everything one replicate reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Replicate {
-    /// Replicate index, 0-based (replicate r of every scenario of a comparison has the same seed).
-    pub index: u32,
-    /// The replicate's seed: [`replicate_seed`] of the base seed and the index.
-    pub seed: u64,
-    /// Each measure's value in months 0..=months: one entry per month, `months` being
-    /// [`summary::months`] of the run's weeks ([`summary::month_values`]).
-    pub months: Vec<MonthValues>,
-    /// The replicate's headline figures (summary.json's, before statistics across replicates).
-    pub headline: Headline,
-    /// Weeks 0..=weeks (week 0 is the state before the first step); empty beyond the detail limit.
-    pub weekly: Vec<WeeklyRow>,
-    /// Each practice at the end; empty beyond the detail limit.
-    pub practices: Vec<PracticeRow>,
-}
+pub use crate::summary::Replicate;
 
 /// Run replicate `index` of `scenario`; under `simulation.uncertainty = "full"` with the
 /// uncertain constants the replicate draws ([`uncertain::draw`]). Runs `simulation.weeks` weeks;

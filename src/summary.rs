@@ -7,8 +7,25 @@
 use serde::Serialize;
 
 use crate::model::World;
-use crate::observe::{self, FLOW_MEASURES, WeeklyRow};
-use crate::run::Replicate;
+use crate::observe::{self, FLOW_MEASURES, PracticeRow, WeeklyRow};
+
+/// Everything one replicate reports (built by [`crate::run::run_replicate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replicate {
+    /// Replicate index, 0-based (replicate r of every scenario of a comparison has the same seed).
+    pub index: u32,
+    /// The replicate's seed: [`crate::rng::replicate_seed`] of the base seed and the index.
+    pub seed: u64,
+    /// Each measure's value in months 0..=months: one entry per month, `months` being
+    /// [`months`] of the run's weeks ([`month_values`]).
+    pub months: Vec<MonthValues>,
+    /// The replicate's headline figures (summary.json's, before statistics across replicates).
+    pub headline: Headline,
+    /// Weeks 0..=weeks (week 0 is the state before the first step); empty beyond the detail limit.
+    pub weekly: Vec<WeeklyRow>,
+    /// Each practice at the end; empty beyond the detail limit.
+    pub practices: Vec<PracticeRow>,
+}
 
 /// One replicate's headline figures (MODEL.md section 6). Shares are of all referred patients
 /// unless named otherwise; NaN where the denominator is zero.

@@ -302,7 +302,7 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     let resolved = |name: &str| dir.join(name).join("scenario.resolved.toml").display().to_string();
     assert!(
         html.contains(&format!(
-            "lwsim run \\\n    {} \\\n    {} \\\n    --seed 2014 --replicates 5 --report --out NEW_DIRECTORY</pre>",
+            "lwsim run \\\n    {} \\\n    {} \\\n    --seed 2014 --replicates 5 --uncertainty chance --report --out NEW_DIRECTORY</pre>",
             resolved("deep-end-baseline"),
             resolved("austerity")
         )),
@@ -372,6 +372,72 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("not a comparison of `lwsim run`: no effects.csv"),
+        "{}",
+        stderr(&o)
+    );
+    // A file that is not effects.csv (no header): refused, not a page of dashes.
+    std::fs::write(comparison.join("effects.csv"), "garbage,,\n").unwrap();
+    let o = lwsim(&["report", "-f", c]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("expected the header `scenario,measure,mean,p05,p95`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A scenario folder replaced since the comparison ran (another horizon) is refused; a long run's
+/// comparison charts show integration at 60 months and at the end, where a cut from year 3 acts.
+#[test]
+fn the_comparison_page_refuses_a_replaced_scenario_and_long_runs_chart_their_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let (base, cut) = (scenario("deep-end-baseline.toml"), scenario("austerity.toml"));
+    let o = lwsim(&[
+        "run",
+        base.to_str().unwrap(),
+        cut.to_str().unwrap(),
+        "-r",
+        "20",
+        "--detail",
+        "0",
+        "-q",
+        "--set",
+        "simulation.weeks=312",
+        "--set",
+        "funding.cut_first_year=3",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.join("comparison/effects.svg")).unwrap();
+    for label in [
+        "fully integrated at 24 months",
+        "fully integrated at 60 months",
+        "fully integrated at the run",
+    ] {
+        assert!(svg.contains(label), "effects.svg lacks {label}");
+    }
+    let headline = std::fs::read_to_string(dir.join("comparison/headline.svg")).unwrap();
+    assert!(headline.contains("fully integrated at 60 months"));
+    // Replace austerity's folder with a run of another horizon.
+    let o = lwsim(&[
+        "run",
+        cut.to_str().unwrap(),
+        "-r",
+        "20",
+        "--detail",
+        "0",
+        "-q",
+        "-f",
+        "--out",
+        dir.join("austerity").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = lwsim(&["report", dir.join("comparison").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`austerity` was not run in this comparison"),
         "{}",
         stderr(&o)
     );

@@ -5,8 +5,8 @@
 //! Vacant posts and closed organisations are drawn as a share of all posts (organisations): in a
 //! small programme they are mostly 0 with an occasional 1, so their mean share (the chance that a
 //! post picked at random is vacant) says what a count's 90% band from 0 to 1 cannot. A count's
-//! band is drawn only where the middle 90% of replicates spans at least [`MIN_BAND_SPAN`] whole
-//! units; a narrower band only steps between a few whole numbers, and the note says its range.
+//! band is drawn (for every month) when in some month the middle 90% of replicates spans at least
+//! [`MIN_BAND_SPAN`] whole units; a narrower band only steps between a few whole numbers, and the note says its range.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -230,7 +230,7 @@ pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
             shares.join(" and ")
         ),
         format!(
-            "A count's band is drawn only where the middle 90% of replicates spans at least {} whole \
+            "A count's band is drawn when, in some month, the middle 90% of replicates spans at least {} whole \
              patients, places, posts or organisations: a narrower band only steps between a few whole numbers.",
             MIN_BAND_SPAN
         ),

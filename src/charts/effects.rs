@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Draw, DrawResult, Figure, INK, Rendered, SCENARIO_COLOURS, err, group_label, legend, render, text, title_style,
+    Draw, DrawResult, Figure, INK, Rendered, SCENARIO_COLOURS, err, fitted_title_size, group_label, legend, render,
+    text, title_style,
 };
 
 /// Effects against `reference`: for each other scenario, its name, its colour index and one
@@ -57,7 +58,7 @@ impl Draw for Effects {
         let groups = self.labels.len() as f64;
         let k = self.scenarios.len().max(1) as f64;
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_style(36))
+            .caption(&self.title, title_style(fitted_title_size(&self.title, 36)))
             .margin(30)
             .x_label_area_size(90)
             .y_label_area_size(440)

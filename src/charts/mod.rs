@@ -492,7 +492,7 @@ struct Headline {
 impl Draw for Headline {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_style(38))
+            .caption(&self.title, title_style(fitted_title_size(&self.title, 38)))
             .margin(30)
             .x_label_area_size(90)
             .y_label_area_size(420)

@@ -237,6 +237,10 @@ pub fn write_comparison(
     mode: crate::scenario::uncertain::Uncertainty,
 ) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let months = runs
+        .first()
+        .and_then(|(_, reps)| reps.first())
+        .map_or(0, |r| r.months.len().saturating_sub(1) as u32);
     let mut headline = Vec::new();
     let mut integration = Vec::new();
     for (monthly, reps) in runs {
@@ -279,7 +283,7 @@ pub fn write_comparison(
                     });
                 }
             }
-            let figures = COMPARED
+            let figures = compared(months)
                 .iter()
                 .map(|(measure, label)| {
                     let i = summary::headline_index(measure).expect("a headline name");
@@ -303,7 +307,7 @@ pub fn write_comparison(
     let monthly: Vec<charts::Monthly> = runs.iter().map(|(m, _)| m.clone()).collect();
     let figures: Vec<(String, Vec<charts::Figure>)> = runs
         .iter()
-        .map(|(m, reps)| (m.scenario.clone(), headline_figures(reps)))
+        .map(|(m, reps)| (m.scenario.clone(), headline_figures(reps, months)))
         .collect();
     for (name, bytes) in chart_files("integration", charts::comparison(&monthly))?
         .into_iter()
@@ -325,8 +329,25 @@ pub const COMPARED: [(&str, &str); 7] = [
     ("lw_turnover_per_year", "link-worker turnover a year"),
 ];
 
-fn headline_figures(reps: &[Replicate]) -> Vec<charts::Figure> {
-    COMPARED
+/// The figures the comparison's charts show for a run of `months` months: [`COMPARED`], with
+/// integration at 60 months (runs of 60 months or more) and at the end (runs longer than 24
+/// months whose end is not month 60) after integration at 24 months, so that a long run's charts
+/// show the answer at its horizon (a cut from year 3 has no effect at 24 months).
+pub fn compared(months: u32) -> Vec<(&'static str, &'static str)> {
+    let mut figures = COMPARED.to_vec();
+    let mut at = 1;
+    if months >= 60 {
+        figures.insert(at, ("integration_rate_60m", "fully integrated at 60 months"));
+        at += 1;
+    }
+    if months > 24 && months != 60 {
+        figures.insert(at, ("integration_rate_end", "fully integrated at the run's end"));
+    }
+    figures
+}
+
+fn headline_figures(reps: &[Replicate], months: u32) -> Vec<charts::Figure> {
+    compared(months)
         .iter()
         .map(|(measure, label)| {
             let i = summary::headline_index(measure).expect("a headline name");

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::{FIGURES, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
-use crate::output::COMPARED;
+use crate::output::compared;
 use crate::scenario::load::read_text;
 use crate::scenario::params::SPECS;
 
@@ -72,17 +72,35 @@ fn read_table(dir: &Path, file: &str) -> Result<Table, Error> {
     let text = read_text(&path)?;
     let mut table = Table::default();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map(|h| h.iter().collect::<Vec<_>>().join(","));
+    if header.as_deref().ok() != Some("scenario,measure,mean,p05,p95") {
+        return Err(InputError::at(
+            &format!("{}:1", path.display()),
+            None,
+            "expected the header `scenario,measure,mean,p05,p95` (the file lwsim run writes)".into(),
+        )
+        .into());
+    }
     for (i, row) in reader
         .deserialize::<(String, String, Option<f64>, Option<f64>, Option<f64>)>()
         .enumerate()
     {
+        let at = format!("{}:{}", path.display(), i + 2);
         let (scenario, measure, mean, p05, p95) = row.map_err(|e| {
             Error::from(InputError::at(
-                &format!("{}:{}", path.display(), i + 2),
+                &at,
                 None,
                 format!("expected a row `scenario, measure, mean, p05, p95`: {e}"),
             ))
         })?;
+        if crate::summary::headline_index(&measure).is_none() {
+            return Err(InputError::at(
+                &at,
+                None,
+                format!("expected a headline figure's name, found `{measure}`"),
+            )
+            .into());
+        }
         if !table.order.contains(&scenario) {
             table.order.push(scenario.clone());
         }
@@ -216,9 +234,19 @@ fn cell(s: Option<Stats>, replicates: usize, show: impl Fn(f64) -> String) -> St
     }
 }
 
-/// A scenario key's value as the resolved file writes it.
-fn shown(v: Option<&toml::Value>) -> String {
-    v.map_or_else(|| "(not set)".into(), ToString::to_string)
+/// A scenario key's value as the resolved file writes it; a key drawn under
+/// `--uncertainty full` (commented out there) shows its plausible range or "an accepted set".
+fn shown(v: Option<&toml::Value>, key: &str, run: &Compared) -> String {
+    match v {
+        Some(v) => v.to_string(),
+        None if crate::scenario::uncertain::drawn_keys(&run.scenario).contains(&key) => {
+            match crate::scenario::uncertain::plausible(key) {
+                Some((lo, hi)) => format!("drawn, {lo} .. {hi}"),
+                None => "drawn from the accepted sets".into(),
+            }
+        }
+        None => "(not set)".into(),
+    }
 }
 
 /// The keys (other than name and description) whose values differ, in the order of the key
@@ -230,7 +258,13 @@ fn differences(reference: &Compared, other: &Compared) -> Vec<(String, String, S
     keys.into_iter()
         .filter(|k| !matches!(k.as_str(), "name" | "description"))
         .filter(|k| reference.keys.get(*k) != other.keys.get(*k))
-        .map(|k| (k.clone(), shown(reference.keys.get(k)), shown(other.keys.get(k))))
+        .map(|k| {
+            (
+                k.clone(),
+                shown(reference.keys.get(k), k, reference),
+                shown(other.keys.get(k), k, other),
+            )
+        })
         .collect()
 }
 
@@ -262,9 +296,35 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let reference = &runs[0];
     let others = &runs[1..];
+    if others.iter().any(|o| effects.order.iter().all(|s| *s != o.name)) {
+        return Err(not_comparison(dir, "effects.csv lacks a compared scenario's rows"));
+    }
+    // Compared scenarios share the reference's seed, replicates, horizon and uncertainty mode: a
+    // folder that differs was not run in this comparison (replaced since).
+    let settings = |r: &Compared| {
+        let s = &r.scenario.simulation;
+        (s.seed, r.replicates, s.weeks, s.uncertainty)
+    };
+    if let Some(o) = others.iter().find(|o| settings(o) != settings(reference)) {
+        return Err(not_comparison(
+            dir,
+            &format!(
+                "`{}` was not run in this comparison: its seed, replicates, weeks or uncertainty mode differ from the reference's (run the scenarios again together with `lwsim run`)",
+                o.name
+            ),
+        ));
+    }
     let replicates = runs.iter().map(|r| r.replicates).min().unwrap_or(0);
 
-    let title = format!("lwsim comparison: {} scenarios against {}", runs.len(), reference.name);
+    let title = format!(
+        "lwsim comparison: {} against {}",
+        match others.len() {
+            1 => format!("{} ", others[0].name),
+            n => format!("{n} scenarios "),
+        }
+        .trim_end(),
+        reference.name
+    );
     let mut h = page_head(&escape(&title));
     let _ = writeln!(h, "<h1>{}</h1>", escape(&title));
 
@@ -275,8 +335,13 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     h.push_str("<h2>Effects against the reference</h2>\n");
     let _ = writeln!(
         h,
-        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed, so chance cancels out of the difference. Bold: the mean difference; below it, the range that holds 90% of the paired differences. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
-        escape(&reference.name)
+        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed{}, so much of chance cancels out of the difference. Bold: the mean difference; below it, the range that holds 90% of the paired differences: how much the effect varies from one run of the programme to another, not how precisely its mean is known. A share of a few practices moves in steps (1 of 7 practices is 14 points), and when most replicates differ by exactly 0 the mean can lie outside that range. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
+        escape(&reference.name),
+        if reference.scenario.simulation.uncertainty.is_chance() {
+            ""
+        } else {
+            " and draws the same uncertain constants"
+        }
     );
     h.push_str(&small_sample_warning(replicates));
     let svg = chart_svg(dir, "effects", || {
@@ -414,7 +479,7 @@ fn effect_figures(effects: &Table, others: &[Compared]) -> Vec<(String, usize, V
     others
         .iter()
         .map(|o| {
-            let figures = COMPARED
+            let figures = compared(crate::summary::months(o.scenario.simulation.weeks))
                 .iter()
                 .map(|(measure, label)| {
                     let s = effects.get(&o.name, measure);
@@ -436,7 +501,7 @@ fn effect_figures(effects: &Table, others: &[Compared]) -> Vec<(String, usize, V
 fn headline_figures(headline: &Table, runs: &[Compared]) -> Vec<(String, Vec<Figure>)> {
     runs.iter()
         .map(|r| {
-            let figures = COMPARED
+            let figures = compared(crate::summary::months(r.scenario.simulation.weeks))
                 .iter()
                 .map(|(measure, label)| {
                     let s = headline.get(&r.name, measure);
@@ -573,6 +638,8 @@ fn reproduce(root: &Path, runs: &[Compared]) -> String {
         &s.simulation.seed.to_string(),
         "--replicates",
         &s.simulation.replicates.to_string(),
+        "--uncertainty",
+        s.simulation.uncertainty.name(),
         "--report",
         "--out",
         "NEW_DIRECTORY",

@@ -395,7 +395,18 @@ impl Scenario {
         }
         let mut table = String::new();
         let mut out = String::with_capacity(text.len() + 10 * drawn.len());
+        // Inside a multi-line string (a description), a line is text, never a key or a table.
+        let mut in_string = false;
         for line in text.lines() {
+            let was_in_string = in_string;
+            if (line.matches("\"\"\"").count() + line.matches("'''").count()) % 2 == 1 {
+                in_string = !in_string;
+            }
+            if was_in_string {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 table = name.to_string();
             }

@@ -7,7 +7,7 @@
 //!   `lwsim calibrate calibration/deep-end.toml`; a statistical test re-runs the calibration and
 //!   compares), each set equally likely;
 //! - the assumed constants independently, uniform on the plausible range [`PLAUSIBLE`] gives
-//!   (whole-number keys rounded to the nearest whole number).
+//!   (for a whole-number key, each whole number in the range equally likely).
 //!
 //! A key the scenario file (or a file it extends) or `--set` sets explicitly is not redrawn:
 //! the scenario's value holds. Every draw is taken from stream 6 of the replicate's generator
@@ -77,7 +77,7 @@ impl Uncertainty {
         }
     }
 
-    /// True for [`Uncertainty::Chance`] (the default, not written into a resolved scenario).
+    /// True for [`Uncertainty::Chance`] (the default).
     pub fn is_chance(&self) -> bool {
         *self == Uncertainty::Chance
     }
@@ -294,9 +294,18 @@ pub fn draw(scenario: &Scenario, seed: u64) -> Option<Scenario> {
     }
     let mut rng: Rng = rng::generator(seed);
     rng.set_stream(STREAM);
+    // Uniform on [lo, hi]; for a whole-number key, each whole number in [lo, hi] equally likely.
     let mut values: Vec<(&str, f64)> = PLAUSIBLE
         .iter()
-        .map(|&(k, lo, hi)| (k, lo + (hi - lo) * rng::uniform(&mut rng)))
+        .map(|&(k, lo, hi)| {
+            let u = rng::uniform(&mut rng);
+            let x = if params::spec(k).is_some_and(|s| s.kind == Kind::Int) {
+                (lo + ((hi - lo + 1.0) * u).floor()).min(hi)
+            } else {
+                lo + (hi - lo) * u
+            };
+            (k, x)
+        })
         .collect();
     let sets = accepted();
     let u = rng::uniform(&mut rng);
@@ -470,6 +479,30 @@ mod tests {
         assert_eq!(a.implementation.rate_action, b.implementation.rate_action);
         assert!(!drawn_keys(&held).contains(&"patients.uptake_prob"));
         assert_eq!(drawn_keys(&free).len(), PLAUSIBLE.len() + 7);
+    }
+
+    #[test]
+    fn whole_number_keys_take_each_whole_number_equally_often() {
+        let s = full();
+        let mut counts = [0u32; 3];
+        for seed in 0..3000 {
+            let d = draw(&s, seed).unwrap();
+            counts[(d.patients.contact_interval_weeks - 1) as usize] += 1;
+        }
+        for c in counts {
+            assert!((900..1100).contains(&c), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn a_multi_line_description_is_not_taken_for_keys() {
+        let mut s = full();
+        s.description = "line one\npatients.uptake_prob = 0.5\n[patients]\nengage_prob = 3".into();
+        let text = s.to_toml();
+        assert!(text.contains("\nengage_prob = 3"), "{text}");
+        assert!(text.contains("# drawn: engage_prob = 0.804"), "{text}");
+        let back: Scenario = toml::from_str(&text).unwrap();
+        assert_eq!(back.description, s.description);
     }
 
     #[test]

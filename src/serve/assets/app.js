@@ -377,7 +377,7 @@ const CAPACITY = [
   ["org_closed", "Organisations closed", "organisations", true],
 ];
 
-// A count's 90% band is drawn only where it spans at least 5 (as in capacity.png): a narrower
+// A count's 90% band is drawn when in some month it spans at least 5 (as in capacity.png): a narrower
 // one only steps between a few whole numbers (0 or 1 closure), a slab that says nothing.
 const MIN_BAND_SPAN = 5;
 const bandSpans = (s) => s.p95.some((hi, i) => hi - s.p05[i] >= MIN_BAND_SPAN);
