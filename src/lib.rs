@@ -6,6 +6,7 @@
 //! and observed ([`observe`]); [`run`] runs replicates in parallel and [`summary`] reduces them;
 //! [`output`] writes the result files. Only `scenario::load` and `output` do IO.
 
+pub mod calendar;
 pub mod calibrate;
 pub mod charts;
 pub mod cli;

@@ -340,7 +340,7 @@ impl<'s> World<'s> {
     /// of month `link_workers.support_until_month`, then 0 (pilot money ending).
     pub fn support(&self) -> f64 {
         let lw = &self.scenario.link_workers;
-        if self.week > crate::observe::month_end_week(lw.support_until_month) {
+        if self.week > crate::calendar::month_end_week(lw.support_until_month) {
             0.0
         } else {
             lw.support
@@ -351,7 +351,7 @@ impl<'s> World<'s> {
     /// end of month `funding.practice_development_until_month`, then 0.
     pub fn development_fund(&self) -> f64 {
         let f = &self.scenario.funding;
-        if self.week > crate::observe::month_end_week(f.practice_development_until_month) {
+        if self.week > crate::calendar::month_end_week(f.practice_development_until_month) {
             0.0
         } else {
             f.practice_development
