@@ -474,49 +474,35 @@ fn what_was_run(runs: &[Compared], replicates: usize) -> String {
     h
 }
 
+/// The charts' figures of scenario `run` from a table (effects.csv or headline.csv), in the
+/// order [`compared`] gives; a figure the table lacks is 0.
+fn figures(table: &Table, run: &Compared) -> Vec<Figure> {
+    compared(crate::summary::months(run.scenario.simulation.weeks))
+        .iter()
+        .map(|(measure, label)| {
+            let s = table.get(&run.name, measure);
+            let v = |f: fn(&Stats) -> Option<f64>| s.as_ref().and_then(f).unwrap_or(0.0);
+            Figure {
+                label,
+                mean: v(|s| s.mean),
+                p05: v(|s| s.p05),
+                p95: v(|s| s.p95),
+            }
+        })
+        .collect()
+}
+
 /// The effect chart's figures from effects.csv (when the run's effects.svg is gone).
 fn effect_figures(effects: &Table, others: &[Compared]) -> Vec<(String, usize, Vec<Figure>)> {
     others
         .iter()
-        .map(|o| {
-            let figures = compared(crate::summary::months(o.scenario.simulation.weeks))
-                .iter()
-                .map(|(measure, label)| {
-                    let s = effects.get(&o.name, measure);
-                    let v = |f: fn(&Stats) -> Option<f64>| s.as_ref().and_then(f).unwrap_or(0.0);
-                    Figure {
-                        label,
-                        mean: v(|s| s.mean),
-                        p05: v(|s| s.p05),
-                        p95: v(|s| s.p95),
-                    }
-                })
-                .collect();
-            (o.name.clone(), o.monthly.colour, figures)
-        })
+        .map(|o| (o.name.clone(), o.monthly.colour, figures(effects, o)))
         .collect()
 }
 
 /// The headline chart's figures from headline.csv (when the run's headline.svg is gone).
 fn headline_figures(headline: &Table, runs: &[Compared]) -> Vec<(String, Vec<Figure>)> {
-    runs.iter()
-        .map(|r| {
-            let figures = compared(crate::summary::months(r.scenario.simulation.weeks))
-                .iter()
-                .map(|(measure, label)| {
-                    let s = headline.get(&r.name, measure);
-                    let v = |f: fn(&Stats) -> Option<f64>| s.as_ref().and_then(f).unwrap_or(0.0);
-                    Figure {
-                        label,
-                        mean: v(|s| s.mean),
-                        p05: v(|s| s.p05),
-                        p95: v(|s| s.p95),
-                    }
-                })
-                .collect();
-            (r.name.clone(), figures)
-        })
-        .collect()
+    runs.iter().map(|r| (r.name.clone(), figures(headline, r))).collect()
 }
 
 /// Most scenario columns in one table: more are split over several tables, so that a page of
