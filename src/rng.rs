@@ -132,6 +132,60 @@ pub fn poisson(rng: &mut Rng, lambda: f64) -> u32 {
     d.sample(rng) as u32
 }
 
+/// A Poisson distribution whose mean is fixed for a whole run (sessions a holistic case needs,
+/// competing innovations a week): [`poisson`]'s draws, bit for bit, without its work per draw.
+/// Below a mean of 30 the cumulative probabilities [`poisson`] sums on every draw are summed
+/// once, by the same operations in the same order, so a draw is one uniform and a search;
+/// from 30 up it is [`poisson`] itself.
+#[derive(Debug, Clone)]
+pub struct Poisson {
+    lambda: f64,
+    /// `cdf[k]`: P(X <= k) as [`poisson`]'s loop sums it, for k = 0 until the sum stops
+    /// changing in floating point (or k = 1000, the loop's own limit). Empty from a mean of 30.
+    cdf: Vec<f64>,
+}
+
+impl Poisson {
+    /// The distribution with mean `lambda` (events; `lambda <= 0` always draws 0).
+    pub fn new(lambda: f64) -> Self {
+        let mut cdf = Vec::new();
+        if lambda > 0.0 && lambda < 30.0 {
+            let mut p = (-lambda).exp();
+            let mut sum = p;
+            cdf.push(sum);
+            let mut k = 0u32;
+            while k < 1000 {
+                k += 1;
+                p *= lambda / f64::from(k);
+                let next = sum + p;
+                if next == sum {
+                    break; // every later sum is this one: the loop would run on to 1000
+                }
+                sum = next;
+                cdf.push(sum);
+            }
+        }
+        Poisson { lambda, cdf }
+    }
+
+    /// One draw: the same value, from the same uniforms, as `poisson(rng, lambda)`.
+    pub fn sample(&self, rng: &mut Rng) -> u32 {
+        if self.lambda >= 30.0 {
+            return poisson(rng, self.lambda);
+        }
+        let u = uniform(rng);
+        if self.lambda <= 0.0 {
+            return 0;
+        }
+        match self.cdf.iter().position(|&c| u <= c) {
+            Some(k) => k as u32,
+            // u lies above every sum: the loop runs on to its limit (when the table stopped
+            // because the sum stopped changing) or stops where the table stops (k = 1000).
+            None => 1000,
+        }
+    }
+}
+
 /// Index drawn with probability proportional to `weights`, or `None` when no weight is positive.
 /// Exactly one uniform draw either way, so the stream stays aligned.
 pub fn pick_weighted(rng: &mut Rng, weights: &[f64]) -> Option<usize> {
@@ -152,6 +206,38 @@ pub fn pick_weighted(rng: &mut Rng, weights: &[f64]) -> Option<usize> {
         }
     }
     chosen
+}
+
+/// The weeks until an event of fixed weekly hazard (a waiting patient giving up): the draws of
+/// [`weeks_until`], bit for bit, with the logarithm of `1 - h` taken once per run.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometric {
+    h: f64,
+    ln_q: f64,
+}
+
+impl Geometric {
+    /// Weekly hazard `h` (0..1).
+    pub fn new(h: f64) -> Self {
+        Geometric {
+            h,
+            ln_q: (1.0 - h).ln(),
+        }
+    }
+
+    /// One draw, capped at `cap` weeks: the same value, from the same uniform, as
+    /// `weeks_until(rng, h, cap)`.
+    pub fn sample(&self, rng: &mut Rng, cap: u32) -> u32 {
+        if self.h <= 0.0 {
+            return cap;
+        }
+        if self.h >= 1.0 {
+            return 0;
+        }
+        let u = 1.0 - uniform(rng); // in (0, 1]
+        let w = (u.ln() / self.ln_q).floor();
+        if w >= f64::from(cap) { cap } else { w as u32 }
+    }
 }
 
 /// Weeks until an event with weekly hazard `h` (a probability per week) happens (geometric,
@@ -221,6 +307,27 @@ mod tests {
         }
         assert_eq!(counts[1], 0);
         assert!((f64::from(counts[0]) / 30_000.0 - 0.25).abs() < 0.015, "{counts:?}");
+    }
+
+    #[test]
+    fn tables_draw_what_the_plain_draws_draw() {
+        // Poisson and Geometric cache per-run work; every draw must equal the plain function's.
+        for lambda in [-1.0, 0.0, 1e-9, 0.3, 4.0, 5.5, 29.9, 30.0, 45.0] {
+            let table = Poisson::new(lambda);
+            let (mut a, mut b) = (generator(11), generator(11));
+            for _ in 0..20_000 {
+                assert_eq!(table.sample(&mut a), poisson(&mut b, lambda), "lambda {lambda}");
+            }
+        }
+        for h in [0.0, 1e-6, 0.05, 0.5, 0.999, 1.0] {
+            let g = Geometric::new(h);
+            let (mut a, mut b) = (generator(12), generator(12));
+            for cap in [0, 3, 1000, u32::MAX] {
+                for _ in 0..5_000 {
+                    assert_eq!(g.sample(&mut a, cap), weeks_until(&mut b, h, cap), "h {h}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -267,7 +267,8 @@ pub fn stats(values: &[f64]) -> Option<Stats> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    // Values equal under total_cmp have the same bits, so an unstable sort orders them the same.
+    v.sort_unstable_by(f64::total_cmp);
     let (mean, sd) = mean_sd(&v);
     Some(Stats {
         mean,
@@ -401,34 +402,38 @@ pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
 
 /// monthly.csv: for each month and measure, statistics across replicates: one row per (month,
 /// measure), months in order, measures in [`observe::MEASURE_NAMES`] order within a month.
+/// Rows are computed in parallel (rayon's current pool) and come back in that order.
 pub fn monthly(replicates: &[Replicate]) -> Vec<MonthlyRow> {
+    use rayon::prelude::*;
     let names = observe::MEASURE_NAMES;
     let months = replicates.first().map_or(0, |r| r.months.len());
-    let mut rows = Vec::with_capacity(months * names.len());
-    let mut values = Vec::with_capacity(replicates.len());
-    for m in 0..months {
-        for (i, name) in names.iter().enumerate() {
-            values.clear();
-            values.extend(replicates.iter().map(|r| r.months[m][i]));
-            let s = stats(&values).unwrap_or(Stats {
-                mean: f64::NAN,
-                sd: f64::NAN,
-                p05: f64::NAN,
-                p50: f64::NAN,
-                p95: f64::NAN,
-            });
-            rows.push(MonthlyRow {
-                month: m as u32,
-                measure: name,
-                mean: s.mean,
-                sd: s.sd,
-                p05: s.p05,
-                p50: s.p50,
-                p95: s.p95,
-            });
-        }
-    }
-    rows
+    (0..months * names.len())
+        .into_par_iter()
+        .map_init(
+            || Vec::with_capacity(replicates.len()),
+            |values, j| {
+                let (m, i) = (j / names.len(), j % names.len());
+                values.clear();
+                values.extend(replicates.iter().map(|r| r.months[m][i]));
+                let s = stats(values).unwrap_or(Stats {
+                    mean: f64::NAN,
+                    sd: f64::NAN,
+                    p05: f64::NAN,
+                    p50: f64::NAN,
+                    p95: f64::NAN,
+                });
+                MonthlyRow {
+                    month: m as u32,
+                    measure: names[i],
+                    mean: s.mean,
+                    sd: s.sd,
+                    p05: s.p05,
+                    p50: s.p50,
+                    p95: s.p95,
+                }
+            },
+        )
+        .collect()
 }
 
 /// summary.json: what was run, and each headline figure's statistics across replicates

@@ -162,29 +162,25 @@ impl World<'_> {
         let sc = self.scenario;
         let (c, p) = (&sc.community, &sc.patients);
         let onward = std::mem::take(&mut self.onward);
+        let mut weights = std::mem::take(&mut self.weights);
+        let mut candidates = std::mem::take(&mut self.candidates);
         for &(w, pt) in &onward {
             self.tally.count(|f| &mut f.completed, 1);
             self.tally.completed_contacts += u64::from(pt.contacts);
-            let orgs = self.networks[self.workers[w as usize].network as usize].orgs.clone();
-            let ties = &self.ties[self.ties_of(w as usize)];
-            let weight = |k: usize, org: &super::Organisation| -> f64 {
-                if org.needs & pt.needs == 0 || !org.accepting(c.refuse_waiting_ratio) {
-                    return 0.0;
-                }
-                (0.1 + f64::from(ties[k])) * if org.room() > 0 { 1.0 } else { 0.25 }
-            };
+            let network = self.workers[w as usize].network;
+            let orgs = self.networks[network as usize].orgs.clone();
             let first = orgs.start as usize;
-            let mut weights = std::mem::take(&mut self.weights);
+            candidates.look_at(network, &self.orgs[first..orgs.end as usize], c.refuse_waiting_ratio);
+            let ties = &self.ties[self.ties_of(w as usize)];
             weights.clear();
             weights.extend(
-                self.orgs[first..orgs.end as usize]
+                candidates
+                    .orgs
                     .iter()
-                    .enumerate()
-                    .map(|(k, o)| weight(k, o)),
+                    .zip(ties)
+                    .map(|(o, &tie)| o.weight(pt.needs, tie)),
             );
-            let chosen = rng::pick_weighted(&mut self.rng.casework, &weights);
-            self.weights = weights;
-            let Some(chosen) = chosen else {
+            let Some(chosen) = rng::pick_weighted(&mut self.rng.casework, &weights) else {
                 self.tally.finish(&pt, Outcome::UnmetNeed, p);
                 self.workers[w as usize].week.onward_failed += 1;
                 continue;
@@ -196,11 +192,69 @@ impl World<'_> {
                 week: self.week,
             });
             org.accepted_this_year += 1;
+            candidates.orgs[chosen] = Candidate::of(org, c.refuse_waiting_ratio);
             self.tally.org_waiting += 1;
             self.tally.cost_per_referral += sc.funding.per_referral;
             self.tally.cost_community += sc.funding.per_referral;
         }
+        candidates.network = None; // organisations change before next week's referrals
+        self.candidates = candidates;
+        self.weights = weights;
         self.onward = onward;
         self.onward.clear();
+    }
+}
+
+/// An organisation as an onward referral sees it: the needs it serves, and the factor of its
+/// weight: 0 if it does not accept referrals ([`super::Organisation::accepting`]), 1 if it has a
+/// free place, else 0.25.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    needs: u8,
+    factor: f64,
+}
+
+impl Candidate {
+    fn of(org: &super::Organisation, refuse_waiting_ratio: f64) -> Self {
+        let factor = match (org.accepting(refuse_waiting_ratio), org.room() > 0) {
+            (false, _) => 0.0,
+            (true, true) => 1.0,
+            (true, false) => 0.25,
+        };
+        Candidate {
+            needs: org.needs,
+            factor,
+        }
+    }
+
+    /// The weight of a referral with `needs` (bit mask) from a worker with tie `tie` (0..1):
+    /// `(0.1 + tie) * factor`, or 0 if the organisation serves none of the needs. (A factor of
+    /// 0 gives +0.0, the same bits as the 0 of a need not served.)
+    fn weight(self, needs: u8, tie: f32) -> f64 {
+        let w = (0.1 + f64::from(tie)) * self.factor;
+        if self.needs & needs != 0 { w } else { 0.0 }
+    }
+}
+
+/// The candidates of one network during phase 3's onward referrals: what
+/// [`Candidate::weight`] reads of each organisation, gathered once for the network's run of
+/// completed patients (they come worker by worker, so network by network) instead of read from
+/// every organisation for every patient. Only an accepted referral changes an organisation
+/// during these referrals, and the caller updates that candidate.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Candidates {
+    /// The network whose organisations `orgs` describes, in order; `None` between weeks.
+    network: Option<u32>,
+    orgs: Vec<Candidate>,
+}
+
+impl Candidates {
+    fn look_at(&mut self, network: u32, orgs: &[super::Organisation], refuse_waiting_ratio: f64) {
+        if self.network != Some(network) {
+            self.network = Some(network);
+            self.orgs.clear();
+            self.orgs
+                .extend(orgs.iter().map(|o| Candidate::of(o, refuse_waiting_ratio)));
+        }
     }
 }

@@ -126,6 +126,9 @@ impl<'s> World<'s> {
             give_ups: vec![0; scenario.simulation.weeks as usize + 2],
             onward: Vec::new(),
             weights: Vec::new(),
+            candidates: Default::default(),
+            intake: patient::Intake::new(scenario),
+            innovations: crate::rng::Poisson::new(scenario.practices.competing_innovations_per_year / 52.0),
             grants_per_year: 0.0,
         };
         let f = &scenario.funding;

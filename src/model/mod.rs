@@ -202,6 +202,12 @@ pub struct World<'s> {
     onward: Vec<(u32, Patient)>,
     /// Scratch space for the weights of onward-referral candidates (reused every referral).
     weights: Vec<f64>,
+    /// The organisations of one network as onward referral sees them (phase 3; reused).
+    candidates: casework::Candidates,
+    /// What new referrals are drawn from (fixed for the run).
+    intake: patient::Intake,
+    /// Competing innovations arriving at a practice in a week (`practices.competing_innovations_per_year / 52`).
+    innovations: crate::rng::Poisson,
     /// The open organisations' grants this financial year (GBP per year), costed weekly.
     grants_per_year: f64,
 }
@@ -228,14 +234,12 @@ impl<'s> World<'s> {
     /// Phase 2: competing innovations come and go; GPs refer patients to the link worker's list.
     fn practices_refer(&mut self) {
         let sc = self.scenario;
-        let (pp, lw) = (&sc.practices, &sc.link_workers);
-        let weights = patient::need_weights(&sc.patients);
+        let pp = &sc.practices;
         let week = self.week;
-        let horizon = sc.simulation.weeks + 1;
         for i in 0..self.practices.len() {
             let pr = &mut self.practices[i];
             pr.innovations.retain(|&end| end > week);
-            let arrivals = crate::rng::poisson(&mut self.rng.referrals, pp.competing_innovations_per_year / 52.0);
+            let arrivals = self.innovations.sample(&mut self.rng.referrals);
             for _ in 0..arrivals {
                 pr.innovations.push(week + pp.innovation_weeks);
             }
@@ -247,15 +251,7 @@ impl<'s> World<'s> {
             pr.referrals += u64::from(n);
             let worker = pr.worker as usize;
             for _ in 0..n {
-                let p = Patient::referred(
-                    &mut self.rng.patients,
-                    i as u32,
-                    week,
-                    &sc.patients,
-                    &weights,
-                    lw.holistic_share,
-                    horizon,
-                );
+                let p = Patient::referred(&mut self.rng.patients, i as u32, week, &self.intake);
                 if (p.give_up_week as usize) < self.give_ups.len() {
                     self.give_ups[p.give_up_week as usize] += 1;
                 }

@@ -59,8 +59,9 @@ pub struct Organisation {
     pub baseline_places: f64,
     /// Programme patients attending now (places taken by the programme's patients).
     pub occupancy: u32,
-    /// `leaving[w % RING]`: programme patients whose attendance ends in week `w`.
-    pub leaving: [u16; RING],
+    /// `leaving[w % RING]`: programme patients whose attendance ends in week `w` (boxed: read
+    /// only when the organisation has someone attending, it stays out of the weekly scans).
+    pub leaving: Box<[u16; RING]>,
     /// Onward referrals waiting for a place, first come first admitted (FIFO).
     pub waiting: VecDeque<Referral>,
     /// Referrals accepted since the last financial year (for per-referral funding).
@@ -87,7 +88,7 @@ impl Organisation {
             other_users: (c.other_demand_share * baseline_places).round() as u32,
             baseline_places,
             occupancy: 0,
-            leaving: [0; RING],
+            leaving: Box::new([0; RING]),
             waiting: VecDeque::new(),
             accepted_this_year: 0,
             open: true,
@@ -150,7 +151,7 @@ impl Organisation {
         self.funding = 0.0;
         self.grants = 0.0;
         self.occupancy = 0;
-        self.leaving = [0; RING];
+        *self.leaving = [0; RING];
         std::mem::take(&mut self.waiting)
     }
 }

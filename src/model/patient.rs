@@ -67,34 +67,59 @@ pub fn need_weights(p: &Patients) -> [f64; 6] {
     ]
 }
 
+/// What every new referral of a run is drawn from (built once per world from the scenario): the
+/// mix of needs and of approaches, and the distributions of sessions needed and of the wait
+/// before giving up.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// The weights of the kinds of need ([`need_weights`]).
+    pub weights: [f64; 6],
+    /// Chance (0..1) of a second need (`patients.second_need_prob`).
+    pub second_need_prob: f64,
+    /// Share (0..1) given holistic support (`link_workers.holistic_share`); the rest are signposted.
+    pub holistic_share: f64,
+    /// Sessions a holistic case needs beyond the first (mean `patients.sessions_mean - 1`).
+    pub extra_sessions: rng::Poisson,
+    /// Weeks a waiting patient waits before giving up (weekly hazard `patients.give_up_per_week`).
+    pub give_up: rng::Geometric,
+    /// The most weeks until giving up: the run's length in weeks plus one.
+    pub horizon: u32,
+}
+
+impl Intake {
+    /// The intake of scenario `sc`.
+    pub fn new(sc: &crate::scenario::Scenario) -> Self {
+        let p = &sc.patients;
+        Intake {
+            weights: need_weights(p),
+            second_need_prob: p.second_need_prob,
+            holistic_share: sc.link_workers.holistic_share,
+            extra_sessions: rng::Poisson::new(p.sessions_mean - 1.0),
+            give_up: rng::Geometric::new(p.give_up_per_week),
+            horizon: sc.simulation.weeks + 1,
+        }
+    }
+}
+
 impl Patient {
     /// A new referral at `week` from `practice`: needs, approach, complexity, confidence and the
-    /// week they would give up waiting. `weights` are [`need_weights`]; `holistic_share` is the
-    /// scenario's mix of approaches (share 0..1 given holistic support); `horizon` caps the weeks
-    /// until giving up (the run's length in weeks plus one).
-    pub fn referred(
-        rng: &mut Rng,
-        practice: u32,
-        week: u32,
-        p: &Patients,
-        weights: &[f64; 6],
-        holistic_share: f64,
-        horizon: u32,
-    ) -> Patient {
+    /// week they would give up waiting, drawn from `intake` in that order.
+    pub fn referred(rng: &mut Rng, practice: u32, week: u32, intake: &Intake) -> Patient {
+        let weights = &intake.weights;
         let mut needs = draw_need(rng, weights);
-        if rng::chance(rng, p.second_need_prob) {
+        if rng::chance(rng, intake.second_need_prob) {
             needs |= draw_need(rng, weights);
         }
-        let holistic = rng::chance(rng, holistic_share);
+        let holistic = rng::chance(rng, intake.holistic_share);
         let sessions_needed = if holistic {
-            1 + rng::poisson(rng, p.sessions_mean - 1.0).min(200) as u16
+            1 + intake.extra_sessions.sample(rng).min(200) as u16
         } else {
             1
         };
         let confidence = rng::uniform(rng) as f32;
         let give_up_week = week
             .saturating_add(1)
-            .saturating_add(rng::weeks_until(rng, p.give_up_per_week, horizon));
+            .saturating_add(intake.give_up.sample(rng, intake.horizon));
         Patient {
             practice,
             since_week: week,
