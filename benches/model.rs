@@ -1,9 +1,10 @@
-//! Criterion benchmarks: one week and one replicate of the Deep End and England worlds.
+//! Criterion benchmarks: one week, each phase of a week (each agent kind's weekly update) and one
+//! replicate of the Deep End and England worlds.
 //! Throughput is in agent-updates (`World::agents_updated_per_week`), so figures compare across
 //! models. Run with `cargo bench` (or `cargo bench -- --quick`).
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use lwsim::model::World;
+use lwsim::model::{Phase, World};
 use lwsim::scenario::load::load;
 use std::hint::black_box;
 use std::path::Path;
@@ -44,6 +45,24 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Elements(snapshot.agents_updated_per_week()));
         group.bench_function("week", |b| {
             b.iter_batched(|| snapshot.clone(), |mut w| w.step(), BatchSize::LargeInput)
+        });
+        // Each agent kind's weekly update by itself, on copies of the same snapshot, in agents of
+        // that kind per second (phase 1, the financial year, runs once a year: it is timed on the
+        // snapshot all the same).
+        for phase in Phase::ALL {
+            let agents = match phase {
+                Phase::PracticesRefer | Phase::PracticesUpdate => snapshot.practices.len(),
+                Phase::LinkWorkersWork | Phase::LinkWorkersStayOrLeave => snapshot.workers.len(),
+                Phase::FinancialYear | Phase::OrganisationsAdmit => snapshot.orgs.len(),
+            };
+            group.throughput(Throughput::Elements(agents as u64));
+            group.bench_function(format!("phase/{phase:?}"), |b| {
+                b.iter_batched(|| snapshot.clone(), |mut w| w.run_phase(phase), BatchSize::LargeInput)
+            });
+        }
+        group.throughput(Throughput::Elements(snapshot.practices.len() as u64));
+        group.bench_function("observe", |b| {
+            b.iter(|| black_box(lwsim::observe::observe(&snapshot, 0, 1)))
         });
         group.throughput(Throughput::Elements(replicate_updates(&s)));
         group.bench_function("replicate", |b| b.iter(|| black_box(lwsim::run::run_replicate(&s, 0))));

@@ -173,6 +173,36 @@ impl Tally {
     }
 }
 
+/// The phases of the weekly step (MODEL.md section 3), in the order [`World::step`] runs them;
+/// observation (phase 7) is [`crate::observe::observe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// 1: organisations' funding and places for a new financial year; closures.
+    FinancialYear,
+    /// 2: competing innovations; GPs refer patients to link workers' waiting lists.
+    PracticesRefer,
+    /// 3: link workers' casework, outreach and onward referrals.
+    LinkWorkersWork,
+    /// 4: organisations free places and admit waiting referrals.
+    OrganisationsAdmit,
+    /// 5: practices' NPT constructs and stage.
+    PracticesUpdate,
+    /// 6: burnout, leaving and recruitment of link workers.
+    LinkWorkersStayOrLeave,
+}
+
+impl Phase {
+    /// Every phase, in the step's order.
+    pub const ALL: [Phase; 6] = [
+        Phase::FinancialYear,
+        Phase::PracticesRefer,
+        Phase::LinkWorkersWork,
+        Phase::OrganisationsAdmit,
+        Phase::PracticesUpdate,
+        Phase::LinkWorkersStayOrLeave,
+    ];
+}
+
 /// One replicate's world. Cloning takes a snapshot (benchmarks step copies of one snapshot).
 #[derive(Clone)]
 pub struct World<'s> {
@@ -229,6 +259,20 @@ impl<'s> World<'s> {
         self.practices_update(); // 5
         self.link_workers_stay_or_leave(); // 6
         self.tally.cost_community += self.grants_per_year / 52.0;
+    }
+
+    /// One phase of the weekly step by itself, the week not advanced: what [`World::step`] runs
+    /// for `phase`. For benchmarks of each agent kind's weekly update (benches/model.rs); a
+    /// simulation only ever calls [`World::step`].
+    pub fn run_phase(&mut self, phase: Phase) {
+        match phase {
+            Phase::FinancialYear => self.financial_year(),
+            Phase::PracticesRefer => self.practices_refer(),
+            Phase::LinkWorkersWork => self.link_workers_work(),
+            Phase::OrganisationsAdmit => self.organisations_admit(),
+            Phase::PracticesUpdate => self.practices_update(),
+            Phase::LinkWorkersStayOrLeave => self.link_workers_stay_or_leave(),
+        }
     }
 
     /// Phase 2: competing innovations come and go; GPs refer patients to the link worker's list.
