@@ -39,6 +39,7 @@ impl World<'_> {
     /// link worker's tie to it is cut.
     pub(super) fn close_org(&mut self, i: usize) {
         let waiting = self.orgs[i].close();
+        self.leaving.clear(i);
         self.tally.org_waiting -= waiting.len() as u64;
         for r in &waiting {
             self.tally
@@ -62,7 +63,8 @@ impl World<'_> {
             if !org.open || (org.occupancy == 0 && org.waiting.is_empty()) {
                 continue;
             }
-            self.orgs[i].release(week);
+            let freed = self.leaving.take(week, i);
+            self.orgs[i].occupancy -= u32::from(freed);
             loop {
                 let org = &mut self.orgs[i];
                 let Some(head) = org.waiting.front().copied() else {
@@ -85,7 +87,8 @@ impl World<'_> {
                 let in_post = self.workers[head.worker as usize].in_post;
                 let org = &mut self.orgs[i];
                 if success {
-                    org.admit(week, c.attend_weeks);
+                    org.occupancy += 1;
+                    self.leaving.add(week + c.attend_weeks, i);
                     self.practices[head.patient.practice as usize].connected_this_week += 1;
                     self.tally.finish(&head.patient, Outcome::Connected, pat);
                 } else {

@@ -119,6 +119,7 @@ impl<'s> World<'s> {
             rng,
             practices,
             workers,
+            leaving: super::organisation::Leaving::new(orgs.len()),
             orgs,
             networks,
             ties: vec![0.0; ties_len],

@@ -218,6 +218,8 @@ pub struct World<'s> {
     pub workers: Vec<LinkWorker>,
     /// Every community organisation, network by network; a closed one stays in place.
     pub orgs: Vec<Organisation>,
+    /// When the places the programme's patients hold at organisations free up.
+    pub leaving: organisation::Leaving,
     /// The networks (primary care networks, or single practices), in index order.
     pub networks: Vec<Network>,
     /// Tie strengths in [0, 1] (0: no tie), one per (link worker, organisation of its network):

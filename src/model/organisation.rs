@@ -59,9 +59,6 @@ pub struct Organisation {
     pub baseline_places: f64,
     /// Programme patients attending now (places taken by the programme's patients).
     pub occupancy: u32,
-    /// `leaving[w % RING]`: programme patients whose attendance ends in week `w` (boxed: read
-    /// only when the organisation has someone attending, it stays out of the weekly scans).
-    pub leaving: Box<[u16; RING]>,
     /// Onward referrals waiting for a place, first come first admitted (FIFO).
     pub waiting: VecDeque<Referral>,
     /// Referrals accepted since the last financial year (for per-referral funding).
@@ -88,7 +85,6 @@ impl Organisation {
             other_users: (c.other_demand_share * baseline_places).round() as u32,
             baseline_places,
             occupancy: 0,
-            leaving: Box::new([0; RING]),
             waiting: VecDeque::new(),
             accepted_this_year: 0,
             open: true,
@@ -130,20 +126,6 @@ impl Organisation {
         self.funding >= c.viability_funding
     }
 
-    /// Free the places of patients whose attendance ends in week `week`.
-    pub fn release(&mut self, week: u32) {
-        let slot = &mut self.leaving[week as usize % RING];
-        self.occupancy -= u32::from(*slot);
-        *slot = 0;
-    }
-
-    /// Give a place to a patient from week `week` for `weeks` weeks (at most `RING - 1`: a longer
-    /// attendance would end early).
-    pub fn admit(&mut self, week: u32, weeks: u32) {
-        self.occupancy += 1;
-        self.leaving[(week + weeks) as usize % RING] += 1;
-    }
-
     /// Close: no places, nobody attending. Returns the referrals that were waiting.
     pub fn close(&mut self) -> VecDeque<Referral> {
         self.open = false;
@@ -151,8 +133,48 @@ impl Organisation {
         self.funding = 0.0;
         self.grants = 0.0;
         self.occupancy = 0;
-        *self.leaving = [0; RING];
         std::mem::take(&mut self.waiting)
+    }
+}
+
+/// When the programme's patients' places free up, at every organisation of a world: [`RING`]
+/// weekly slots, each a row of counts over the organisations (slot by slot, so phase 4 reads one
+/// week's counts in organisation order, in one pass through contiguous memory). An organisation's
+/// [`Organisation::occupancy`] is the sum of its counts.
+#[derive(Debug, Clone)]
+pub struct Leaving {
+    orgs: usize,
+    /// `counts[(w % RING) * orgs + i]`: patients whose attendance at organisation `i` ends in
+    /// week `w`.
+    counts: Vec<u16>,
+}
+
+impl Leaving {
+    /// No one attending any of `orgs` organisations.
+    pub fn new(orgs: usize) -> Self {
+        Leaving {
+            orgs,
+            counts: vec![0; RING * orgs],
+        }
+    }
+
+    /// Take the count of patients whose attendance at organisation `org` ends in week `week`
+    /// (their places free up; the count is left at 0).
+    pub fn take(&mut self, week: u32, org: usize) -> u16 {
+        std::mem::take(&mut self.counts[week as usize % RING * self.orgs + org])
+    }
+
+    /// A patient's attendance at organisation `org` ends in week `week` (at most `RING - 1`
+    /// weeks ahead: a longer attendance would end early).
+    pub fn add(&mut self, week: u32, org: usize) {
+        self.counts[week as usize % RING * self.orgs + org] += 1;
+    }
+
+    /// Organisation `org` closed: nobody's attendance there ends any more.
+    pub fn clear(&mut self, org: usize) {
+        for slot in 0..RING {
+            self.counts[slot * self.orgs + org] = 0;
+        }
     }
 }
 
@@ -218,12 +240,16 @@ mod tests {
         let mut o = org(60_000.0); // 30 places, 26 (0.85 * 30 rounded) taken by others
         o.set_funding(0, 1.0, 0.0, 0.0, &c);
         assert_eq!(o.room(), 4);
-        o.admit(5, 12);
+        let mut leaving = Leaving::new(2);
+        o.occupancy += 1; // admitted in week 5 for 12 weeks
+        leaving.add(5 + 12, 1);
         assert_eq!(o.room(), 3);
-        o.release(16);
-        assert_eq!(o.occupancy, 1);
-        o.release(17);
-        assert_eq!(o.occupancy, 0);
+        assert_eq!(leaving.take(16, 1), 0);
+        assert_eq!((leaving.take(17, 0), leaving.take(17, 1)), (0, 1));
+        assert_eq!(leaving.take(17, 1), 0, "taken once");
+        leaving.add(17 + super::RING as u32, 1); // the ring wraps: the same slot a ring later
+        leaving.clear(1);
+        assert_eq!(leaving.take(17, 1), 0);
     }
 
     #[test]
