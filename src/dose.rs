@@ -76,14 +76,14 @@ pub const LEVERS: [Lever; 6] = [
     },
 ];
 
-/// The headline figures each curve shows, with chart labels.
+/// The headline figures each curve shows, with their chart labels ([`summary::HeadlineFigure::chart`]).
 pub const MEASURES: [(&str, &str); 6] = [
-    ("integration_rate_24m", "fully integrated at 24 months"),
-    ("integration_rate_60m", "fully integrated at 60 months"),
-    ("share_connected", "referred patients connected"),
-    ("share_unmet_need", "referred patients with unmet need"),
-    ("waiting_per_lw", "patients waiting per link worker"),
-    ("lw_turnover_per_year", "link-worker turnover a year"),
+    summary::charted("integration_rate_24m"),
+    summary::charted("integration_rate_60m"),
+    summary::charted("share_connected"),
+    summary::charted("share_unmet_need"),
+    summary::charted("waiting_per_lw"),
+    summary::charted("lw_turnover_per_year"),
 ];
 
 /// Which way a measure must move as a lever rises across its range.

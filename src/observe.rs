@@ -1,10 +1,11 @@
 //! Observation (MODEL.md section 6): the weekly measures of a world, and each practice's final
 //! state. These are the rows of weekly.csv and practices.csv.
 //!
-//! The weekly measures are documented field by field on [`WeeklyRow`]: meaning, stock or flow,
-//! and unit. docs/ODD.md section 7 describes the same columns; the capacity chart's labels
-//! (`charts::capacity`) and the explorer's (`serve/assets/app.js`) name a few of them in the
-//! same terms.
+//! The weekly measures are declared once, in the table [`WEEKLY`] (name, stock or flow, unit,
+//! label, and meaning as each field's documentation), by the macro that also declares
+//! [`WeeklyRow`]'s fields and their values ([`measures`]). weekly.csv's columns, monthly.csv's
+//! measures, the monthly apportioning of flows and the charts' labels all read them from there.
+//! docs/ODD.md section 7 describes the same columns in prose.
 
 #![warn(missing_docs)]
 
@@ -13,182 +14,210 @@ use serde::Serialize;
 use crate::model::World;
 use crate::model::practice::Stage;
 
-/// Weekly measures of one replicate: one row of weekly.csv, one per week 0..=weeks. Flows (the
-/// measures in [`FLOW_MEASURES`]) count this week's events (all zero at week 0); stocks are the
-/// state at the end of the week (`cost` is cumulative). Means and counts are over the whole
-/// model (every network). The column order is INTERFACE.md's: `replicate, seed, week, month`,
-/// then the measures in [`MEASURE_NAMES`] order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct WeeklyRow {
-    /// Replicate index, 0-based.
-    pub replicate: u32,
-    /// The replicate's seed ([`crate::rng::replicate_seed`]).
-    pub seed: u64,
-    /// Weeks simulated: 0 is the state before the first step.
-    pub week: u32,
-    /// The month in which the week ends ([`month_of_week`]; 0 for week 0).
-    pub month: u32,
-    /// Stock, share 0..1: practices belonging (fully integrated) over all practices.
-    pub integration_rate: f64,
-    /// Stock, practices: in the stage bolted on.
-    pub bolted_on: u32,
-    /// Stock, practices: in the stage fitting in.
-    pub fitting_in: u32,
-    /// Stock, practices: in the stage belonging.
-    pub belonging: u32,
-    /// Stock, 0..1: mean NPT coherence over practices.
-    pub coherence: f64,
-    /// Stock, 0..1: mean NPT cognitive participation over practices.
-    pub cognitive_participation: f64,
-    /// Stock, 0..1: mean NPT collective action over practices.
-    pub collective_action: f64,
-    /// Stock, 0..1: mean NPT reflexive monitoring (the effect seen) over practices.
-    pub reflexive_monitoring: f64,
-    /// Stock, 0..1: mean current GP buy-in over practices.
-    pub gp_buy_in: f64,
-    /// Flow, patients: referred by GPs to link workers this week.
-    pub referrals: u64,
-    /// Stock, patients: waiting for a link worker (those who gave up not counted), all posts.
-    pub waiting: u64,
-    /// Stock, patients: active cases on link workers' caseloads.
-    pub active_cases: u64,
-    /// Stock, patients: referred onward and waiting for an organisation's place.
-    pub org_waiting: u64,
-    /// Flow, contacts: link-worker sessions attended this week.
-    pub contacts: u64,
-    /// Flow, patients: finished link-worker support this week (and referred onward).
-    pub completed: u64,
-    /// Flow, patients: pathways ended this week without a first session.
-    pub not_engaged: u64,
-    /// Flow, patients: pathways ended this week by dropping out (of link-worker support, or of
-    /// an offered place).
-    pub dropped_out: u64,
-    /// Flow, patients: took up a place at a community organisation this week.
-    pub connected: u64,
-    /// Flow, patients: pathways ended this week with the need unmet.
-    pub unmet_need: u64,
-    /// Stock, link-worker posts: filled.
-    pub lw_in_post: u32,
-    /// Stock, link-worker posts: vacant.
-    pub lw_vacant: u32,
-    /// Flow, link workers: left their post this week.
-    pub lw_leavers: u64,
-    /// Stock, 0..1: mean burnout of the link workers in post (0 when none is).
-    pub lw_burnout: f64,
-    /// Stock, patients per post: active cases over all posts, vacant ones included.
-    pub mean_caseload: f64,
-    /// Flow, hours: link workers' casework this week, summed over posts.
-    pub hours_casework: f64,
-    /// Flow, hours: link workers' practice development this week, summed over posts.
-    pub hours_development: f64,
-    /// Flow, hours: link workers' community networking this week, summed over posts.
-    pub hours_networking: f64,
-    /// Stock, organisations: open.
-    pub org_open: u32,
-    /// Stock, organisations: closed (below viability) so far.
-    pub org_closed: u32,
-    /// Stock, places: at open organisations, all users' (the programme's and others').
-    pub org_capacity: u64,
-    /// Stock, places: free for the programme's referrals at open organisations.
-    pub org_room: u64,
-    /// Stock, patients: the programme's patients attending an organisation.
-    pub org_occupancy: u64,
-    /// Cumulative, GBP: both sides' cost so far, NHS and community
-    /// ([`crate::model::Tally::cost_total`]).
-    pub cost: f64,
+/// Whether a weekly measure is the state at the end of the week or this week's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The state at the end of the week; a month's value is its last week's
+    /// ([`month_end_week`]).
+    Stock,
+    /// This week's events (0 at week 0); a month's value is the sum of its weeks' shares
+    /// ([`week_share_of_month`]).
+    Flow,
 }
 
-/// Measures that are this week's flows: monthly.csv apportions them to months by time and sums
-/// them ([`week_share_of_month`]); every other measure is a stock, read at the month's last week.
-pub const FLOW_MEASURES: &[&str] = &[
-    "referrals",
-    "contacts",
-    "completed",
-    "not_engaged",
-    "dropped_out",
-    "connected",
-    "unmet_need",
-    "lw_leavers",
-    "hours_casework",
-    "hours_development",
-    "hours_networking",
-];
+/// One weekly measure as declared in [`WEEKLY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    /// Its column in weekly.csv and its `measure` in monthly.csv (the field of [`WeeklyRow`]).
+    pub name: &'static str,
+    /// Stock or flow.
+    pub kind: Kind,
+    /// Its unit, as an axis names it (`patients`, `share 0..1`, `GBP`).
+    pub unit: &'static str,
+    /// A short label, as a chart's legend shows it.
+    pub label: &'static str,
+}
 
-/// The names of the weekly measures, in column order (after replicate, seed, week, month).
-pub const MEASURE_NAMES: [&str; 33] = [
-    "integration_rate",
-    "bolted_on",
-    "fitting_in",
-    "belonging",
-    "coherence",
-    "cognitive_participation",
-    "collective_action",
-    "reflexive_monitoring",
-    "gp_buy_in",
-    "referrals",
-    "waiting",
-    "active_cases",
-    "org_waiting",
-    "contacts",
-    "completed",
-    "not_engaged",
-    "dropped_out",
-    "connected",
-    "unmet_need",
-    "lw_in_post",
-    "lw_vacant",
-    "lw_leavers",
-    "lw_burnout",
-    "mean_caseload",
-    "hours_casework",
-    "hours_development",
-    "hours_networking",
-    "org_open",
-    "org_closed",
-    "org_capacity",
-    "org_room",
-    "org_occupancy",
-    "cost",
-];
+/// A value of a [`WeeklyRow`] field as a number.
+trait Value {
+    fn value(self) -> f64;
+}
 
-/// The measures of a weekly row, as numbers, in the order of [`MEASURE_NAMES`] (33 values; the
-/// identifying columns left out).
-pub fn measures(r: &WeeklyRow) -> [f64; 33] {
-    [
-        r.integration_rate,
-        f64::from(r.bolted_on),
-        f64::from(r.fitting_in),
-        f64::from(r.belonging),
-        r.coherence,
-        r.cognitive_participation,
-        r.collective_action,
-        r.reflexive_monitoring,
-        r.gp_buy_in,
-        r.referrals as f64,
-        r.waiting as f64,
-        r.active_cases as f64,
-        r.org_waiting as f64,
-        r.contacts as f64,
-        r.completed as f64,
-        r.not_engaged as f64,
-        r.dropped_out as f64,
-        r.connected as f64,
-        r.unmet_need as f64,
-        f64::from(r.lw_in_post),
-        f64::from(r.lw_vacant),
-        r.lw_leavers as f64,
-        r.lw_burnout,
-        r.mean_caseload,
-        r.hours_casework,
-        r.hours_development,
-        r.hours_networking,
-        f64::from(r.org_open),
-        f64::from(r.org_closed),
-        r.org_capacity as f64,
-        r.org_room as f64,
-        r.org_occupancy as f64,
-        r.cost,
-    ]
+impl Value for u32 {
+    fn value(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Value for u64 {
+    fn value(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Value for f64 {
+    fn value(self) -> f64 {
+        self
+    }
+}
+
+/// Declares [`WeeklyRow`] (the identifying columns, then one field per measure, in column order),
+/// the table [`WEEKLY`] and [`measures`] from one list: for each measure its documentation, name,
+/// type, kind, unit and label.
+macro_rules! weekly_measures {
+    ($($(#[doc = $doc:literal])* $name:ident: $ty:ty, $kind:ident, $unit:literal, $label:literal;)*) => {
+        /// Weekly measures of one replicate: one row of weekly.csv, one per week 0..=weeks.
+        /// Flows ([`Kind::Flow`]) count this week's events (all zero at week 0); stocks are the
+        /// state at the end of the week (`cost` is cumulative). Means and counts are over the
+        /// whole model (every network). The column order is INTERFACE.md's: `replicate, seed,
+        /// week, month`, then the measures in [`WEEKLY`] order.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+        pub struct WeeklyRow {
+            /// Replicate index, 0-based.
+            pub replicate: u32,
+            /// The replicate's seed ([`crate::rng::replicate_seed`]).
+            pub seed: u64,
+            /// Weeks simulated: 0 is the state before the first step.
+            pub week: u32,
+            /// The month in which the week ends ([`month_of_week`]; 0 for week 0).
+            pub month: u32,
+            $(
+                #[doc = concat!(stringify!($kind), ", ", $unit, ":")]
+                $(#[doc = $doc])*
+                pub $name: $ty,
+            )*
+        }
+
+        /// The weekly measures, in column order (after replicate, seed, week, month).
+        pub const WEEKLY: [Measure; MEASURE_COUNT] = [
+            $(Measure { name: stringify!($name), kind: Kind::$kind, unit: $unit, label: $label },)*
+        ];
+
+        /// The names of the weekly measures, in column order (after replicate, seed, week,
+        /// month).
+        pub const MEASURE_NAMES: [&str; MEASURE_COUNT] = [$(stringify!($name)),*];
+
+        /// Number of weekly measures.
+        pub const MEASURE_COUNT: usize = [$(stringify!($name)),*].len();
+
+        /// The measures of a weekly row, as numbers, in [`WEEKLY`] order (the identifying
+        /// columns left out).
+        pub fn measures(r: &WeeklyRow) -> [f64; MEASURE_COUNT] {
+            [$(r.$name.value(),)*]
+        }
+    };
+}
+
+weekly_measures! {
+    /// practices belonging (fully integrated) over all practices.
+    integration_rate: f64, Stock, "share 0..1", "practices fully integrated";
+    /// in the stage bolted on.
+    bolted_on: u32, Stock, "practices", "bolted on";
+    /// in the stage fitting in.
+    fitting_in: u32, Stock, "practices", "fitting in";
+    /// in the stage belonging.
+    belonging: u32, Stock, "practices", "belonging";
+    /// mean NPT coherence over practices.
+    coherence: f64, Stock, "0..1", "coherence";
+    /// mean NPT cognitive participation over practices.
+    cognitive_participation: f64, Stock, "0..1", "cognitive participation";
+    /// mean NPT collective action over practices.
+    collective_action: f64, Stock, "0..1", "collective action";
+    /// mean NPT reflexive monitoring (the effect seen) over practices.
+    reflexive_monitoring: f64, Stock, "0..1", "reflexive monitoring";
+    /// mean current GP buy-in over practices.
+    gp_buy_in: f64, Stock, "0..1", "GP buy-in";
+    /// referred by GPs to link workers this week.
+    referrals: u64, Flow, "patients", "referrals";
+    /// waiting for a link worker (those who gave up not counted), all posts.
+    waiting: u64, Stock, "patients", "patients waiting (all posts)";
+    /// active cases on link workers' caseloads.
+    active_cases: u64, Stock, "patients", "active cases";
+    /// referred onward and waiting for an organisation's place.
+    org_waiting: u64, Stock, "patients", "patients waiting for a place";
+    /// link-worker sessions attended this week.
+    contacts: u64, Flow, "contacts", "link-worker contacts";
+    /// finished link-worker support this week (and referred onward).
+    completed: u64, Flow, "patients", "completed support";
+    /// pathways ended this week without a first session.
+    not_engaged: u64, Flow, "patients", "never engaged";
+    /// pathways ended this week by dropping out (of link-worker support, or of an offered
+    /// place).
+    dropped_out: u64, Flow, "patients", "dropped out";
+    /// took up a place at a community organisation this week.
+    connected: u64, Flow, "patients", "connected";
+    /// pathways ended this week with the need unmet.
+    unmet_need: u64, Flow, "patients", "need unmet";
+    /// filled.
+    lw_in_post: u32, Stock, "link-worker posts", "posts filled";
+    /// vacant.
+    lw_vacant: u32, Stock, "link-worker posts", "posts vacant";
+    /// left their post this week.
+    lw_leavers: u64, Flow, "link workers", "link workers leaving";
+    /// mean burnout of the link workers in post (0 when none is).
+    lw_burnout: f64, Stock, "0..1", "burnout";
+    /// active cases over all posts, vacant ones included.
+    mean_caseload: f64, Stock, "patients per post", "active cases per post";
+    /// link workers' casework this week, summed over posts.
+    hours_casework: f64, Flow, "hours", "casework";
+    /// link workers' practice development this week, summed over posts.
+    hours_development: f64, Flow, "hours", "practice development";
+    /// link workers' community networking this week, summed over posts.
+    hours_networking: f64, Flow, "hours", "community networking";
+    /// open.
+    org_open: u32, Stock, "organisations", "organisations open";
+    /// closed (below viability) so far.
+    org_closed: u32, Stock, "organisations", "organisations closed";
+    /// at open organisations, all users' (the programme's and others').
+    org_capacity: u64, Stock, "places", "places";
+    /// free for the programme's referrals at open organisations.
+    org_room: u64, Stock, "places", "places free for referrals";
+    /// the programme's patients attending an organisation.
+    org_occupancy: u64, Stock, "patients", "programme patients attending";
+    /// both sides' cost so far (cumulative), NHS and community
+    /// ([`crate::model::Tally::cost_total`]).
+    cost: f64, Stock, "GBP", "cost so far";
+}
+
+/// The weekly measure named `name`, for tables built at compile time (the charts'): a name that
+/// is not a measure's fails the build.
+///
+/// # Panics
+/// If no measure is named `name` (at compile time when called in a constant).
+pub const fn weekly(name: &str) -> Measure {
+    WEEKLY[position(&MEASURE_NAMES, name)]
+}
+
+/// The place of `name` in `names`, at compile time too (where `==` on strings is not available):
+/// the declarations' lookups by name ([`weekly`], [`crate::summary::figure`]).
+///
+/// # Panics
+/// If `name` is not in `names` (at compile time when called in a constant).
+pub(crate) const fn position(names: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < names.len() {
+        if same_name(names[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a declared measure's or figure's name")
+}
+
+/// Whether two names are the same, at compile time too.
+const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 pub use crate::calendar::{month_end_week, month_of_week, week_share_of_month};

@@ -14,116 +14,37 @@ use crate::scenario::load::read_text;
 
 mod compare;
 
-/// The headline figures the reports tabulate: (summary.json name, label, unit). The scenario
-/// page and the comparison page both read their labels and units from here.
-pub(crate) const FIGURES: [(&str, &str, Unit); 23] = [
-    (
-        "integration_rate_24m",
-        "Practices fully integrated ('belonging') at 24 months",
-        Unit::Percent,
-    ),
-    (
-        "integration_rate_60m",
-        "Practices fully integrated ('belonging') at 60 months",
-        Unit::Percent,
-    ),
-    (
-        "integration_rate_end",
-        "Practices fully integrated ('belonging') at the end of the run",
-        Unit::Percent,
-    ),
-    (
-        "referrals_per_lw_per_year",
-        "Referrals per full-time link worker per year",
-        Unit::Number,
-    ),
-    (
-        "supported_per_lw_per_year",
-        "Patients supported (attended a session) per link worker per year",
-        Unit::Number,
-    ),
-    (
-        "share_connected",
-        "Referred patients connected to a community organisation",
-        Unit::Percent,
-    ),
-    (
-        "share_not_engaged",
-        "Referred patients who never engaged",
-        Unit::Percent,
-    ),
-    ("share_dropped_out", "Referred patients who dropped out", Unit::Percent),
-    ("dropout_of_engaged", "Engaged patients who dropped out", Unit::Percent),
-    (
-        "contacts_per_completed",
-        "Link-worker contacts per completed case",
-        Unit::Number,
-    ),
-    (
-        "share_unmet_need",
-        "Referred patients whose need went unmet",
-        Unit::Percent,
-    ),
-    (
-        "share_3plus_contacts",
-        "Patients with 3 or more link-worker contacts",
-        Unit::Percent,
-    ),
-    (
-        "lw_turnover_per_year",
-        "Link workers leaving, per post per year",
-        Unit::Percent,
-    ),
-    ("org_closed", "Community organisations closed", Unit::Number),
-    (
-        "wellbeing_connected",
-        "Wellbeing change of those connected (points)",
-        Unit::Number,
-    ),
-    (
-        "wellbeing_rest",
-        "Wellbeing change of the other referred patients (points)",
-        Unit::Number,
-    ),
-    (
-        "waiting_per_lw",
-        "Patients waiting for a link worker, per post (mean over the run)",
-        Unit::Number,
-    ),
-    (
-        "cost_nhs",
-        "NHS cost over the run (link workers, support, development)",
-        Unit::Pounds,
-    ),
-    (
-        "cost_community",
-        "Community cost over the run (organisations' funding, per-referral payments)",
-        Unit::Pounds,
-    ),
-    (
-        "cost_total",
-        "Total cost over the run (NHS and community)",
-        Unit::Pounds,
-    ),
-    ("cost_per_supported", "NHS cost per patient supported", Unit::Pounds),
-    ("cost_per_connected", "NHS cost per patient connected", Unit::Pounds),
-    (
-        "cost_community_per_connected",
-        "Community cost per patient connected",
-        Unit::Pounds,
-    ),
-];
+pub(crate) use crate::summary::Unit;
+use crate::summary::{HEADLINES, HeadlineFigure, figure};
 
-/// How a headline figure is shown.
-#[derive(Clone, Copy)]
-pub(crate) enum Unit {
-    /// A share, shown as a percentage (its differences in percentage points).
-    Percent,
-    /// A count or rate, as it is.
-    Number,
-    /// Pounds sterling, whole, with thousands separated.
-    Pounds,
-}
+/// The headline figures in the order the reports tabulate them (the scenario page and the
+/// comparison page); each figure's label and unit are its declaration's ([`crate::summary::FIGURES`]).
+/// A name here that is not a figure's fails the build; a test checks that every figure is here once.
+pub(crate) const REPORTED: [HeadlineFigure; HEADLINES] = [
+    figure("integration_rate_24m"),
+    figure("integration_rate_60m"),
+    figure("integration_rate_end"),
+    figure("referrals_per_lw_per_year"),
+    figure("supported_per_lw_per_year"),
+    figure("share_connected"),
+    figure("share_not_engaged"),
+    figure("share_dropped_out"),
+    figure("dropout_of_engaged"),
+    figure("contacts_per_completed"),
+    figure("share_unmet_need"),
+    figure("share_3plus_contacts"),
+    figure("lw_turnover_per_year"),
+    figure("org_closed"),
+    figure("wellbeing_connected"),
+    figure("wellbeing_rest"),
+    figure("waiting_per_lw"),
+    figure("cost_nhs"),
+    figure("cost_community"),
+    figure("cost_total"),
+    figure("cost_per_supported"),
+    figure("cost_per_connected"),
+    figure("cost_community_per_connected"),
+];
 
 /// A figure as people read it: `42.9%`, `£1,234,567`, `4.26`.
 pub(crate) fn format_value(x: f64, unit: Unit) -> String {
@@ -369,9 +290,10 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     );
     h.push_str(&small_sample_warning(replicates));
     h.push_str("<table>\n<tr><th>Figure</th><th>Mean</th><th>90% interval</th></tr>\n");
-    for (key, label, unit) in FIGURES {
+    for figure in REPORTED {
+        let (label, unit) = (figure.label, figure.unit);
         // A figure named for a month the run does not reach is absent: no row.
-        let Some(f) = summary.get(key) else {
+        let Some(f) = summary.get(figure.name) else {
             continue;
         };
         let (Some(mean), Some(p05), Some(p95)) = (f["mean"].as_f64(), f["p05"].as_f64(), f["p95"].as_f64()) else {
@@ -468,5 +390,14 @@ mod tests {
         assert_eq!(format_value(812.0, Unit::Pounds), "£812");
         assert_eq!(format_value(4.256, Unit::Number), "4.26");
         assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+
+    #[test]
+    fn the_reports_show_every_headline_figure_once() {
+        let mut shown: Vec<&str> = REPORTED.iter().map(|f| f.name).collect();
+        shown.sort_unstable();
+        let mut all = crate::summary::HEADLINE_NAMES.to_vec();
+        all.sort_unstable();
+        assert_eq!(shown, all);
     }
 }

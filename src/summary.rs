@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::model::World;
-use crate::observe::{self, FLOW_MEASURES, PracticeRow, WeeklyRow};
+use crate::observe::{self, PracticeRow, WeeklyRow};
 
 /// Everything one replicate reports (built by [`crate::run::run_replicate`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -27,132 +27,176 @@ pub struct Replicate {
     pub practices: Vec<PracticeRow>,
 }
 
-/// One replicate's headline figures (MODEL.md section 6). Shares are of all referred patients
-/// unless named otherwise; NaN where the denominator is zero.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Headline {
-    /// Share of practices belonging at month 24 (week [`observe::month_end_week`]`(24)`), whatever
-    /// the run's length; NaN (absent from summary.json) in runs shorter than 24 months.
-    pub integration_rate_24m: f64,
-    /// Share of practices belonging at month 60; NaN (absent) in runs shorter than 60 months.
-    pub integration_rate_60m: f64,
-    /// Share of practices belonging at the run's last week.
-    pub integration_rate_end: f64,
-    /// Patients referred per full-time link worker per year: referrals over (FTE times the run's
-    /// years, 52 weeks each).
-    pub referrals_per_lw_per_year: f64,
-    /// Patients who attended at least one session, per full-time link worker per year.
-    pub supported_per_lw_per_year: f64,
-    /// Of patients whose pathway ended, the share with 3 or more link-worker contacts.
-    pub share_3plus_contacts: f64,
-    /// Share of referred patients who never attended a first session (gave up waiting, or did
-    /// not attend), 0..1.
-    pub share_not_engaged: f64,
-    /// Share of referred patients who dropped out at any stage (of link-worker support, or of
-    /// an offered place), 0..1.
-    pub share_dropped_out: f64,
-    /// Share of referred patients connected to a community organisation, 0..1.
-    pub share_connected: f64,
-    /// Share of referred patients whose need went unmet (no place found, a closure, or too long
-    /// a wait), 0..1.
-    pub share_unmet_need: f64,
-    /// Of patients who engaged, the share who dropped out of link-worker support before
-    /// completing it (Dundee 2015: about 25%).
-    pub dropout_of_engaged: f64,
-    /// Mean contacts of patients who completed link-worker support.
-    pub contacts_per_completed: f64,
-    /// Leavers per link-worker post per year.
-    pub lw_turnover_per_year: f64,
-    /// Patients waiting for a link worker, per post, averaged over the run's weeks (week 0 left
-    /// out).
-    pub waiting_per_lw: f64,
-    /// Community organisations closed by the run's end (organisations; a count held as a number
-    /// so that it has statistics like the other figures).
-    pub org_closed: f64,
-    /// Mean wellbeing change (points) of patients connected to an organisation.
-    pub wellbeing_connected: f64,
-    /// Mean wellbeing change (points) of patients whose pathway ended without a connection:
-    /// never engaged, dropped out, or need unmet (the last with `wellbeing_change_unmet`).
-    pub wellbeing_rest: f64,
-    /// `cost_nhs + cost_community` (GBP over the run).
-    pub cost_total: f64,
-    /// The NHS side (GBP over the run): link-worker salaries, programme support, practice
-    /// development fund.
-    pub cost_nhs: f64,
-    /// The community side (GBP over the run): community organisations' funding while open
-    /// (grants, after cuts), and per-referral payments.
-    pub cost_community: f64,
-    /// `cost_nhs` per patient who attended a first session (GBP).
-    pub cost_per_supported: f64,
-    /// `cost_nhs` per patient connected (GBP).
-    pub cost_per_connected: f64,
-    /// `cost_community` per patient connected (GBP): the whole community side, of which the
-    /// programme's patients use a share.
-    pub cost_community_per_connected: f64,
+/// A headline figure's unit, which says how the reports show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A share 0..1, shown as a percentage (its differences in percentage points).
+    Percent,
+    /// A count or rate, as it is.
+    Number,
+    /// Pounds sterling, whole, with thousands separated.
+    Pounds,
 }
 
-/// The names of [`Headline`]'s fields, in order (sweep outcomes and summary.json use them).
-pub const HEADLINE_NAMES: [&str; HEADLINES] = [
-    "integration_rate_24m",
-    "integration_rate_60m",
-    "integration_rate_end",
-    "referrals_per_lw_per_year",
-    "supported_per_lw_per_year",
-    "share_3plus_contacts",
-    "share_not_engaged",
-    "share_dropped_out",
-    "share_connected",
-    "share_unmet_need",
-    "dropout_of_engaged",
-    "contacts_per_completed",
-    "lw_turnover_per_year",
-    "waiting_per_lw",
-    "org_closed",
-    "wellbeing_connected",
-    "wellbeing_rest",
-    "cost_total",
-    "cost_nhs",
-    "cost_community",
-    "cost_per_supported",
-    "cost_per_connected",
-    "cost_community_per_connected",
-];
+/// One headline figure as declared in [`FIGURES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadlineFigure {
+    /// Its name in summary.json, headline.csv, sweeps' outcomes and goals (the field of
+    /// [`Headline`]).
+    pub name: &'static str,
+    /// Its unit.
+    pub unit: Unit,
+    /// Its label in the reports' tables (a sentence's start, capitalised).
+    pub label: &'static str,
+    /// Its short label in the charts that show it (the comparison's and the dose-response
+    /// charts'); `None` for a figure no chart shows.
+    pub chart: Option<&'static str>,
+    /// The month a figure named for a month is taken at: absent from summary.json (an empty
+    /// field in headline.csv) in runs that end before it.
+    pub month: Option<u32>,
+}
 
-/// Number of headline figures.
-pub const HEADLINES: usize = 23;
+/// `None`, or `Some` of the one expression given.
+macro_rules! some {
+    () => {
+        None
+    };
+    ($x:expr) => {
+        Some($x)
+    };
+}
 
-/// Headline figures named for a month, with the month: absent from summary.json (an empty field
-/// in headline.csv) in runs that end before it.
-pub const MONTH_FIGURES: [(&str, u32); 2] = [("integration_rate_24m", 24), ("integration_rate_60m", 60)];
+/// Declares [`Headline`] (one `f64` field per figure, in summary.json's order), the table
+/// [`FIGURES`] and [`Headline::values`] from one list: for each figure its documentation, name,
+/// unit, report label and, where it has them, its chart label and month.
+macro_rules! headline_figures {
+    ($($(#[doc = $doc:literal])* $name:ident: $unit:ident, $label:literal
+        $(, chart $chart:literal)? $(, month $month:literal)?;)*) => {
+        /// One replicate's headline figures (MODEL.md section 6). Shares are of all referred
+        /// patients unless named otherwise; NaN where the denominator is zero. Declared with
+        /// [`FIGURES`], which gives each figure's unit and labels.
+        #[derive(Debug, Clone, Copy, Serialize)]
+        pub struct Headline {
+            $($(#[doc = $doc])* pub $name: f64,)*
+        }
 
-impl Headline {
-    /// The figures as numbers, in [`HEADLINE_NAMES`] order.
-    pub fn values(&self) -> [f64; HEADLINES] {
-        [
-            self.integration_rate_24m,
-            self.integration_rate_60m,
-            self.integration_rate_end,
-            self.referrals_per_lw_per_year,
-            self.supported_per_lw_per_year,
-            self.share_3plus_contacts,
-            self.share_not_engaged,
-            self.share_dropped_out,
-            self.share_connected,
-            self.share_unmet_need,
-            self.dropout_of_engaged,
-            self.contacts_per_completed,
-            self.lw_turnover_per_year,
-            self.waiting_per_lw,
-            self.org_closed,
-            self.wellbeing_connected,
-            self.wellbeing_rest,
-            self.cost_total,
-            self.cost_nhs,
-            self.cost_community,
-            self.cost_per_supported,
-            self.cost_per_connected,
-            self.cost_community_per_connected,
-        ]
+        /// The headline figures, in summary.json's and headline.csv's order.
+        pub const FIGURES: [HeadlineFigure; HEADLINES] = [
+            $(HeadlineFigure {
+                name: stringify!($name),
+                unit: Unit::$unit,
+                label: $label,
+                chart: some!($($chart)?),
+                month: some!($($month)?),
+            },)*
+        ];
+
+        /// The names of the headline figures, in [`FIGURES`] order (sweep outcomes and
+        /// summary.json use them).
+        pub const HEADLINE_NAMES: [&str; HEADLINES] = [$(stringify!($name)),*];
+
+        /// Number of headline figures.
+        pub const HEADLINES: usize = [$(stringify!($name)),*].len();
+
+        impl Headline {
+            /// The figures as numbers, in [`FIGURES`] order.
+            pub fn values(&self) -> [f64; HEADLINES] {
+                [$(self.$name,)*]
+            }
+        }
+    };
+}
+
+headline_figures! {
+    /// Share of practices belonging at month 24 (week [`observe::month_end_week`]`(24)`),
+    /// whatever the run's length; NaN (absent from summary.json) in runs shorter than 24 months.
+    integration_rate_24m: Percent, "Practices fully integrated ('belonging') at 24 months",
+        chart "fully integrated at 24 months", month 24;
+    /// Share of practices belonging at month 60; NaN (absent) in runs shorter than 60 months.
+    integration_rate_60m: Percent, "Practices fully integrated ('belonging') at 60 months",
+        chart "fully integrated at 60 months", month 60;
+    /// Share of practices belonging at the run's last week.
+    integration_rate_end: Percent, "Practices fully integrated ('belonging') at the end of the run",
+        chart "fully integrated at the run's end";
+    /// Patients referred per full-time link worker per year: referrals over (FTE times the run's
+    /// years, 52 weeks each).
+    referrals_per_lw_per_year: Number, "Referrals per full-time link worker per year";
+    /// Patients who attended at least one session, per full-time link worker per year.
+    supported_per_lw_per_year: Number, "Patients supported (attended a session) per link worker per year";
+    /// Of patients whose pathway ended, the share with 3 or more link-worker contacts.
+    share_3plus_contacts: Percent, "Patients with 3 or more link-worker contacts",
+        chart "patients with 3+ contacts";
+    /// Share of referred patients who never attended a first session (gave up waiting, or did
+    /// not attend), 0..1.
+    share_not_engaged: Percent, "Referred patients who never engaged",
+        chart "referred patients never engaged";
+    /// Share of referred patients who dropped out at any stage (of link-worker support, or of
+    /// an offered place), 0..1.
+    share_dropped_out: Percent, "Referred patients who dropped out",
+        chart "referred patients dropped out";
+    /// Share of referred patients connected to a community organisation, 0..1.
+    share_connected: Percent, "Referred patients connected to a community organisation",
+        chart "referred patients connected";
+    /// Share of referred patients whose need went unmet (no place found, a closure, or too long
+    /// a wait), 0..1.
+    share_unmet_need: Percent, "Referred patients whose need went unmet",
+        chart "referred patients with unmet need";
+    /// Of patients who engaged, the share who dropped out of link-worker support before
+    /// completing it (Dundee 2015: about 25%).
+    dropout_of_engaged: Percent, "Engaged patients who dropped out";
+    /// Mean contacts of patients who completed link-worker support.
+    contacts_per_completed: Number, "Link-worker contacts per completed case";
+    /// Leavers per link-worker post per year.
+    lw_turnover_per_year: Percent, "Link workers leaving, per post per year",
+        chart "link-worker turnover a year";
+    /// Patients waiting for a link worker, per post, averaged over the run's weeks (week 0 left
+    /// out).
+    waiting_per_lw: Number, "Patients waiting for a link worker, per post (mean over the run)",
+        chart "patients waiting per link worker";
+    /// Community organisations closed by the run's end (organisations; a count held as a number
+    /// so that it has statistics like the other figures).
+    org_closed: Number, "Community organisations closed";
+    /// Mean wellbeing change (points) of patients connected to an organisation.
+    wellbeing_connected: Number, "Wellbeing change of those connected (points)";
+    /// Mean wellbeing change (points) of patients whose pathway ended without a connection:
+    /// never engaged, dropped out, or need unmet (the last with `wellbeing_change_unmet`).
+    wellbeing_rest: Number, "Wellbeing change of the other referred patients (points)";
+    /// `cost_nhs + cost_community` (GBP over the run).
+    cost_total: Pounds, "Total cost over the run (NHS and community)";
+    /// The NHS side (GBP over the run): link-worker salaries, programme support, practice
+    /// development fund.
+    cost_nhs: Pounds, "NHS cost over the run (link workers, support, development)";
+    /// The community side (GBP over the run): community organisations' funding while open
+    /// (grants, after cuts), and per-referral payments.
+    cost_community: Pounds, "Community cost over the run (organisations' funding, per-referral payments)";
+    /// `cost_nhs` per patient who attended a first session (GBP).
+    cost_per_supported: Pounds, "NHS cost per patient supported";
+    /// `cost_nhs` per patient connected (GBP).
+    cost_per_connected: Pounds, "NHS cost per patient connected";
+    /// `cost_community` per patient connected (GBP): the whole community side, of which the
+    /// programme's patients use a share.
+    cost_community_per_connected: Pounds, "Community cost per patient connected";
+}
+
+/// The headline figure named `name`, for tables built at compile time: a name that is not a
+/// figure's fails the build.
+///
+/// # Panics
+/// If no figure is named `name` (at compile time when called in a constant).
+pub const fn figure(name: &str) -> HeadlineFigure {
+    FIGURES[observe::position(&HEADLINE_NAMES, name)]
+}
+
+/// A charted headline figure's name and chart label ([`HeadlineFigure::chart`]), for the charts'
+/// tables built at compile time.
+///
+/// # Panics
+/// If no figure is named `name`, or it has no chart label (at compile time in a constant).
+pub const fn charted(name: &str) -> (&'static str, &'static str) {
+    let f = figure(name);
+    match f.chart {
+        Some(label) => (f.name, label),
+        None => panic!("a headline figure without a chart label"),
     }
 }
 
@@ -333,7 +377,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// One row of monthly.csv: one measure in one month, across replicates, in the measure's unit
-/// ([`crate::observe::WeeklyRow`] gives each measure's unit; flows are per month here).
+/// ([`crate::observe::WEEKLY`] gives each measure's unit; flows are per month here).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthlyRow {
     /// Month, 0 (the state at the start) to [`months`] of the run's weeks.
@@ -358,8 +402,8 @@ pub fn months(weeks: u32) -> u32 {
     weeks * 12 / 52
 }
 
-/// Number of weekly measures (`observe::measures`).
-pub const MEASURES: usize = 33;
+/// Number of weekly measures ([`observe::WEEKLY`]).
+pub const MEASURES: usize = observe::MEASURE_COUNT;
 
 /// Each measure's value in one month of one replicate, in `observe::measures` order.
 pub type MonthValues = [f64; MEASURES];
@@ -374,7 +418,7 @@ pub type MonthValues = [f64; MEASURES];
 pub fn month_values(weekly: &[WeeklyRow], m: u32) -> MonthValues {
     let end = observe::month_end_week(m) as usize;
     let mut out: MonthValues = observe::measures(&weekly[end]);
-    let is_flow = observe::MEASURE_NAMES.map(|n| FLOW_MEASURES.contains(&n));
+    let is_flow = observe::WEEKLY.map(|measure| measure.kind == observe::Kind::Flow);
     for (i, flow) in is_flow.iter().enumerate() {
         if *flow {
             out[i] = 0.0;
@@ -447,14 +491,14 @@ pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> ser
     map.insert("weeks".into(), scenario.simulation.weeks.into());
     map.insert("months".into(), months(scenario.simulation.weeks).into());
     let months = months(scenario.simulation.weeks);
-    for (i, name) in HEADLINE_NAMES.iter().enumerate() {
-        if MONTH_FIGURES.iter().any(|(n, m)| n == name && *m > months) {
+    for (i, figure) in FIGURES.iter().enumerate() {
+        if figure.month.is_some_and(|m| m > months) {
             continue; // named for a month the run does not reach: absent, not null
         }
         let value = headline_stats(replicates, i).map_or(serde_json::Value::Null, |s| {
             serde_json::to_value(s).expect("stats serialise")
         });
-        map.insert((*name).into(), value);
+        map.insert(figure.name.into(), value);
     }
     serde_json::Value::Object(map)
 }

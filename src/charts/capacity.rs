@@ -11,6 +11,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::observe::{Measure, weekly};
+
 use super::{
     BLUE, Draw, DrawResult, GREEN, INK, Monthly, ORANGE, PURPLE, Rendered, Series, VERMILLION, band_and_line, err,
     render, text, title_style,
@@ -35,8 +37,9 @@ struct PanelSpec {
     title: &'static str,
     y_desc: &'static str,
     kind: Kind,
-    /// Measure, label, colour.
-    lines: &'static [(&'static str, &'static str, RGBColor)],
+    /// Each line's measure (its name and legend label are the measure's declaration's) and
+    /// colour.
+    lines: &'static [(Measure, RGBColor)],
     /// Where the legend sits clear of the lines.
     legend: SeriesLabelPosition,
 }
@@ -46,14 +49,14 @@ const PANELS: [PanelSpec; 5] = [
         title: "Link workers: caseload",
         y_desc: "patients per post",
         kind: Kind::PerPost,
-        lines: &[("mean_caseload", "active cases per post", BLUE)],
+        lines: &[(weekly("mean_caseload"), BLUE)],
         legend: SeriesLabelPosition::LowerRight,
     },
     PanelSpec {
         title: "Link workers: waiting list",
         y_desc: "patients",
         kind: Kind::Count,
-        lines: &[("waiting", "patients waiting (all posts)", ORANGE)],
+        lines: &[(weekly("waiting"), ORANGE)],
         legend: SeriesLabelPosition::UpperLeft,
     },
     PanelSpec {
@@ -63,17 +66,14 @@ const PANELS: [PanelSpec; 5] = [
             total: ["lw_in_post", "lw_vacant"],
             of: "posts",
         },
-        lines: &[("lw_vacant", "posts vacant", VERMILLION)],
+        lines: &[(weekly("lw_vacant"), VERMILLION)],
         legend: SeriesLabelPosition::UpperLeft,
     },
     PanelSpec {
         title: "Community organisations: places",
         y_desc: "places",
         kind: Kind::Count,
-        lines: &[
-            ("org_room", "places free for referrals", GREEN),
-            ("org_occupancy", "programme patients attending", PURPLE),
-        ],
+        lines: &[(weekly("org_room"), GREEN), (weekly("org_occupancy"), PURPLE)],
         legend: SeriesLabelPosition::UpperRight,
     },
     PanelSpec {
@@ -83,7 +83,7 @@ const PANELS: [PanelSpec; 5] = [
             total: ["org_open", "org_closed"],
             of: "organisations",
         },
-        lines: &[("org_closed", "organisations closed", INK)],
+        lines: &[(weekly("org_closed"), INK)],
         legend: SeriesLabelPosition::UpperLeft,
     },
 ];
@@ -155,6 +155,11 @@ pub(crate) fn tick(y: f64) -> String {
     if s == "-0" { "0".to_string() } else { s.to_string() }
 }
 
+/// `capacity`: five panels by month (caseload per post, patients waiting, posts vacant, places
+/// free and used, organisations closed), each with its unit, and a note on how to read them.
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
     let title = format!(
         "Capacity: {} ({} replicates; lines: mean, bands: 90% of replicates)",
@@ -169,8 +174,9 @@ pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
             let lines = spec
                 .lines
                 .iter()
-                .map(|&(measure, label, colour)| {
-                    let s = m.series(measure);
+                .map(|&(measure, colour)| {
+                    let label = measure.label;
+                    let s = m.series(measure.name);
                     let (lo, hi) = range(&s);
                     let band = matches!(spec.kind, Kind::PerPost) || band_is_informative(&s);
                     let series = match spec.kind {

@@ -9,8 +9,11 @@ use super::{BLUE, Draw, DrawResult, Rendered, Series, band_and_line, err, render
 /// One panel: its title, its data (x = the lever's values), and whether its values are shares
 /// (drawn as percentages, 0 to 100).
 pub struct Panel {
+    /// The panel's title: the measure's chart label.
     pub title: &'static str,
+    /// Mean and 90% band at each lever value (`month` holds the lever's values).
     pub series: Series,
+    /// Whether the values are shares 0..1 (drawn as percentages).
     pub share: bool,
 }
 

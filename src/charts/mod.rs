@@ -3,6 +3,8 @@
 //! with no fonts installed. Colours are Okabe & Ito's colour-blind-safe palette; a stage or a
 //! scenario has the same colour in every chart.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 mod capacity;
 mod dose;
 mod effects;
@@ -14,6 +16,7 @@ pub use effects::effects;
 use std::collections::BTreeMap;
 use std::sync::Once;
 
+use crate::observe::{Measure, weekly};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -23,14 +26,22 @@ pub const SIZE: (u32, u32) = (1600, 1000);
 
 const FONT: &str = "sans-serif";
 
-/// Okabe & Ito (2008): black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
+// Okabe & Ito (2008): black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
+/// Okabe & Ito's blue: the first scenario.
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// Okabe & Ito's vermillion: the second scenario; the stage bolted on.
 pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Okabe & Ito's bluish green: the third scenario; the stage belonging.
 pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+/// Okabe & Ito's orange: the fourth scenario.
 pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+/// Okabe & Ito's reddish purple: the fifth scenario.
 pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+/// Okabe & Ito's sky blue: the sixth scenario.
 pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+/// Okabe & Ito's yellow: the stage fitting in (unreadable as a line on white).
 pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+/// A near-black for text, frames and the seventh scenario.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
 /// Scenario colours, in the order the scenarios were given.
@@ -40,6 +51,10 @@ pub const SCENARIO_COLOURS: [RGBColor; 8] = [BLUE, VERMILLION, GREEN, ORANGE, PU
 pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// Stage colours: bolted on, fitting in, belonging.
 pub const STAGE_COLOURS: [RGBColor; 3] = [VERMILLION, YELLOW, GREEN];
+
+/// The weekly measures that count practices at each stage, in stage order (bolted on, fitting
+/// in, belonging): the stages chart's series and legend labels.
+pub const STAGES: [Measure; 3] = [weekly("bolted_on"), weekly("fitting_in"), weekly("belonging")];
 
 /// Register the embedded font once, before anything is drawn.
 fn register_fonts() {
@@ -54,23 +69,31 @@ fn register_fonts() {
 /// One measure by month: mean and the 90% band across replicates.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Series {
+    /// The x values: months (or a lever's values, in the dose-response charts).
     pub month: Vec<f64>,
+    /// Mean across replicates at each x, in the measure's unit.
     pub mean: Vec<f64>,
+    /// 5th percentile across replicates at each x.
     pub p05: Vec<f64>,
+    /// 95th percentile across replicates at each x.
     pub p95: Vec<f64>,
 }
 
 /// Monthly statistics of one scenario, by measure (from monthly.csv or in memory).
 #[derive(Debug, Clone, Default)]
 pub struct Monthly {
+    /// The scenario's name (in the charts' titles and legends).
     pub scenario: String,
+    /// Replicates the statistics are over (in the charts' titles).
     pub replicates: usize,
     /// The scenario's place in its run: its colour, `SCENARIO_COLOURS[colour]`, in every chart.
     pub colour: usize,
+    /// Each measure's series, by its monthly.csv name ([`crate::observe::WEEKLY`]).
     pub measures: BTreeMap<String, Series>,
 }
 
 impl Monthly {
+    /// Append one month's statistics of `measure` (months are pushed in order).
     pub fn push(&mut self, measure: &str, month: u32, mean: f64, p05: f64, p95: f64) {
         let s = self.measures.entry(measure.to_string()).or_default();
         s.month.push(f64::from(month));
@@ -79,6 +102,7 @@ impl Monthly {
         s.p95.push(p95);
     }
 
+    /// The series of `measure`; empty when there is none.
     pub fn series(&self, measure: &str) -> Series {
         self.measures.get(measure).cloned().unwrap_or_default()
     }
@@ -94,16 +118,18 @@ impl Monthly {
 
     /// Number of practices (from the stage counts at month 0).
     fn practices(&self) -> f64 {
-        ["bolted_on", "fitting_in", "belonging"]
+        STAGES
             .iter()
-            .map(|m| self.series(m).mean.first().copied().unwrap_or(0.0))
+            .map(|m| self.series(m.name).mean.first().copied().unwrap_or(0.0))
             .sum()
     }
 }
 
 /// A chart rendered both ways.
 pub struct Rendered {
+    /// The PNG file's bytes, [`SIZE`] pixels.
     pub png: Vec<u8>,
+    /// The SVG file's text.
     pub svg: String,
 }
 
@@ -211,6 +237,9 @@ fn percent_by_month<'a, DB: DrawingBackend>(
 }
 
 /// `integration`: the share of practices belonging, by month, mean with a shaded 90% band.
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn integration(m: &Monthly) -> Result<Rendered, String> {
     let s = m.series("integration_rate");
     let title = format!(
@@ -272,11 +301,13 @@ pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
 }
 
 /// `stages`: the share of practices bolted on / fitting in / belonging by month, stacked.
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn stages(m: &Monthly) -> Result<Rendered, String> {
     let n = m.practices().max(1.0);
-    let names = ["bolted_on", "fitting_in", "belonging"];
-    let labels = ["bolted on", "fitting in", "belonging"];
-    let series: Vec<Series> = names.iter().map(|s| m.series(s)).collect();
+    let labels = STAGES.map(|s| s.label);
+    let series: Vec<Series> = STAGES.iter().map(|s| m.series(s.name)).collect();
     let title = format!(
         "Stage of integration: {} ({} replicates, mean)",
         m.scenario, m.replicates
@@ -326,6 +357,9 @@ impl Draw for Stages {
 }
 
 /// comparison/integration: each scenario's integration rate with its band, one colour each.
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
     let names: Vec<String> = runs
         .iter()
@@ -445,9 +479,13 @@ pub(crate) fn fitted_title_size(title: &str, max: u32) -> u32 {
 /// One headline figure of one scenario: mean and 90% interval, as a share (0..1).
 #[derive(Debug, Clone)]
 pub struct Figure {
+    /// The figure's chart label ([`crate::summary::HeadlineFigure::chart`]).
     pub label: &'static str,
+    /// Mean across replicates (or of the paired differences, in the effects chart).
     pub mean: f64,
+    /// 5th percentile.
     pub p05: f64,
+    /// 95th percentile.
     pub p95: f64,
 }
 
@@ -464,6 +502,9 @@ pub(crate) fn group_label(labels: &[&str], y: f64) -> String {
 }
 
 /// comparison/headline: headline shares side by side, a bar per scenario with its interval.
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn headline(scenarios: &[(String, Vec<Figure>)]) -> Result<Rendered, String> {
     let labels: Vec<&'static str> = scenarios
         .first()

@@ -339,6 +339,10 @@ pub struct Batch {
 
 impl Batch {
     /// Write `bytes` to a temporary file beside `path`.
+    ///
+    /// # Errors
+    /// `Io` when the temporary file cannot be written; it and every file staged before are
+    /// removed.
     pub fn stage(&mut self, path: PathBuf, bytes: &[u8]) -> Result<(), Error> {
         let name = path
             .file_name()

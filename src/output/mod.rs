@@ -2,6 +2,8 @@
 //! temporary name and renamed into place only once every file is complete, so a run that is
 //! killed leaves either the complete file or none under its final name.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 use std::path::Path;
 
 use serde::Serialize;
@@ -29,19 +31,28 @@ pub const RESULT_FILES: [&str; 6] = [
 /// What `run.json` records about the run itself (not reproducible: it holds the wall time).
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
+    /// lwsim's version (`CARGO_PKG_VERSION`).
     pub version: &'static str,
+    /// The command line, word by word, as given.
     pub command: Vec<String>,
+    /// The scenario file, as given on the command line.
     pub scenario_file: String,
+    /// The base seed (`simulation.seed`).
     pub seed: u64,
+    /// Replicates run.
     pub replicates: u32,
+    /// Threads the replicates ran on (the results do not depend on it).
     pub threads: usize,
+    /// How each replicate's seed is derived from the base seed, in words.
     pub seed_derivation: &'static str,
+    /// The random number generator, in words.
     pub generator: &'static str,
     /// `chance` or `full` (`simulation.uncertainty`).
     pub uncertainty: &'static str,
     /// Under `full`, the keys each replicate drew (the rest held at the scenario's values).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drawn: Vec<&'static str>,
+    /// Wall-clock time of the run, seconds.
     pub wall_seconds: f64,
 }
 
@@ -135,6 +146,9 @@ pub fn headline_csv(replicates: &[Replicate]) -> Vec<u8> {
 /// The reproducible result files of one scenario (everything but run.json), as (name, bytes),
 /// and the monthly statistics the charts were drawn from (a comparison reuses them).
 /// `colour` is the scenario's place among the scenarios of its run (its colour in every chart).
+///
+/// # Errors
+/// `Chart` when a chart cannot be drawn.
 pub fn result_files(
     scenario: &Scenario,
     replicates: &[Replicate],
@@ -183,6 +197,10 @@ pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<
 
 /// Write every result file of one scenario into `dir` (already prepared). Returns the monthly
 /// statistics of its charts, for a comparison.
+///
+/// # Errors
+/// `Chart` when a chart cannot be drawn; `Io` when a file cannot be written (then no file of the
+/// batch is renamed into place).
 pub fn write_results(
     dir: &Path,
     scenario: &Scenario,
@@ -231,6 +249,10 @@ struct IntegrationRow<'a> {
 /// comparison/: headline.csv, integration.csv and their charts, for two or more scenarios, each
 /// given as the monthly statistics of its charts (from [`write_results`]) and its replicates;
 /// `mode` is the uncertainty every compared scenario ran under (the effects chart names it).
+///
+/// # Errors
+/// `Io` when `dir` cannot be created or a file cannot be written; `Chart` when a chart cannot be
+/// drawn.
 pub fn write_comparison(
     dir: &Path,
     runs: &[(charts::Monthly, Vec<Replicate>)],
@@ -318,15 +340,16 @@ pub fn write_comparison(
     batch.commit()
 }
 
-/// The headline shares the comparison chart puts side by side, with their labels.
+/// The headline shares the comparison's charts put side by side, as (name, chart label): the
+/// labels are the figures' declarations' ([`summary::HeadlineFigure::chart`]).
 pub const COMPARED: [(&str, &str); 7] = [
-    ("integration_rate_24m", "fully integrated at 24 months"),
-    ("share_connected", "referred patients connected"),
-    ("share_not_engaged", "referred patients never engaged"),
-    ("share_dropped_out", "referred patients dropped out"),
-    ("share_unmet_need", "referred patients with unmet need"),
-    ("share_3plus_contacts", "patients with 3+ contacts"),
-    ("lw_turnover_per_year", "link-worker turnover a year"),
+    summary::charted("integration_rate_24m"),
+    summary::charted("share_connected"),
+    summary::charted("share_not_engaged"),
+    summary::charted("share_dropped_out"),
+    summary::charted("share_unmet_need"),
+    summary::charted("share_3plus_contacts"),
+    summary::charted("lw_turnover_per_year"),
 ];
 
 /// The figures the comparison's charts show for a run of `months` months: [`COMPARED`], with
@@ -337,11 +360,11 @@ pub fn compared(months: u32) -> Vec<(&'static str, &'static str)> {
     let mut figures = COMPARED.to_vec();
     let mut at = 1;
     if months >= 60 {
-        figures.insert(at, ("integration_rate_60m", "fully integrated at 60 months"));
+        figures.insert(at, summary::charted("integration_rate_60m"));
         at += 1;
     }
     if months > 24 && months != 60 {
-        figures.insert(at, ("integration_rate_end", "fully integrated at the run's end"));
+        figures.insert(at, summary::charted("integration_rate_end"));
     }
     figures
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{FIGURES, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning};
+use super::{REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
 use crate::output::compared;
@@ -525,7 +525,8 @@ fn effects_table(headline: &Table, effects: &Table, reference: &Compared, others
             let _ = write!(h, "<th>Effect of<br>{}</th>", escape(&o.name));
         }
         h.push_str("</tr>\n");
-        for (measure, label, unit) in FIGURES {
+        for figure in REPORTED {
+            let (measure, label, unit) = (figure.name, figure.label, figure.unit);
             // A figure named for a month the run does not reach is absent: no row.
             let Some(base) = headline.get(&reference.name, measure) else {
                 continue;
@@ -554,7 +555,8 @@ fn headline_table(headline: &Table, runs: &[Compared], n: usize) -> String {
             let _ = write!(h, "<th>{}</th>", escape(&r.name));
         }
         h.push_str("</tr>\n");
-        for (measure, label, unit) in FIGURES {
+        for figure in REPORTED {
+            let (measure, label, unit) = (figure.name, figure.label, figure.unit);
             if runs.iter().all(|r| headline.get(&r.name, measure).is_none()) {
                 continue;
             }
@@ -575,10 +577,7 @@ fn stages(runs: &[Compared]) -> Result<String, Error> {
         "<h2>Stages of integration</h2>\n<p class=\"note\">Share of practices at each stage of integration (Tierney et al. 2025) by month, mean across replicates.</p>\n<table>\n<tr><th>Scenario</th><th>Month</th><th>Bolted on</th><th>Fitting in</th><th>Belonging</th></tr>\n",
     );
     for r in runs {
-        let series: Vec<charts::Series> = ["bolted_on", "fitting_in", "belonging"]
-            .iter()
-            .map(|m| r.monthly.series(m))
-            .collect();
+        let series: Vec<charts::Series> = charts::STAGES.iter().map(|m| r.monthly.series(m.name)).collect();
         let practices: f64 = series.iter().filter_map(|s| s.mean.first()).sum();
         let last = series[0].month.len().checked_sub(1);
         let _ = write!(

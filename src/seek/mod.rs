@@ -245,8 +245,8 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
     base.output.detail_replicates = 0;
     // A figure named for a month the run never reaches is undefined at every lever value.
     let months = crate::summary::months(base.simulation.weeks);
-    if let Some((_, month)) = crate::summary::MONTH_FIGURES.iter().find(|(n, _)| *n == goal.measure)
-        && *month > months
+    if let Some(month) = crate::summary::FIGURES[goal.index].month
+        && month > months
         && lever.key != "simulation.weeks"
     {
         return Err(InputError::at(
@@ -257,7 +257,7 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
                  use integration_rate_end, or set simulation.weeks to {} or more",
                 goal.measure,
                 base.simulation.weeks,
-                crate::observe::month_end_week(*month)
+                crate::observe::month_end_week(month)
             ),
         )
         .into());

@@ -29,7 +29,8 @@ const GROUPS = [
 ];
 const NOT_LEVERS = ["name", "description", "simulation.replicates", "simulation.seed", "output.detail_replicates"];
 
-// Headline figures: label and kind ("share" shown in %, effects in percentage points).
+// Headline figures: label and kind ("share" shown in %, effects in percentage points), and whether
+// the short table shows it. Names and kinds are summary::FIGURES' (a test in assets.rs checks them).
 const FIGURES = [
   ["integration_rate_24m", "Practices fully integrated at 24 months", "share", true],
   ["integration_rate_60m", "Practices fully integrated at 60 months", "share", true],
@@ -53,6 +54,7 @@ const FIGURES = [
   ["cost_community", "Community cost (organisations' funding)", "money", false],
   ["cost_total", "Total cost, NHS and community", "money", false],
   ["cost_per_supported", "NHS cost per patient supported", "money", false],
+  ["cost_community_per_connected", "Community cost per patient connected", "money", false],
 ];
 
 const state = { keys: [], byKey: {}, base: {}, values: {}, source: null, fileName: null, running: false };
