@@ -292,6 +292,14 @@ pub struct Curve {
     pub values: Vec<Vec<Vec<f64>>>,
 }
 
+/// A scenario's refusal of a lever value: the key, and what was expected.
+fn refused((key, message): (String, String)) -> Error {
+    Error::Refused {
+        path: key.into(),
+        message,
+    }
+}
+
 /// Run every lever's curve on `base` with `replicates` replicates at each point (the base's seed
 /// at every point), [`WEEKS`] weeks, on `threads` threads (0: all cores). `progress` gets the
 /// number of points done so far (1 to [`points`]). Returns one [`Curve`] per lever, in
@@ -301,7 +309,8 @@ pub struct Curve {
 /// [`Error::Refused`] for a value a scenario would refuse (none of [`LEVERS`] is);
 /// [`Error::Interrupted`] on SIGINT or SIGTERM.
 pub fn run(base: &Scenario, replicates: u32, threads: usize, progress: &dyn Fn(u64)) -> Result<Vec<Curve>, Error> {
-    let mut base = base.clone();
+    // Raw: each point's scenario (this with the lever's values) is checked as a whole.
+    let mut base = base.clone().into_raw();
     base.simulation.weeks = WEEKS;
     base.simulation.replicates = replicates;
     base.output.detail_replicates = 0;
@@ -323,10 +332,7 @@ pub fn run(base: &Scenario, replicates: u32, threads: usize, progress: &dyn Fn(u
             };
             let mut values = vec![(lever.key, value)];
             values.extend(lever.with.iter().map(|(k, x)| (*k, toml::Value::Float(*x))));
-            let s = load::with_values(&base, &values).map_err(|(key, message)| Error::Refused {
-                path: key.into(),
-                message,
-            })?;
+            let s = load::with_values(&base, &values).map_err(refused)?;
             let reps = crate::run::run_all(&s, threads, &|| {})?;
             stats.push(indices.iter().map(|&i| summary::headline_stats(&reps, i)).collect());
             values_at.push(
@@ -479,12 +485,16 @@ pub fn markdown(curves: &[Curve], replicates: u32, command: &str, images: &str) 
 /// the end and those not. Markdown, appended to the dose-response section.
 ///
 /// # Errors
-/// [`Error::Interrupted`] on SIGINT or SIGTERM.
+/// [`Error::Refused`] when the run would write more weekly rows than a run may
+/// ([`crate::scenario::params::MAX_DETAIL_ROWS`]); [`Error::Interrupted`] on SIGINT or SIGTERM.
 pub fn drivers_table(base: &Scenario, replicates: u32, threads: usize) -> Result<String, Error> {
-    let mut s = base.clone();
-    s.simulation.weeks = WEEKS;
-    s.simulation.replicates = replicates;
-    s.output.detail_replicates = replicates;
+    let s = base
+        .edit(|s| {
+            s.simulation.weeks = WEEKS;
+            s.simulation.replicates = replicates;
+            s.output.detail_replicates = replicates;
+        })
+        .map_err(refused)?;
     let reps = crate::run::run_all(&s, threads, &|| {})?;
     let rows: Vec<&crate::observe::PracticeRow> = reps.iter().flat_map(|r| &r.practices).collect();
     type Driver = (&'static str, fn(&crate::observe::PracticeRow) -> f64);

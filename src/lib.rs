@@ -27,4 +27,4 @@ pub mod summary;
 pub mod sweep;
 
 pub use error::{Error, InputError};
-pub use scenario::Scenario;
+pub use scenario::{RawScenario, Scenario};

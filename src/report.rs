@@ -250,7 +250,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
     let resolved = read_text(&dir.join("scenario.resolved.toml"))?;
-    let scenario: crate::Scenario =
+    let scenario: crate::scenario::RawScenario =
         toml::from_str(&resolved).map_err(|e| not_results(dir, &format!("scenario.resolved.toml: {e}")))?;
     let replicates = summary["replicates"].as_u64().unwrap_or(0) as usize;
     let monthly = read_monthly(dir, &scenario.name, replicates)?;

@@ -106,7 +106,9 @@ pub fn run_all_checked<E: Send>(
 /// `warn` is given a warning for each scenario whose own seed or replicate count is replaced.
 ///
 /// # Errors
-/// [`Error::Refused`] for a scenario whose length in weeks differs from the reference's.
+/// [`Error::Refused`] for a scenario whose length in weeks differs from the reference's, or
+/// that the reference's settings make invalid (its first problem, as `key: expected`): under
+/// `full`, a held key a draw would break; or more weekly rows than a run may write.
 pub fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], warn: &mut dyn FnMut(String)) -> Result<(), Error> {
     let Some(((ref_file, reference), others)) = scenarios.split_first_mut() else {
         return Ok(());
@@ -147,15 +149,15 @@ pub fn share_the_reference(scenarios: &mut [(PathBuf, Scenario)], warn: &mut dyn
                 ));
             }
         }
-        s.simulation.seed = reference.simulation.seed;
-        s.simulation.replicates = reference.simulation.replicates;
-        s.simulation.uncertainty = reference.simulation.uncertainty;
-        if let Some((key, expected)) = uncertain::check(s).into_iter().next() {
-            return Err(Error::Refused {
-                path: file.clone(),
-                message: format!("{key}: {expected}"),
-            });
-        }
+        let shared = s.edit(|raw| {
+            raw.simulation.seed = reference.simulation.seed;
+            raw.simulation.replicates = reference.simulation.replicates;
+            raw.simulation.uncertainty = reference.simulation.uncertainty;
+        });
+        *s = shared.map_err(|(key, expected)| Error::Refused {
+            path: file.clone(),
+            message: format!("{key}: {expected}"),
+        })?;
     }
     Ok(())
 }

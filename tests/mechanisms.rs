@@ -42,8 +42,7 @@ fn a_vacancy_stops_casework_and_lets_coherence_decay() {
 #[test]
 fn a_link_worker_leaving_takes_the_ties() {
     let s = load("deep-end-baseline.toml", &["link_workers.recruitment_delay_weeks=5"]);
-    let mut certain_to_leave = s.clone();
-    certain_to_leave.link_workers.leave_hazard_per_week = 1.0;
+    let certain_to_leave = s.edit(|s| s.link_workers.leave_hazard_per_week = 1.0).unwrap();
     let mut world = World::new(&s, 3);
     for _ in 0..40 {
         world.step();

@@ -106,7 +106,7 @@ proptest! {
 }
 
 /// A valid scenario of small size, with every lever anywhere in its range.
-fn small_scenario() -> impl Strategy<Value = lwsim::Scenario> {
+fn small_scenario() -> impl Strategy<Value = lwsim::RawScenario> {
     (
         (1u32..25, 1u32..7, 1u32..40, 1u32..12, 0.05f64..3.0),
         (
@@ -122,7 +122,7 @@ fn small_scenario() -> impl Strategy<Value = lwsim::Scenario> {
         any::<u64>(),
     )
         .prop_map(|(size, drivers, workers, funding, seed)| {
-            let mut s = lwsim::Scenario {
+            let mut s = lwsim::RawScenario {
                 name: "prop".into(),
                 ..Default::default()
             };
@@ -164,7 +164,9 @@ proptest! {
 
     #[test]
     fn any_valid_scenario_runs_with_the_invariants_holding(s in small_scenario()) {
-        prop_assert!(lwsim::scenario::params::check(&s).is_empty());
+        let s = s.check();
+        prop_assert!(s.is_ok(), "{:?}", s.err());
+        let s = s.expect("checked");
         let mut world = World::new(&s, s.simulation.seed);
         check_world(&world);
         for _ in 0..s.simulation.weeks {

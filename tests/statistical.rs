@@ -18,9 +18,12 @@ fn scenario(name: &str, sets: &[&str]) -> lwsim::Scenario {
 
 /// Mean of a headline figure over `n` replicates.
 fn headline(s: &lwsim::Scenario, n: u32, name: &str) -> f64 {
-    let mut s = s.clone();
-    s.simulation.replicates = n;
-    s.output.detail_replicates = 0;
+    let s = s
+        .edit(|s| {
+            s.simulation.replicates = n;
+            s.output.detail_replicates = 0;
+        })
+        .unwrap();
     let i = lwsim::summary::headline_index(name).expect("a headline name");
     let reps = lwsim::run::run_all(&s, 0, &|| {}).unwrap();
     lwsim::summary::headline_stats(&reps, i)
@@ -155,8 +158,7 @@ fn a_link_worker_leaving_costs_the_practice_its_community_links() {
     // Skivington et al. 2018: ties are personal. At week 40, practice 0's worker leaves (and is
     // replaced a week later) or stays; 200 replicates of each, same seeds.
     let s = scenario("deep-end-baseline.toml", &["link_workers.recruitment_delay_weeks=0"]);
-    let mut leave = s.clone();
-    leave.link_workers.leave_hazard_per_week = 1.0;
+    let leave = s.edit(|s| s.link_workers.leave_hazard_per_week = 1.0).unwrap();
     let run = |forced: bool| {
         let (mut ties, mut connected) = (0.0, 0.0);
         for seed in 0..200u64 {

@@ -123,10 +123,10 @@ fn a_set_override_reaches_the_resolved_scenario() {
 
 #[test]
 fn extends_overrides_only_what_the_file_sets() {
-    let base = load("deep-end-baseline.toml", &[]);
+    let base = load("deep-end-baseline.toml", &[]).into_raw();
     let austerity = load("austerity.toml", &[]);
     assert_eq!(austerity.funding.annual_cut, 0.1);
-    let mut same = austerity.clone();
+    let mut same = austerity.into_raw();
     same.funding.annual_cut = base.funding.annual_cut;
     same.name = base.name.clone();
     same.description = base.description.clone();
@@ -138,12 +138,12 @@ fn a_one_line_scenario_runs_with_every_default() {
     let tmp = tempfile::tempdir().unwrap();
     let path = write(tmp.path(), "x.toml", "name = \"x\"\n");
     let s = lwsim::scenario::load::load(&path, &[]).unwrap();
-    let defaults = lwsim::Scenario {
+    let defaults = lwsim::RawScenario {
         name: "x".into(),
         explicit: vec!["name".into()],
         ..Default::default()
     };
-    assert_eq!(s, defaults);
+    assert_eq!(s.into_raw(), defaults);
 }
 
 #[test]

@@ -180,8 +180,8 @@ pub fn calibrate(
     let chosen_point = if cfg.refine > 0 {
         let mut best = (f64::INFINITY, accepted[0]);
         for (rank, &p) in accepted.iter().enumerate() {
-            let mut scenario = sweep.point_scenario(p);
-            scenario.simulation.replicates = cfg.refine;
+            let point = sweep.point_scenario(p);
+            let scenario = point.with_run(point.simulation.seed, cfg.refine, 0);
             let reps = crate::run::run_all(&scenario, threads, &|| {})?;
             let d: f64 = targets
                 .iter()

@@ -1,11 +1,9 @@
 //! Initialisation: a world from a checked scenario and one replicate seed.
 
-use std::collections::VecDeque;
-
-use super::link_worker::{LinkWorker, WorkerWeek};
+use super::link_worker::LinkWorker;
 use super::organisation::Organisation;
 use super::patient::{self, NEEDS};
-use super::practice::{Practice, Stage};
+use super::practice::Practice;
 use super::{Network, Tally, World};
 use crate::rng::{self, Rng, Streams};
 use crate::scenario::{Driver, Scenario};
@@ -43,51 +41,33 @@ impl<'s> World<'s> {
             let first_org = net * c.orgs_per_network;
             for j in 0..n {
                 let worker = first_worker + j * n_workers / n;
+                // The setup stream's draws, in this order: GP buy-in, list size, deprivation,
+                // training, leadership, team dynamics (arguments are evaluated left to right).
                 let gp_buy_in = draw_driver(&mut rng.setup, &pp.gp_buy_in);
-                practices.push(Practice {
-                    network: net,
+                practices.push(Practice::new(
+                    net,
                     worker,
-                    list_size: pp.list_size_min + rng::below(&mut rng.setup, pp.list_size_max - pp.list_size_min + 1),
-                    deprivation: pp.deprivation_min
-                        + (pp.deprivation_max - pp.deprivation_min) * rng::uniform(&mut rng.setup),
-                    training: rng::chance(&mut rng.setup, pp.training_share),
-                    gp_buy_in,
-                    gp_buy_in_start: gp_buy_in,
-                    leadership: draw_driver(&mut rng.setup, &pp.collaborative_leadership),
-                    team: draw_driver(&mut rng.setup, &pp.team_dynamics),
-                    coherence: imp.initial_coherence,
-                    participation: imp.initial_participation,
-                    action: imp.initial_action,
-                    monitoring: 0.0,
-                    innovations: Vec::with_capacity(4),
-                    stage: Stage::BoltedOn,
-                    weeks_above: 0,
-                    week_belonging: None,
-                    referrals: 0,
-                    connected: 0,
-                    lw_changes: 0,
-                    development_hours: 0.0,
-                    connected_this_week: 0,
-                });
+                    pp.list_size_min + rng::below(&mut rng.setup, pp.list_size_max - pp.list_size_min + 1),
+                    pp.deprivation_min + (pp.deprivation_max - pp.deprivation_min) * rng::uniform(&mut rng.setup),
+                    rng::chance(&mut rng.setup, pp.training_share),
+                    [
+                        gp_buy_in,
+                        draw_driver(&mut rng.setup, &pp.collaborative_leadership),
+                        draw_driver(&mut rng.setup, &pp.team_dynamics),
+                    ],
+                    imp,
+                ));
             }
             for i in 0..n_workers {
                 // Practices j with j * n_workers / n == i: a contiguous block.
                 let lo = (i * n).div_ceil(n_workers);
                 let hi = ((i + 1) * n).div_ceil(n_workers);
-                workers.push(LinkWorker {
-                    network: net,
-                    practices: first + lo..first + hi,
-                    fte: total_fte / f64::from(n_workers),
-                    in_post: true,
-                    vacant_until: 0,
-                    experience: 0,
-                    burnout: 0.0,
-                    development_share: 0.5,
-                    waiting: VecDeque::new(),
-                    caseload: Vec::new(),
-                    tie_start: ties_len,
-                    week: WorkerWeek::default(),
-                });
+                workers.push(LinkWorker::new(
+                    net,
+                    first + lo..first + hi,
+                    total_fte / f64::from(n_workers),
+                    ties_len,
+                ));
                 ties_len += c.orgs_per_network as usize;
             }
             networks.push(Network {

@@ -70,6 +70,28 @@ pub struct WorkerWeek {
 }
 
 impl LinkWorker {
+    /// A post in `network` taking the referrals of `practices`, of `fte` full-time equivalents,
+    /// its ties starting at `tie_start` in `World::ties`, filled at week 0: in post, no
+    /// experience, no burnout, outreach split evenly (development share 0.5), nobody waiting or
+    /// in its caseload, this week's figures zero. The one place a post is made:
+    /// [`crate::model::World::new`] and the tests' fixture.
+    pub fn new(network: u32, practices: Range<u32>, fte: f64, tie_start: usize) -> LinkWorker {
+        LinkWorker {
+            network,
+            practices,
+            fte,
+            in_post: true,
+            vacant_until: 0,
+            experience: 0,
+            burnout: 0.0,
+            development_share: 0.5,
+            waiting: VecDeque::new(),
+            caseload: Vec::new(),
+            tie_start,
+            week: WorkerWeek::default(),
+        }
+    }
+
     /// Most active cases (patients): `caseload_cap * fte`, rounded, at least one.
     pub fn cap(&self, p: &LinkWorkers) -> usize {
         ((f64::from(p.caseload_cap) * self.fte).round() as usize).max(1)
@@ -150,22 +172,12 @@ mod tests {
 
     fn worker() -> LinkWorker {
         LinkWorker {
-            network: 0,
-            practices: 0..1,
-            fte: 1.0,
-            in_post: true,
-            vacant_until: 0,
-            experience: 0,
-            burnout: 0.0,
-            development_share: 0.5,
-            waiting: VecDeque::new(),
-            caseload: Vec::new(),
-            tie_start: 0,
             week: WorkerWeek {
                 hours: 37.5,
                 demand_hours: 20.0,
                 ..Default::default()
             },
+            ..LinkWorker::new(0, 0..1, 1.0, 0)
         }
     }
 

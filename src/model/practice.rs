@@ -125,6 +125,46 @@ pub fn sustained_levels(pr: &Practice, w: &WeekInputs, p: &Implementation) -> [f
 }
 
 impl Practice {
+    /// A practice at week 0: in `network`, referring to `worker`, with its `list_size`
+    /// (patients), `deprivation` and `training` status, and its drivers as drawn, `[GP buy-in,
+    /// collaborative leadership, team dynamics]` (each in [0, 1]); its constructs at the
+    /// scenario's initial levels, reflexive monitoring 0, bolted on, every count 0. The one
+    /// place a practice is made: [`crate::model::World::new`] and the tests' fixtures.
+    pub fn new(
+        network: u32,
+        worker: u32,
+        list_size: u32,
+        deprivation: f64,
+        training: bool,
+        [gp_buy_in, leadership, team]: [f64; 3],
+        imp: &Implementation,
+    ) -> Practice {
+        Practice {
+            network,
+            worker,
+            list_size,
+            deprivation,
+            training,
+            gp_buy_in,
+            gp_buy_in_start: gp_buy_in,
+            leadership,
+            team,
+            coherence: imp.initial_coherence,
+            participation: imp.initial_participation,
+            action: imp.initial_action,
+            monitoring: 0.0,
+            innovations: Vec::with_capacity(4),
+            stage: Stage::BoltedOn,
+            weeks_above: 0,
+            week_belonging: None,
+            referrals: 0,
+            connected: 0,
+            lw_changes: 0,
+            development_hours: 0.0,
+            connected_this_week: 0,
+        }
+    }
+
     /// Staff attention left for the programme, in (0, 1]: `(1 - training_burden * training) /
     /// (1 + innovation_burden * n)`, `n` the competing innovations running.
     pub fn attention(&self, p: &Implementation) -> f64 {
@@ -190,31 +230,10 @@ fn track(x: f64, rate: f64, level: f64, decay: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// A non-training practice of 4,000 patients at deprivation 0.6, every driver 0.5, the
+    /// default scenario's initial constructs.
     pub(crate) fn practice() -> Practice {
-        Practice {
-            network: 0,
-            worker: 0,
-            list_size: 4000,
-            deprivation: 0.6,
-            training: false,
-            gp_buy_in: 0.5,
-            gp_buy_in_start: 0.5,
-            leadership: 0.5,
-            team: 0.5,
-            coherence: 0.2,
-            participation: 0.15,
-            action: 0.05,
-            monitoring: 0.0,
-            innovations: Vec::new(),
-            stage: Stage::BoltedOn,
-            weeks_above: 0,
-            week_belonging: None,
-            referrals: 0,
-            connected: 0,
-            lw_changes: 0,
-            development_hours: 0.0,
-            connected_this_week: 0,
-        }
+        Practice::new(0, 0, 4000, 0.6, false, [0.5; 3], &Implementation::default())
     }
 
     const PRESENT: WeekInputs = WeekInputs {

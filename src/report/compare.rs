@@ -43,7 +43,7 @@ impl Table {
 struct Compared {
     name: String,
     dir: PathBuf,
-    scenario: crate::Scenario,
+    scenario: crate::scenario::RawScenario,
     /// The resolved scenario as dotted keys and values, for the differences.
     keys: BTreeMap<String, toml::Value>,
     run: serde_json::Value,
@@ -161,7 +161,7 @@ fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Err
         )
         .into()
     };
-    let scenario: crate::Scenario = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
+    let scenario: crate::scenario::RawScenario = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
     let table: toml::Table = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
     let mut keys = BTreeMap::new();
     flatten("", &table, &mut keys);

@@ -2,10 +2,12 @@
 //!
 //! Each problem is reported with the file, line and column of the offending key or value, the
 //! dotted key, and what was expected. This is the only place scenario text is read; everything
-//! after it works on a checked [`Scenario`].
+//! after it works on a checked [`Scenario`]: the text becomes a TOML table (the files of an
+//! `extends` chain merged, then `--set`), the table a [`RawScenario`], and
+//! [`RawScenario::check`] the `Scenario`.
 
-use super::Scenario;
 use super::params::{self, children, is_table, spec};
+use super::{RawScenario, Scenario};
 use crate::error::{InputError, Problem};
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -136,17 +138,14 @@ fn load_chain(chain: Vec<Source>, sets: &[(&str, &str)]) -> Result<Scenario, Inp
     let mut explicit = Vec::new();
     leaf_keys(&merged, "", &mut explicit);
     explicit.sort();
-    let mut scenario: Scenario = merged
+    let mut raw: RawScenario = merged
         .try_into()
         .map_err(|e: toml::de::Error| InputError::at("--set", None, clean_message(e.message())))?;
-    scenario.explicit = explicit;
-    let mut problems = params::check(&scenario);
-    if problems.is_empty() {
-        problems = super::uncertain::check(&scenario);
-    }
-    if problems.is_empty() {
-        return Ok(scenario);
-    }
+    raw.explicit = explicit;
+    let problems = match raw.check() {
+        Ok(scenario) => return Ok(scenario),
+        Err(problems) => problems,
+    };
     let problems = problems
         .into_iter()
         .map(|(key, message)| {
@@ -248,7 +247,7 @@ fn check_text(file: &str, text: &str) -> Result<(Extends, toml::Table), InputErr
         });
     }
     // Types: serde reports the first value of the wrong type, with its span and path.
-    parse_toml::<Scenario>(file, text)?;
+    parse_toml::<RawScenario>(file, text)?;
     // A value serde took that a TOML table cannot hold (an integer beyond 64-bit signed).
     let table: toml::Table = parse_toml(file, text)?;
     let extends = doc.get_ref().get("extends").and_then(|v| match v.get_ref() {
@@ -315,6 +314,10 @@ fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: 
 
 /// Parse TOML text into `T`, reporting a syntax error or a value of the wrong type with the
 /// file, line and column, and the dotted key: the one way lwsim reads a typed TOML file.
+///
+/// # Errors
+/// Malformed TOML (located at the error's start), or the first value serde cannot read as `T`
+/// (located, with its dotted key and what was expected, in plain words).
 pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, InputError> {
     let deserializer = toml::Deserializer::parse(text).map_err(|e| {
         let at = e.span().map_or(file.to_string(), |s| location(file, text, s.start));
@@ -474,7 +477,7 @@ fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputErro
     // Type check this one key alone so that the message names it.
     let mut alone = toml::Table::new();
     insert(&mut alone, key, value.clone());
-    if let Err(e) = alone.try_into::<Scenario>() {
+    if let Err(e) = alone.try_into::<RawScenario>() {
         return Err(InputError::at(origin, Some(key), describe(e.message(), raw)));
     }
     Ok((key.to_string(), value))
@@ -583,9 +586,14 @@ fn plain_type(expected: &str) -> String {
     }
 }
 
-/// A scenario with some keys set to new values, checked like `--set`: returns the problems as
-/// (dotted key, what was expected).
-pub fn with_values(base: &Scenario, values: &[(&str, toml::Value)]) -> Result<Scenario, (String, String)> {
+/// A scenario with some keys set to new values and checked, like `--set`: a sweep's points, a
+/// seek's and a dose-response curve's lever values. `base` may be raw (a checked scenario
+/// changed in code) or checked; the keys set join `explicit`.
+///
+/// # Errors
+/// The first problem, as (dotted key, what was expected): a key that is not a scenario key, a
+/// value of the wrong type, or the first problem [`RawScenario::check`] finds.
+pub fn with_values(base: &RawScenario, values: &[(&str, toml::Value)]) -> Result<Scenario, (String, String)> {
     let mut table = toml::Table::try_from(base).expect("a Scenario always serialises");
     for (key, value) in values {
         if spec(key).is_none() {
@@ -593,7 +601,7 @@ pub fn with_values(base: &Scenario, values: &[(&str, toml::Value)]) -> Result<Sc
         }
         insert(&mut table, key, value.clone());
     }
-    let mut scenario: Scenario = table.try_into().map_err(|e: toml::de::Error| {
+    let mut scenario: RawScenario = table.try_into().map_err(|e: toml::de::Error| {
         let key = values.first().map_or(String::new(), |(k, _)| k.to_string());
         (key, clean_message(e.message()))
     })?;
@@ -604,10 +612,5 @@ pub fn with_values(base: &Scenario, values: &[(&str, toml::Value)]) -> Result<Sc
         }
     }
     scenario.explicit.sort();
-    let mut problems = params::check(&scenario);
-    problems.extend(super::uncertain::check(&scenario));
-    match problems.into_iter().next() {
-        Some(problem) => Err(problem),
-        None => Ok(scenario),
-    }
+    scenario.check_first()
 }

@@ -23,8 +23,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::Scenario;
 use super::params::{self, Kind};
+use super::{RawScenario, Scenario};
 use crate::rng::{self, Rng};
 
 /// Which intervals a run reports: `chance` (replicates differ by their random draws alone) or
@@ -276,8 +276,9 @@ fn uncertain_keys() -> impl Iterator<Item = &'static str> {
 }
 
 /// The keys `full` draws for `scenario`: every uncertain key it does not set explicitly, in
-/// draw order. Empty under `chance`.
-pub fn drawn_keys(scenario: &Scenario) -> Vec<&'static str> {
+/// draw order. Empty under `chance`. (Raw or checked: a report reads it of a resolved scenario
+/// read back.)
+pub fn drawn_keys(scenario: &RawScenario) -> Vec<&'static str> {
     if scenario.simulation.uncertainty.is_chance() {
         return Vec::new();
     }
@@ -286,8 +287,15 @@ pub fn drawn_keys(scenario: &Scenario) -> Vec<&'static str> {
         .collect()
 }
 
-/// The scenario replicate `seed` runs: `scenario` itself under `chance`; under `full`, a copy
-/// with every key of [`drawn_keys`] drawn from stream [`STREAM`] of the replicate's generator.
+/// The scenario replicate `seed` runs: `None` under `chance` (the replicate runs `scenario`
+/// itself); under `full`, a copy with every key of [`drawn_keys`] drawn from stream [`STREAM`] of
+/// the replicate's generator.
+///
+/// The copy is a checked [`Scenario`] without being checked again: each drawn value lies in its
+/// key's range ([`PLAUSIBLE`] within [`params::SPECS`], and the accepted sets were found within
+/// them: unit tests), and [`check`], run when `scenario` was checked, made sure no draw breaks
+/// the one rule tying a drawn key to another. The size limits are the scenario's as written (a
+/// draw of `community.orgs_per_network` is not held to them, as before this type existed).
 pub fn draw(scenario: &Scenario, seed: u64) -> Option<Scenario> {
     if scenario.simulation.uncertainty.is_chance() {
         return None;
@@ -322,15 +330,16 @@ pub fn draw(scenario: &Scenario, seed: u64) -> Option<Scenario> {
         };
         super::load::insert(&mut table, key, value);
     }
-    let mut drawn: Scenario = table.try_into().expect("drawn values are in range and typed");
+    let mut drawn: RawScenario = table.try_into().expect("drawn values are in range and typed");
     drawn.explicit = scenario.explicit.clone();
-    Some(drawn)
+    Some(Scenario(drawn))
 }
 
 /// The problems a `full` run of `scenario` could meet: a rule tying a held key to a drawn one
 /// that some draw would break (today one: the fitting-in threshold must not exceed the
 /// belonging threshold). Empty under `chance`. Returns (dotted key, what was expected).
-pub fn check(scenario: &Scenario) -> Vec<(String, String)> {
+/// [`RawScenario::check`] calls it once the ranges hold.
+pub fn check(scenario: &RawScenario) -> super::Problems {
     let drawn = drawn_keys(scenario);
     let range = |key: &str, value: f64| -> (f64, f64) {
         if !drawn.contains(&key) {
@@ -406,7 +415,7 @@ mod tests {
 
     #[test]
     fn plausible_ranges_hold_the_default_and_lie_within_the_keys_range() {
-        let table = toml::Table::try_from(Scenario::default()).unwrap();
+        let table = toml::Table::try_from(RawScenario::default()).unwrap();
         for &(key, lo, hi) in PLAUSIBLE {
             let s = params::spec(key).unwrap();
             assert!(lo < hi && lo >= s.min && hi <= s.max, "{key}: [{lo}, {hi}]");
@@ -422,7 +431,7 @@ mod tests {
         assert_eq!(sets.keys.len(), 7);
         assert_eq!(sets.sets.len(), 15);
         // The defaults are the chosen set, to the 3 significant figures chosen.toml writes.
-        let table = toml::Table::try_from(Scenario::default()).unwrap();
+        let table = toml::Table::try_from(RawScenario::default()).unwrap();
         let defaults: Vec<f64> = sets
             .keys
             .iter()
@@ -437,15 +446,15 @@ mod tests {
         assert_eq!(matching, 1);
     }
 
-    fn full() -> Scenario {
-        let mut s = Scenario::default();
+    fn full() -> RawScenario {
+        let mut s = RawScenario::default();
         s.simulation.uncertainty = Uncertainty::Full;
         s
     }
 
     #[test]
     fn draws_are_reproducible_differ_by_seed_and_stay_in_range() {
-        let s = full();
+        let s = full().check().unwrap();
         let a = draw(&s, 7).unwrap();
         assert_eq!(Some(a.clone()), draw(&s, 7));
         assert_ne!(Some(a.clone()), draw(&s, 8));
@@ -471,6 +480,7 @@ mod tests {
         let mut held = full();
         held.patients.uptake_prob = 0.5;
         held.explicit = vec!["patients.uptake_prob".into()];
+        let (free, held) = (free.check().unwrap(), held.check().unwrap());
         let (a, b) = (draw(&free, 3).unwrap(), draw(&held, 3).unwrap());
         assert_eq!(b.patients.uptake_prob, 0.5);
         assert_ne!(a.patients.uptake_prob, 0.5);
@@ -483,7 +493,7 @@ mod tests {
 
     #[test]
     fn whole_number_keys_take_each_whole_number_equally_often() {
-        let s = full();
+        let s = full().check().unwrap();
         let mut counts = [0u32; 3];
         for seed in 0..3000 {
             let d = draw(&s, seed).unwrap();
@@ -501,7 +511,7 @@ mod tests {
         let text = s.to_toml();
         assert!(text.contains("\nengage_prob = 3"), "{text}");
         assert!(text.contains("# drawn: engage_prob = 0.804"), "{text}");
-        let back: Scenario = toml::from_str(&text).unwrap();
+        let back: RawScenario = toml::from_str(&text).unwrap();
         assert_eq!(back.description, s.description);
     }
 

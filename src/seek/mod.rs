@@ -207,7 +207,7 @@ fn toml_value(x: f64, integer: bool) -> toml::Value {
 /// [2, 1000000], a confidence not strictly between 0 and 1, a seed above `i64::MAX`, a month
 /// figure the run does not reach, `--min` or `--max` not a value the key takes, or min >= max.
 pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings), Error> {
-    let mut base = load::load(opts.scenario, opts.sets)?;
+    let loaded = load::load(opts.scenario, opts.sets)?;
     let lever = goal::lever(opts.lever)?;
     let goal = goal::parse(opts.goal)?;
     let replicates = opts.replicates.unwrap_or(DEFAULT_REPLICATES);
@@ -230,19 +230,18 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
         )
         .into());
     }
-    if let Some(seed) = opts.seed {
-        if seed > i64::MAX as u64 {
-            return Err(InputError::at(
-                "--seed",
-                Some("simulation.seed"),
-                format!("expected a value in [0, {}], found {seed}", i64::MAX),
-            )
-            .into());
-        }
-        base.simulation.seed = seed;
+    if let Some(seed) = opts.seed
+        && seed > i64::MAX as u64
+    {
+        return Err(InputError::at(
+            "--seed",
+            Some("simulation.seed"),
+            format!("expected a value in [0, {}], found {seed}", i64::MAX),
+        )
+        .into());
     }
-    base.simulation.replicates = replicates;
-    base.output.detail_replicates = 0;
+    // Replicates are run one at a time, so the size limits of `lwsim run` are not seek's.
+    let base = loaded.with_run(opts.seed.unwrap_or(loaded.simulation.seed), replicates, 0);
     // A figure named for a month the run never reaches is undefined at every lever value.
     let months = crate::summary::months(base.simulation.weeks);
     if let Some(month) = crate::summary::FIGURES[goal.index].month

@@ -12,9 +12,9 @@ use toml::de::{DeTable, DeValue};
 use super::design::{self, Range};
 use crate::error::InputError;
 use crate::rng;
-use crate::scenario::Scenario;
 use crate::scenario::load::{self, location, read_text};
 use crate::scenario::params::{self, Kind};
+use crate::scenario::{RawScenario, Scenario};
 use crate::summary::HEADLINE_NAMES;
 
 /// Most points a sweep may have (a documented limit, checked before anything runs).
@@ -117,9 +117,12 @@ impl Sweep {
         let mut explicit = Vec::new();
         crate::scenario::load::leaf_keys(&table, "", &mut explicit);
         explicit.sort();
-        sweep.base = table.try_into().map_err(|e: toml::de::Error| e.to_string())?;
+        let mut base: RawScenario = table.try_into().map_err(|e: toml::de::Error| e.to_string())?;
         // What the resolved base writes out is what it set; keys it draws are commented out.
-        sweep.base.explicit = explicit;
+        base.explicit = explicit;
+        sweep.base = base
+            .check_first()
+            .map_err(|(key, expected)| format!("the base scenario: {key}: {expected}"))?;
         Ok(sweep)
     }
 
@@ -158,11 +161,9 @@ impl Sweep {
             .zip(&self.integer)
             .map(|((k, v), int)| (k.as_str(), value(*v, *int)))
             .collect();
-        let mut s = load::with_values(&self.base, &values).expect("every point was checked when the sweep was read");
-        s.simulation.seed = point_seed(self.seed, point as u64);
-        s.simulation.replicates = self.replicates;
-        s.output.detail_replicates = 0;
-        s
+        load::with_values(&self.base, &values)
+            .expect("every point was checked when the sweep was read")
+            .with_run(point_seed(self.seed, point as u64), self.replicates, 0)
     }
 }
 
