@@ -49,7 +49,7 @@ pub fn check_world(world: &World) {
         "week {week}: tie out of range"
     );
     // Funding and capacity never negative; closed organisations hold nothing.
-    for o in &world.orgs {
+    for (i, o) in world.orgs.iter().enumerate() {
         assert!(
             o.funding.is_finite() && o.funding >= 0.0,
             "week {week}: funding {}",
@@ -58,7 +58,7 @@ pub fn check_world(world: &World) {
         if !o.open {
             assert!(o.capacity == 0 && o.occupancy == 0 && o.waiting.is_empty());
         }
-        let scheduled: u32 = o.leaving.iter().map(|&x| u32::from(x)).sum();
+        let scheduled = world.leaving.scheduled(i);
         assert_eq!(scheduled, o.occupancy, "week {week}: places scheduled to free");
     }
     assert_eq!(row.lw_in_post + row.lw_vacant, world.workers.len() as u32);

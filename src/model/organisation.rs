@@ -170,6 +170,14 @@ impl Leaving {
         self.counts[week as usize % RING * self.orgs + org] += 1;
     }
 
+    /// Patients whose attendance at organisation `org` is scheduled to end, over every slot (it
+    /// equals the organisation's [`Organisation::occupancy`]: an invariant the tests check).
+    pub fn scheduled(&self, org: usize) -> u32 {
+        (0..RING)
+            .map(|slot| u32::from(self.counts[slot * self.orgs + org]))
+            .sum()
+    }
+
     /// Organisation `org` closed: nobody's attendance there ends any more.
     pub fn clear(&mut self, org: usize) {
         for slot in 0..RING {
