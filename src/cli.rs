@@ -183,12 +183,9 @@ pub struct RunArgs {
     /// Override a scenario key, e.g. --set practices.gp_buy_in.mean=0.7 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
-    /// Overwrite a directory that already holds results.
-    #[arg(short, long)]
-    pub force: bool,
-    /// No progress bar and no closing line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--force` and `--quiet` ([`ResultsOpts`]).
+    #[command(flatten)]
+    pub results: ResultsOpts,
     /// Per-replicate detail: weekly.csv and practices.csv hold the first N replicates
     /// (same as --set output.detail_replicates=N; default 1,000; 0 for headers only).
     #[arg(long, value_name = "N")]
@@ -201,6 +198,18 @@ pub struct RunArgs {
     /// (same as --set simulation.uncertainty=MODE; docs/SCENARIOS.md lists what is drawn).
     #[arg(long, value_name = "MODE", value_parser = ["chance", "full"])]
     pub uncertainty: Option<String>,
+}
+
+/// `--force` and `--quiet` of `lwsim run` and `lwsim seek`, which write a results directory and
+/// show a progress bar.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct ResultsOpts {
+    /// Overwrite a directory that already holds results.
+    #[arg(short, long)]
+    pub force: bool,
+    /// No progress bar and no closing line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `lwsim serve`.
@@ -384,12 +393,9 @@ pub struct SeekArgs {
     /// `--threads`: the worker threads that run the model ([`Threads::count`]).
     #[command(flatten)]
     pub threads: Threads,
-    /// Overwrite a directory that already holds results.
-    #[arg(short, long)]
-    pub force: bool,
-    /// No progress bar and no closing line on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--force` and `--quiet` ([`ResultsOpts`]).
+    #[command(flatten)]
+    pub results: ResultsOpts,
 }
 
 /// The end of the lever's range `lwsim seek` starts from.
@@ -545,6 +551,24 @@ pub enum Command {
         #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMAND_NAMES))]
         command: Option<String>,
     },
+}
+
+impl Command {
+    /// Does the command run the model? Such a command stops cleanly between replicates or points
+    /// on Ctrl-C or SIGTERM, so the binary installs the handlers first (`crate::interrupt`); the
+    /// others end at once, as any program does (they leave no temporary files under a final
+    /// name). `lwsim serve` handles its signals itself.
+    pub fn runs_the_model(&self) -> bool {
+        matches!(
+            self,
+            Command::Run(_)
+                | Command::Sweep { .. }
+                | Command::Calibrate { .. }
+                | Command::Targets { .. }
+                | Command::DoseResponse { .. }
+                | Command::Seek(_)
+        )
+    }
 }
 
 /// The clap command tree, with bin names propagated (for help, completions and man pages).

@@ -5,11 +5,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use base64::Engine;
-
 use crate::charts::{self, Monthly};
 use crate::error::{Error, InputError};
 use crate::output::Batch;
+use crate::page::{chart_svg, escape, page_head};
 use crate::scenario::load::read_text;
 
 mod compare;
@@ -69,14 +68,6 @@ pub(crate) fn format_value(x: f64, unit: Unit) -> String {
 /// A run chart drawn from monthly statistics.
 type DrawChart = fn(&Monthly) -> Result<charts::Rendered, String>;
 
-/// Escape text for HTML.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn not_results(dir: &Path, what: &str) -> Error {
     InputError::at(
         &dir.display().to_string(),
@@ -122,48 +113,6 @@ pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Mon
     Ok(m)
 }
 
-/// The page's head, its style (the font embedded) and the opening `<body>`: shared by every
-/// report lwsim writes. `title` is HTML already escaped.
-pub(crate) fn page_head(title: &str) -> String {
-    let font = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::regular());
-    let bold = base64::engine::general_purpose::STANDARD.encode(dejavu::sans::bold());
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-@font-face {{ font-family: "DejaVu Sans"; font-weight: normal; src: url(data:font/ttf;base64,{font}) format("truetype"); }}
-@font-face {{ font-family: "DejaVu Sans"; font-weight: bold; src: url(data:font/ttf;base64,{bold}) format("truetype"); }}
-body {{ font-family: "DejaVu Sans", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }}
-svg text {{ font-family: "DejaVu Sans", sans-serif !important; }}
-h1 {{ font-size: 1.7em; margin-bottom: 0.2em; }} h2 {{ font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }}
-table {{ border-collapse: collapse; margin: 0.6em 0; }} th, td {{ border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; }}
-td.n {{ text-align: right; font-variant-numeric: tabular-nums; }} th {{ background: #f0f0f0; }}
-figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figure svg {{ width: 100%; height: auto; border: 1px solid #ddd; }}
-figcaption {{ font-size: 0.9em; color: #555; }}
-pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
-.note {{ color: #555; font-size: 0.9em; }}
-td .i {{ display: block; font-size: 0.85em; color: #555; }} td .i span {{ white-space: nowrap; }} td.n strong {{ white-space: nowrap; }}
-table.wide {{ font-size: 0.9em; }} table.wide th {{ vertical-align: bottom; }} table.what th {{ white-space: nowrap; }}
-.grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1em; }}
-code {{ background: #f6f6f6; padding: 0 0.2em; }}
-.warning {{ color: #7a2e00; background: #fff3e6; border-left: 4px solid #D55E00; padding: 0.4em 0.8em; }}
-@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }} table, pre {{ break-inside: avoid; }} .grid {{ grid-template-columns: 1fr 1fr; }} }}
-</style></head><body>
-"#
-    )
-}
-
-/// An SVG file's markup without its XML declaration, to inline in a page.
-pub(crate) fn inline_svg(svg: &str) -> &str {
-    let svg = svg.trim_start_matches(|c| c != '<');
-    if svg.starts_with("<?xml") {
-        svg.split_once("?>").map_or(svg, |(_, rest)| rest)
-    } else {
-        svg
-    }
-}
-
 /// The warning above a table of intervals from few replicates (issue 12): fewer than 20 make the
 /// 90% range unreliable; one has no range at all. Empty from 20 replicates on.
 pub(crate) fn small_sample_warning(replicates: usize) -> String {
@@ -185,20 +134,6 @@ pub(crate) fn interval(replicates: usize, text: impl FnOnce() -> String) -> Stri
     } else {
         text()
     }
-}
-
-/// A chart to inline in a page: the run's own `dir/NAME.svg` where it is there (its colours are
-/// the run's), else drawn again by `draw`.
-pub(crate) fn chart_svg(
-    dir: &Path,
-    name: &str,
-    draw: impl FnOnce() -> Result<charts::Rendered, String>,
-) -> Result<String, Error> {
-    let svg = match std::fs::read_to_string(dir.join(format!("{name}.svg"))) {
-        Ok(svg) if svg.contains("<svg") => svg,
-        _ => draw().map_err(Error::Chart)?.svg,
-    };
-    Ok(inline_svg(&svg).to_string())
 }
 
 /// Build report.html for the results in `dir` and write it there.

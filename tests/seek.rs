@@ -243,7 +243,7 @@ fn seek_results_do_not_depend_on_threads_are_not_overwritten_and_report() {
     let html = std::fs::read_to_string(one.join("report.html")).unwrap();
     let j = seek_json(&one);
     // The answer, capitalised.
-    assert!(html.contains(&lwsim::report::escape(&j["answer"].as_str().unwrap()[1..])));
+    assert!(html.contains(&lwsim::page::escape(&j["answer"].as_str().unwrap()[1..])));
     assert!(j["value"].is_number());
     assert!(html.contains("<svg") && html.contains("@font-face"));
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));

@@ -9,6 +9,8 @@
 //! `targets.rs`: the targets, and
 //! `lwsim targets`, which writes docs/VALIDATION.md.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -80,7 +82,17 @@ struct ConfigFile {
     refine: u32,
 }
 
-/// Run a calibration: the sweep, then acceptance and the chosen values.
+/// Run a calibration: the sweep (into `out`, default `output/<sweep name>/`, through the sweep
+/// runner with `threads` threads, 0 for all cores; `resume` and `force` as `lwsim sweep`'s), then
+/// acceptance and the chosen values. `progress(done, total)` counts sweep points. Returns the
+/// results directory, which holds chosen.toml, accepted.csv, fit.csv and (with `refine`)
+/// refined.csv beside the sweep's files.
+///
+/// # Errors
+/// Bad input (exit 2): the calibration file, its sweep or targets file, a target whose outcome
+/// the sweep does not report, `refine` or `accept` out of range, a directory holding other
+/// results; the sweep's own errors (an interruption: 130, 143); a file that cannot be written
+/// (exit 1).
 pub fn calibrate(
     config: &Path,
     out: Option<PathBuf>,

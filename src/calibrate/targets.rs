@@ -15,16 +15,26 @@ use crate::summary::{self, HEADLINE_NAMES};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// What the pattern is, as docs/VALIDATION.md names it ("integration at 24 months").
     pub name: String,
+    /// The summary.json headline figure it is checked on (one of `summary::HEADLINE_NAMES`),
+    /// in that figure's unit (a share 0 to 1, a count per year, pounds).
     pub outcome: String,
+    /// A point target: the value the literature observed, in the outcome's unit; with
+    /// `tolerance`.
     #[serde(default)]
     pub observed: Option<f64>,
+    /// How far from `observed` the model's mean may be and still pass, in the outcome's unit
+    /// (positive).
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// A range target: the lowest mean that passes (alone: "at least").
     #[serde(default)]
     pub lower: Option<f64>,
+    /// A range target: the highest mean that passes (alone: "at most"); at least `lower`.
     #[serde(default)]
     pub upper: Option<f64>,
+    /// Where the pattern comes from (the citation docs/VALIDATION.md prints).
     pub source: String,
 }
 
@@ -83,7 +93,14 @@ impl Target {
     }
 }
 
-/// Read and check a targets file.
+/// Read and check a targets file (`[[target]]` tables, e.g. calibration/targets.toml), in the
+/// file's order.
+///
+/// # Errors
+/// The file unreadable or not TOML, an unknown field, an outcome that is not a headline figure,
+/// a number that is not finite, `upper` below `lower`, or a target that is neither a point
+/// (`observed` with a positive `tolerance`) nor a range (`lower`, `upper`): each with the file
+/// and the field (exit 2).
 pub fn read_targets(path: &Path) -> Result<Vec<Target>, InputError> {
     let text = read_text(path)?;
     let file = path.display().to_string();

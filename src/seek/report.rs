@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{Row, SeekJson, reproduce_command, shell_quote, show_mean};
 use crate::error::{Error, InputError};
-use crate::report::{escape, inline_svg, page_head};
+use crate::page::{chart_svg, escape, page_head};
 use crate::scenario::load::read_text;
 
 fn not_seek(dir: &Path, what: &str) -> Error {
@@ -77,14 +77,10 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         let _ = writeln!(h, "<p class=\"note\">Note: {}.</p>", escape(note));
     }
 
-    let svg = match std::fs::read_to_string(dir.join("seek.svg")) {
-        Ok(svg) if svg.contains("<svg") => svg,
-        _ => super::chart::draw(&json, &rows).map_err(Error::Chart)?.svg,
-    };
+    let svg = chart_svg(dir, "seek", || super::chart::draw(&json, &rows))?;
     let _ = writeln!(
         h,
-        "<figure>{}<figcaption>The mean of {} at each lever value evaluated, with its {:.0}% confidence interval; the dashed line is the goal, the green line and band the answer and its interval.</figcaption></figure>",
-        inline_svg(&svg),
+        "<figure>{svg}<figcaption>The mean of {} at each lever value evaluated, with its {:.0}% confidence interval; the dashed line is the goal, the green line and band the answer and its interval.</figcaption></figure>",
         escape(&json.measure),
         100.0 * json.confidence
     );

@@ -16,11 +16,19 @@ const Z95: f64 = 1.96;
 /// (written as an empty field); a constant output gives 0 (not -0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Morris {
+    /// mu*: the mean absolute elementary effect, in the output's unit per unit of the
+    /// parameter's range.
     pub mu_star: f64,
+    /// mu: the mean signed elementary effect (same unit); far below mu* when the sign changes.
     pub mu: f64,
+    /// sigma: the standard deviation of the elementary effects (same unit): interaction or
+    /// non-linearity.
     pub sigma: f64,
+    /// The half-width of mu*'s 95% bootstrap interval (same unit).
     pub mu_star_conf: f64,
+    /// Elementary effects defined (both points of the step had a value).
     pub effects: usize,
+    /// Elementary effects undefined (a point of the step had no value).
     pub undefined: usize,
 }
 
@@ -114,12 +122,21 @@ pub fn morris_noise_floor(unit: &[Vec<f64>], var_of_mean: &[f64], k: usize) -> f
 /// index is NaN.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sobol {
+    /// First-order index S1: the share of the output's variance the parameter explains alone
+    /// (0 to 1, up to estimation error).
     pub s1: f64,
+    /// The half-width of S1's 95% bootstrap interval.
     pub s1_conf: f64,
+    /// Total index ST: the share of the variance that would go if the parameter were fixed,
+    /// its interactions included (0 to 1, up to estimation error).
     pub st: f64,
+    /// The half-width of ST's 95% bootstrap interval.
     pub st_conf: f64,
+    /// Base rows used (A, AB_i and B all defined).
     pub rows: usize,
+    /// Base rows not used (one of the three undefined).
     pub undefined: usize,
+    /// The output had no variance: S1 = ST = 0 by convention.
     pub constant: bool,
 }
 

@@ -13,18 +13,24 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One outcome's sensitivity results: a panel of the chart.
 pub struct Panel {
+    /// The outcome's name (a summary.json headline figure), the panel's title.
     pub outcome: String,
     /// The noise floor (Morris: the mu* of a parameter that changes nothing; Sobol: the ST of
     /// one); NaN when unknown.
     pub floor: f64,
+    /// The outcome took one value at every point: no index to show, the panel says so.
     pub constant: bool,
+    /// Morris statistics, one per parameter in the sweep file's order (empty for Sobol).
     pub morris: Vec<Morris>,
+    /// Sobol indices, one per parameter in the sweep file's order (empty for Morris).
     pub sobol: Vec<Sobol>,
 }
 
 /// Sensitivity results, one panel per outcome.
 pub enum Sensitivity {
+    /// A Morris sweep's panels ([`Panel::morris`] filled).
     Morris(Vec<Panel>),
+    /// A Sobol sweep's panels ([`Panel::sobol`] filled).
     Sobol(Vec<Panel>),
 }
 
@@ -52,7 +58,11 @@ fn levels(sweep: &Sweep, j: usize) -> Vec<f64> {
 }
 
 /// `heatmap`: the first outcome's mean over the first two parameters of a grid (averaged over
-/// any further parameters).
+/// any further parameters). `means` holds that outcome's mean at each design point, in point
+/// order (NaN where undefined).
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn heatmap(sweep: &Sweep, means: &[f64]) -> Result<Rendered, String> {
     let (xs, ys) = (levels(sweep, 0), levels(sweep, 1));
     let mut sum = vec![vec![0.0; ys.len()]; xs.len()];
@@ -268,6 +278,10 @@ struct SensitivityChart<'a> {
 /// `sensitivity`: one panel per outcome (at most [`MAX_PANELS`]), the parameters in the sweep
 /// file's order down each: Morris mu* bars with their 95% interval, sigma as a diamond and the
 /// noise floor shaded; or Sobol S1 and ST bars with their intervals and the noise floor of ST.
+/// `name` is the sweep's, `replicates` its replicates per point (in the title).
+///
+/// # Errors
+/// The drawing backend's error, as text.
 pub fn sensitivity(name: &str, keys: &[String], replicates: u32, data: &Sensitivity) -> Result<Rendered, String> {
     let (kind, n) = match data {
         Sensitivity::Morris(p) => ("Morris screening", p.len()),

@@ -15,7 +15,9 @@ use crate::rng::{self, Rng};
 /// A parameter's range for designs that sample it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
+    /// The lowest value, in the key's unit (`params::SPECS`).
     pub min: f64,
+    /// The highest value, in the key's unit; at least `min`.
     pub max: f64,
     /// Integer parameters are rounded to the nearest whole number after sampling.
     pub integer: bool,

@@ -2,6 +2,8 @@
 //! parallel, streaming, resumable runner and its shards, the Morris and Sobol estimators, and
 //! their charts. See docs/SWEEPS.md.
 
+#![warn(missing_docs, clippy::missing_errors_doc)]
+
 pub mod analysis;
 pub mod charts;
 pub mod design;

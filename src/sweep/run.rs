@@ -22,11 +22,14 @@ pub use super::files::JOURNAL;
 /// Which points a run computes: those with index % of == index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// I: this shard's index, 0 to N - 1.
     pub index: usize,
+    /// N: the number of shards, 1 or more.
     pub of: usize,
 }
 
 impl Shard {
+    /// The whole sweep: shard 0 of 1.
     pub const WHOLE: Shard = Shard { index: 0, of: 1 };
 
     /// Parse `I/N`, or `auto`: the shard of this task of a SLURM job array
@@ -100,11 +103,17 @@ impl Shard {
 
 /// Options of `lwsim sweep`.
 pub struct Options<'a> {
+    /// The results directory.
     pub out: &'a Path,
+    /// Worker threads; 0: all cores.
     pub threads: usize,
+    /// Keep the finished points of a stopped run of the same sweep and compute the rest.
     pub resume: bool,
+    /// Start again in a directory that already holds a sweep.
     pub force: bool,
+    /// The points to compute ([`Shard::WHOLE`]: all).
     pub shard: Shard,
+    /// Called as points finish with (points done, points this run computes).
     pub progress: &'a (dyn Fn(u64, u64) + Sync),
 }
 

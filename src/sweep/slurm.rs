@@ -13,9 +13,11 @@ use super::spec::{self, Sweep};
 use crate::error::{Error, InputError};
 use crate::output::Batch;
 
-/// The job array script, the merge job script and the script submitting both, in the jobs' folder.
+/// The job array script, in the jobs' folder.
 pub const ARRAY: &str = "array.sh";
+/// The merge job script, in the jobs' folder.
 pub const MERGE: &str = "merge.sh";
+/// The script submitting both, in the jobs' folder.
 pub const SUBMIT: &str = "submit.sh";
 
 /// SLURM's default `MaxArraySize` (task ids up to one less).
@@ -27,13 +29,17 @@ pub struct Options<'a> {
     pub sweep: &'a Path,
     /// Array tasks, one shard each.
     pub tasks: u32,
+    /// `--cpus-per-task`: each task's CPUs, and so its threads.
     pub cpus_per_task: u32,
     /// `--time`, SLURM's format, checked.
     pub time: Option<&'a str>,
+    /// `--partition`: the partition (or comma-separated partitions) to submit to, checked;
+    /// None: the cluster's default.
     pub partition: Option<&'a str>,
     /// Where the scripts, logs and shard directories go [default: `slurm/` in the sweep's
     /// output directory].
     pub out: Option<PathBuf>,
+    /// Replace scripts that differ from those lwsim would write.
     pub force: bool,
     /// The lwsim binary the scripts call (absolute).
     pub lwsim: PathBuf,
@@ -46,6 +52,7 @@ pub struct Jobs {
     pub dir: PathBuf,
     /// Where the merge job writes the sweep's results.
     pub results: PathBuf,
+    /// The sweep's design points, over all tasks.
     pub points: usize,
     /// The commands that submit the array and then the merge job (a POSIX shell).
     pub commands: String,
@@ -56,9 +63,13 @@ pub struct Jobs {
 /// The texts of the three scripts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scripts {
+    /// array.sh: the job array, one shard a task.
     pub array: String,
+    /// merge.sh: the merge job, run after the array.
     pub merge: String,
+    /// submit.sh: submits the array, then the merge job depending on it.
     pub submit: String,
+    /// The sbatch commands submit.sh runs, to print on stdout.
     pub commands: String,
 }
 
@@ -91,6 +102,9 @@ fn path_text(path: &Path, flag: &str) -> Result<String, InputError> {
 }
 
 /// Check a time limit in one of SLURM's forms: `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`.
+///
+/// # Errors
+/// Any other text, located at `--time` (exit 2).
 pub fn check_time(time: &str) -> Result<(), InputError> {
     let digits = |s: &str| !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit());
     let ok = match time.split_once('-') {
@@ -116,7 +130,11 @@ pub fn check_time(time: &str) -> Result<(), InputError> {
     }
 }
 
-/// Check a partition name (or a comma-separated list of them).
+/// Check a partition name (or a comma-separated list of them): ASCII letters, digits and
+/// `_-.,` only, so that it is safe in a job script.
+///
+/// # Errors
+/// An empty name or any other character, located at `--partition` (exit 2).
 pub fn check_partition(partition: &str) -> Result<(), InputError> {
     let ok = !partition.is_empty()
         && partition

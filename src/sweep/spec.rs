@@ -32,12 +32,17 @@ pub const MIN_MORRIS_TRAJECTORIES: u32 = 2;
 /// Keys a sweep sets itself at every point, which a `[[parameter]]` may not vary.
 const SET_BY_SWEEP: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
 
+/// A sweep's design (docs/SWEEPS.md, "Designs"), as `design = "..."` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DesignKind {
+    /// Every combination of the parameters' values.
     Grid,
+    /// A Latin hypercube of `samples` points.
     Lhs,
+    /// Morris screening: `samples` trajectories of k + 1 points.
     Morris,
+    /// Sobol indices: Saltelli's `samples` x (k + 2) rows on a scrambled Sobol sequence.
     Sobol,
 }
 
@@ -45,15 +50,22 @@ pub enum DesignKind {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepFile {
+    /// The sweep's name; it names the output directory `output/<name>/`.
     pub name: String,
+    /// The base scenario file, relative to the sweep file.
     pub scenario: String,
+    /// Replicates at every point (default 10).
     #[serde(default = "default_replicates")]
     pub replicates: u32,
+    /// The sweep's base seed (default 0); each point's seed derives from it.
     #[serde(default)]
     pub seed: u64,
+    /// The design.
     pub design: DesignKind,
+    /// lhs: points; morris: trajectories; sobol: the base size N. Not for a grid.
     #[serde(default)]
     pub samples: Option<u32>,
+    /// The summary.json headline figures to analyse [default: all of them].
     #[serde(default)]
     pub outcomes: Option<Vec<String>>,
     /// Morris: grid levels (default 4).
@@ -62,6 +74,7 @@ pub struct SweepFile {
     /// Sobol: bootstrap resamples for the confidence intervals (default 200).
     #[serde(default)]
     pub resamples: Option<u32>,
+    /// The `[[parameter]]` tables: the keys the sweep varies.
     #[serde(default, rename = "parameter")]
     pub parameters: Vec<ParameterFile>,
 }
@@ -70,16 +83,23 @@ fn default_replicates() -> u32 {
     10
 }
 
+/// A `[[parameter]]` table of a sweep file, as written: the key and its values or bounds, in the
+/// key's unit (docs/SCENARIOS.md).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterFile {
+    /// A numeric scenario key (`params::SPECS`), e.g. `funding.community_budget`.
     pub key: String,
+    /// grid: the values, listed.
     #[serde(default)]
     pub values: Option<Vec<f64>>,
+    /// The lowest value (a grid with `steps`; lhs, morris and sobol sample from it).
     #[serde(default)]
     pub min: Option<f64>,
+    /// The highest value.
     #[serde(default)]
     pub max: Option<f64>,
+    /// grid with bounds: how many values, evenly spaced from `min` to `max`.
     #[serde(default)]
     pub steps: Option<u32>,
 }
@@ -88,20 +108,30 @@ pub struct ParameterFile {
 /// each output directory as sweep.json, from which `lwsim merge` rebuilds it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sweep {
+    /// The sweep's name.
     pub name: String,
     /// Rebuilt from `base_toml` when read back (see [`Sweep::from_json`]).
     #[serde(skip)]
     pub base: Scenario,
     /// The base scenario, resolved, as TOML (part of the sweep's identity).
     pub base_toml: String,
+    /// Replicates at every point.
     pub replicates: u32,
+    /// The base seed.
     pub seed: u64,
+    /// The design.
     pub design: DesignKind,
+    /// lhs: points; morris: trajectories; sobol: the base size N; 0 for a grid.
     pub samples: u32,
+    /// Morris grid levels (the default where unused).
     pub levels: u32,
+    /// Bootstrap resamples for the intervals (the default where unused).
     pub resamples: u32,
+    /// The keys varied, in the sweep file's order: a point's values are in this order.
     pub keys: Vec<String>,
+    /// Whether each key is a whole number (rounded after sampling), parallel to `keys`.
     pub integer: Vec<bool>,
+    /// The headline figures analysed, in order.
     pub outcomes: Vec<String>,
     /// The points, in parameter units.
     pub points: Vec<Vec<f64>>,
@@ -111,6 +141,9 @@ pub struct Sweep {
 
 impl Sweep {
     /// Read back a sweep written as JSON (sweep.json's `sweep`).
+    ///
+    /// # Errors
+    /// The JSON is not a sweep, or its base scenario does not parse: the reason, as text.
     pub fn from_json(value: serde_json::Value) -> Result<Sweep, String> {
         let mut sweep: Sweep = serde_json::from_value(value).map_err(|e| e.to_string())?;
         let table: toml::Table = toml::from_str(&sweep.base_toml).map_err(|e| e.to_string())?;

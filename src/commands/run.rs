@@ -1,0 +1,252 @@
+//! `lwsim run`: read and check every scenario and every output directory before running
+//! anything, run each scenario's replicates, write its results (and its page with `--report`),
+//! then, for two or more scenarios, the comparison.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Ui, bar, command_line, done_line, warn};
+use crate::cli::{ResultsOpts, RunArgs, exit};
+use crate::error::Error;
+use crate::human;
+use crate::output::{self, DirLock, Kind, RunInfo};
+use crate::scenario::{Scenario, load, uncertain};
+
+/// `lwsim run`: see the module's documentation.
+pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
+    let overrides = overrides(&args);
+    let overrides: Vec<(&str, &str)> = overrides.iter().map(|(o, s)| (*o, s.as_str())).collect();
+    let RunArgs {
+        scenarios: files,
+        out,
+        threads,
+        results: ResultsOpts { force, quiet },
+        report,
+        ..
+    } = args;
+    let threads = threads.count()?;
+    let mut scenarios = read_scenarios(&files, &overrides)?;
+    let several = scenarios.len() > 1;
+    crate::run::share_the_reference(&mut scenarios, &mut |warning| {
+        if !quiet {
+            warn(ui, &warning);
+        }
+    })?;
+    if several && let Some((f, s)) = scenarios.iter().find(|(_, s)| s.name == "comparison") {
+        return Err(Error::Refused {
+            path: f.clone(),
+            message: format!(
+                "is named `{}`, which collides with the comparison lwsim writes beside the scenarios' results; give it another `name` in its file",
+                s.name
+            ),
+        });
+    }
+    let places = Places { out, several };
+    places.refuse_nesting(&scenarios[0].1)?;
+    let mut locks = Vec::new();
+    for (_, s) in &scenarios {
+        locks.push(DirLock::acquire(&places.dir_of(s), Kind::Run, force)?);
+    }
+    if several {
+        // A comparison is made anew from the scenarios just run: it replaces an older one.
+        locks.push(DirLock::acquire(&places.comparison(), Kind::Comparison, true)?);
+    }
+    if !quiet {
+        warn_of_weak_intervals(&scenarios, ui);
+    }
+    let command = command_line();
+    let mode = scenarios[0].1.simulation.uncertainty;
+    let mut runs = Vec::new();
+    for (colour, (file, scenario)) in scenarios.into_iter().enumerate() {
+        let start = Instant::now();
+        let bar = bar(
+            ui,
+            quiet,
+            &scenario.name,
+            "replicates",
+            Some(u64::from(scenario.simulation.replicates)),
+        );
+        let replicates = crate::run::run_all(&scenario, threads, &|| bar.inc(1))?;
+        bar.finish();
+        let info = RunInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            command: command.clone(),
+            scenario_file: file.display().to_string(),
+            seed: scenario.simulation.seed,
+            replicates: scenario.simulation.replicates,
+            threads: if threads == 0 {
+                rayon::current_num_threads()
+            } else {
+                threads
+            },
+            seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)",
+            generator: "ChaCha8Rng::seed_from_u64(replicate seed) (rand_chacha 0.10)",
+            uncertainty: scenario.simulation.uncertainty.name(),
+            drawn: uncertain::drawn_keys(&scenario),
+            wall_seconds: start.elapsed().as_secs_f64(),
+        };
+        let dir = places.dir_of(&scenario);
+        let monthly = output::write_results(&dir, &scenario, &replicates, colour, &info)?;
+        if report {
+            crate::report::write_report(&dir, true)?;
+        }
+        done_line(
+            ui,
+            quiet,
+            &format!(
+                "wrote {}: {} replicates in {}",
+                dir.display(),
+                human::count(replicates.len() as u64),
+                human::duration(info.wall_seconds)
+            ),
+        );
+        if several {
+            runs.push((monthly, replicates));
+        }
+    }
+    if several {
+        let dir = places.comparison();
+        output::write_comparison(&dir, &runs, mode)?;
+        if report {
+            crate::report::write_report(&dir, true)?;
+        }
+        done_line(
+            ui,
+            quiet,
+            &format!("wrote {}: {} scenarios compared", dir.display(), runs.len()),
+        );
+    }
+    for lock in locks {
+        lock.finish();
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// The keys the flags set, as `--set` texts, each with the flag it came from, so that a message
+/// names what the user typed: every `--set`, then `--replicates`, `--detail`, `--seed` and
+/// `--uncertainty`.
+fn overrides(args: &RunArgs) -> Vec<(&'static str, String)> {
+    let mut overrides: Vec<(&str, String)> = args.sets.iter().map(|s| ("--set", s.clone())).collect();
+    if let Some(n) = args.replicates {
+        overrides.push(("--replicates", format!("simulation.replicates={n}")));
+    }
+    if let Some(n) = args.detail {
+        overrides.push(("--detail", format!("output.detail_replicates={n}")));
+    }
+    if let Some(seed) = args.seed {
+        overrides.push(("--seed", format!("simulation.seed={seed}")));
+    }
+    if let Some(mode) = &args.uncertainty {
+        overrides.push(("--uncertainty", format!("simulation.uncertainty=\"{mode}\"")));
+    }
+    overrides
+}
+
+/// Every scenario file read and checked with the overrides, in order. Refused (exit 2): two
+/// scenarios of the same name, whose results would share a directory.
+fn read_scenarios(files: &[PathBuf], overrides: &[(&str, &str)]) -> Result<Vec<(PathBuf, Scenario)>, Error> {
+    let mut scenarios: Vec<(PathBuf, Scenario)> = Vec::new();
+    for f in files {
+        let s = load::load_text(f, load::read_text(f)?, overrides)?;
+        if let Some((other, _)) = scenarios.iter().find(|(_, o)| o.name == s.name) {
+            return Err(Error::Refused {
+                path: f.clone(),
+                message: format!(
+                    "has the same name `{}` as {}: results would share a directory",
+                    s.name,
+                    other.display()
+                ),
+            });
+        }
+        scenarios.push((f.clone(), s));
+    }
+    Ok(scenarios)
+}
+
+/// Where a run's results go: one scenario's in `--out` or `output/<name>/`; several scenarios'
+/// in `<root>/<name>/` with their comparison in `<root>/comparison/`, the root being `--out` or
+/// `output/`.
+struct Places {
+    /// `--out`.
+    out: Option<PathBuf>,
+    /// Two or more scenarios: a comparison.
+    several: bool,
+}
+
+impl Places {
+    /// The folder the scenarios' folders and the comparison go in.
+    fn root(&self) -> PathBuf {
+        match (&self.out, self.several) {
+            (Some(o), true) => o.clone(),
+            _ => "output".into(),
+        }
+    }
+
+    /// A scenario's results directory.
+    fn dir_of(&self, s: &Scenario) -> PathBuf {
+        match (&self.out, self.several) {
+            (Some(o), false) => o.clone(),
+            _ => self.root().join(&s.name),
+        }
+    }
+
+    /// The comparison's directory.
+    fn comparison(&self) -> PathBuf {
+        self.root().join("comparison")
+    }
+
+    /// Results do not nest: the scenarios' folders go beside each other, never inside results.
+    /// `first` is the first scenario (a single run's).
+    fn refuse_nesting(&self, first: &Scenario) -> Result<(), Error> {
+        let nested = if self.several {
+            let root = self.root();
+            Kind::of(&root).map(|k| (root, format!("holds the results of {}", k.command())))
+        } else {
+            let dir = self.dir_of(first);
+            (Kind::of(&dir.join("comparison")) == Some(Kind::Comparison)).then(|| {
+                (
+                    dir,
+                    "holds the results of several scenarios and their comparison".to_string(),
+                )
+            })
+        };
+        match nested {
+            Some((path, what)) => Err(Error::Refused {
+                path,
+                message: format!("{what}; results are not written inside other results: choose another --out"),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The warnings about intervals before a run: fewer than 20 replicates (the first scenario
+/// that has them), and each `--uncertainty full` scenario that draws no constant.
+fn warn_of_weak_intervals(scenarios: &[(PathBuf, Scenario)], ui: &dyn Ui) {
+    if let Some((_, s)) = scenarios.iter().find(|(_, s)| s.simulation.replicates < 20) {
+        let n = s.simulation.replicates;
+        warn(
+            ui,
+            &format!(
+                "{n} {}: intervals from fewer than 20 replicates are unreliable{}",
+                if n == 1 { "replicate" } else { "replicates" },
+                if n == 1 {
+                    " (with one, there is no interval at all)"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    for (f, s) in scenarios {
+        if !s.simulation.uncertainty.is_chance() && uncertain::drawn_keys(s).is_empty() {
+            warn(
+                ui,
+                &format!(
+                    "{}: --uncertainty full draws no constant: the scenario sets every uncertain key (a resolved scenario of a chance run does), so its intervals hold chance alone",
+                    f.display()
+                ),
+            );
+        }
+    }
+}
