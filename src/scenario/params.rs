@@ -295,44 +295,46 @@ pub fn check(scenario: &RawScenario) -> super::Problems {
             ));
         }
     }
-    let f = &scenario.funding;
-    if f.cut_last_year < f.cut_first_year {
-        problems.push((
-            "funding.cut_last_year".into(),
-            format!(
-                "expected at least funding.cut_first_year ({}), found {} (a schedule that makes no cut)",
-                f.cut_first_year, f.cut_last_year
-            ),
-        ));
-    }
-    let p = &scenario.practices;
-    if p.list_size_min > p.list_size_max {
-        problems.push((
-            "practices.list_size_max".into(),
-            format!(
-                "expected at least practices.list_size_min ({}), found {}",
-                p.list_size_min, p.list_size_max
-            ),
-        ));
-    }
-    if p.deprivation_min > p.deprivation_max {
-        problems.push((
-            "practices.deprivation_max".into(),
-            format!(
-                "expected at least practices.deprivation_min ({}), found {}",
-                p.deprivation_min, p.deprivation_max
-            ),
-        ));
-    }
-    let i = &scenario.implementation;
-    if i.fitting_in_threshold > i.belonging_threshold {
-        problems.push((
-            "implementation.belonging_threshold".into(),
-            format!(
-                "expected at least implementation.fitting_in_threshold ({}), found {}",
-                i.fitting_in_threshold, i.belonging_threshold
-            ),
-        ));
+    // Keys that may not exceed another key: (lower key, its value, upper key, its value, why).
+    // Whole numbers are exact as f64 and print the same.
+    let (f, p, i) = (&scenario.funding, &scenario.practices, &scenario.implementation);
+    let ordered: [(&str, f64, &str, f64, &str); 4] = [
+        (
+            "funding.cut_first_year",
+            f64::from(f.cut_first_year),
+            "funding.cut_last_year",
+            f64::from(f.cut_last_year),
+            " (a schedule that makes no cut)",
+        ),
+        (
+            "practices.list_size_min",
+            f64::from(p.list_size_min),
+            "practices.list_size_max",
+            f64::from(p.list_size_max),
+            "",
+        ),
+        (
+            "practices.deprivation_min",
+            p.deprivation_min,
+            "practices.deprivation_max",
+            p.deprivation_max,
+            "",
+        ),
+        (
+            "implementation.fitting_in_threshold",
+            i.fitting_in_threshold,
+            "implementation.belonging_threshold",
+            i.belonging_threshold,
+            "",
+        ),
+    ];
+    for (low_key, low, high_key, high, why) in ordered {
+        if low > high {
+            problems.push((
+                high_key.into(),
+                format!("expected at least {low_key} ({low}), found {high}{why}"),
+            ));
+        }
     }
     let n = &scenario.patients;
     let weights = [
