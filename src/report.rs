@@ -178,16 +178,13 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         }
         return Err(not_results(dir, "no summary.json"));
     }
-    let summary: serde_json::Value = serde_json::from_str(&read_text(&dir.join("summary.json"))?)
-        .map_err(|e| not_results(dir, &format!("summary.json is not JSON ({e})")))?;
-    let run: serde_json::Value = read_text(&dir.join("run.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
+    let summary: crate::summary::SummaryFile = serde_json::from_str(&read_text(&dir.join("summary.json"))?)
+        .map_err(|e| not_results(dir, &format!("summary.json is not lwsim's summary ({e})")))?;
+    let run = crate::output::RunInfo::read(dir).unwrap_or_default();
     let resolved = read_text(&dir.join("scenario.resolved.toml"))?;
     let scenario: crate::scenario::RawScenario =
         toml::from_str(&resolved).map_err(|e| not_results(dir, &format!("scenario.resolved.toml: {e}")))?;
-    let replicates = summary["replicates"].as_u64().unwrap_or(0) as usize;
+    let replicates = summary.replicates;
     let monthly = read_monthly(dir, &scenario.name, replicates)?;
 
     let name = escape(&scenario.name);
@@ -201,7 +198,11 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     );
 
     h.push_str("<h2>What was run</h2>\n<table>\n");
-    let version = run["version"].as_str().unwrap_or(env!("CARGO_PKG_VERSION"));
+    let version = if run.version.is_empty() {
+        env!("CARGO_PKG_VERSION")
+    } else {
+        &run.version
+    };
     let rows = [
         ("Scenario", scenario.name.clone()),
         ("Replicates", replicates.to_string()),
@@ -228,10 +229,10 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     for figure in REPORTED {
         let (label, unit) = (figure.label, figure.unit);
         // A figure named for a month the run does not reach is absent: no row.
-        let Some(f) = summary.get(figure.name) else {
+        let Some(f) = summary.figures.get(figure.name) else {
             continue;
         };
-        let (Some(mean), Some(p05), Some(p95)) = (f["mean"].as_f64(), f["p05"].as_f64(), f["p95"].as_f64()) else {
+        let Some(crate::summary::Stats { mean, p05, p95, .. }) = *f else {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td class=\"n\">-</td><td class=\"n\">-</td></tr>",
@@ -289,9 +290,8 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     }
     h.push_str("</table>\n");
 
-    let command = run["command"]
-        .as_array()
-        .map(|a| crate::human::shell_command(&a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()));
+    let command = (!run.command.is_empty())
+        .then(|| crate::human::shell_command(&run.command.iter().map(String::as_str).collect::<Vec<_>>()));
     h.push_str("<h2>How to reproduce it</h2>\n");
     let _ = writeln!(
         h,

@@ -4,7 +4,7 @@
 
 #![warn(missing_docs)]
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::World;
 use crate::observe::{self, PracticeRow, WeeklyRow};
@@ -277,7 +277,7 @@ pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
 
 /// Mean, standard deviation and percentiles of one measure across replicates, in the measure's
 /// own unit ([`stats`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     /// Mean ([`mean_sd`]).
     pub mean: f64,
@@ -480,27 +480,49 @@ pub fn monthly(replicates: &[Replicate]) -> Vec<MonthlyRow> {
         .collect()
 }
 
-/// summary.json: what was run, and each headline figure's statistics across replicates
-/// (`null` where no replicate had a value).
+/// summary.json: what was run, and each headline figure's statistics across replicates. Written
+/// through a `serde_json::Value`, whose map sorts the keys (the file's order); read back by the
+/// pages (`serde_json::from_str`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SummaryFile {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Replicates run.
+    pub replicates: usize,
+    /// The base seed.
+    pub seed: u64,
+    /// `chance` or `full` (`simulation.uncertainty`).
+    pub uncertainty: String,
+    /// Weeks simulated.
+    pub weeks: u32,
+    /// Whole months simulated ([`months`]).
+    pub months: u32,
+    /// Each headline figure's statistics by name ([`FIGURES`]); `None` (null) where no replicate
+    /// had a value; a figure named for a month the run does not reach is absent.
+    #[serde(flatten)]
+    pub figures: std::collections::BTreeMap<String, Option<Stats>>,
+}
+
+/// summary.json's content for a run ([`SummaryFile`], as a JSON value with sorted keys).
 pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    map.insert("scenario".into(), scenario.name.clone().into());
-    map.insert("replicates".into(), replicates.len().into());
-    map.insert("seed".into(), scenario.simulation.seed.into());
-    map.insert("uncertainty".into(), scenario.simulation.uncertainty.name().into());
-    map.insert("weeks".into(), scenario.simulation.weeks.into());
-    map.insert("months".into(), months(scenario.simulation.weeks).into());
     let months = months(scenario.simulation.weeks);
-    for (i, figure) in FIGURES.iter().enumerate() {
-        if figure.month.is_some_and(|m| m > months) {
-            continue; // named for a month the run does not reach: absent, not null
-        }
-        let value = headline_stats(replicates, i).map_or(serde_json::Value::Null, |s| {
-            serde_json::to_value(s).expect("stats serialise")
-        });
-        map.insert(figure.name.into(), value);
-    }
-    serde_json::Value::Object(map)
+    let figures = FIGURES
+        .iter()
+        .enumerate()
+        // A figure named for a month the run does not reach is absent, not null.
+        .filter(|(_, figure)| figure.month.is_none_or(|m| m <= months))
+        .map(|(i, figure)| (figure.name.to_string(), headline_stats(replicates, i)))
+        .collect();
+    let file = SummaryFile {
+        scenario: scenario.name.clone(),
+        replicates: replicates.len(),
+        seed: scenario.simulation.seed,
+        uncertainty: scenario.simulation.uncertainty.name().into(),
+        weeks: scenario.simulation.weeks,
+        months,
+        figures,
+    };
+    serde_json::to_value(file).expect("summary serialises")
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
         let replicates = crate::run::run_all(&scenario, threads, &|| bar.inc(1))?;
         bar.finish();
         let info = RunInfo {
-            version: env!("CARGO_PKG_VERSION"),
+            version: env!("CARGO_PKG_VERSION").into(),
             command: command.clone(),
             scenario_file: file.display().to_string(),
             seed: scenario.simulation.seed,
@@ -79,10 +79,10 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
             } else {
                 threads
             },
-            seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)",
-            generator: "ChaCha8Rng::seed_from_u64(replicate seed) (rand_chacha 0.10)",
-            uncertainty: scenario.simulation.uncertainty.name(),
-            drawn: uncertain::drawn_keys(&scenario),
+            seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)".into(),
+            generator: "ChaCha8Rng::seed_from_u64(replicate seed) (rand_chacha 0.10)".into(),
+            uncertainty: scenario.simulation.uncertainty.name().into(),
+            drawn: uncertain::drawn_keys(&scenario).into_iter().map(String::from).collect(),
             wall_seconds: start.elapsed().as_secs_f64(),
         };
         let dir = places.dir_of(&scenario);

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
@@ -29,10 +29,13 @@ pub const RESULT_FILES: [&str; 6] = [
 ];
 
 /// What `run.json` records about the run itself (not reproducible: it holds the wall time).
-#[derive(Debug, Clone, Serialize)]
+/// Written by `lwsim run`, and read back by the pages ([`RunInfo::read`]), which take a field
+/// missing from an older or a seek's run.json as its default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunInfo {
     /// lwsim's version (`CARGO_PKG_VERSION`).
-    pub version: &'static str,
+    pub version: String,
     /// The command line, word by word, as given.
     pub command: Vec<String>,
     /// The scenario file, as given on the command line.
@@ -44,16 +47,25 @@ pub struct RunInfo {
     /// Threads the replicates ran on (the results do not depend on it).
     pub threads: usize,
     /// How each replicate's seed is derived from the base seed, in words.
-    pub seed_derivation: &'static str,
+    pub seed_derivation: String,
     /// The random number generator, in words.
-    pub generator: &'static str,
+    pub generator: String,
     /// `chance` or `full` (`simulation.uncertainty`).
-    pub uncertainty: &'static str,
+    pub uncertainty: String,
     /// Under `full`, the keys each replicate drew (the rest held at the scenario's values).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub drawn: Vec<&'static str>,
+    pub drawn: Vec<String>,
     /// Wall-clock time of the run, seconds.
     pub wall_seconds: f64,
+}
+
+impl RunInfo {
+    /// `dir/run.json`, if it is there and reads as a run.json; `None` otherwise (the pages
+    /// then leave out what it would have told them).
+    pub fn read(dir: &Path) -> Option<RunInfo> {
+        let text = std::fs::read_to_string(dir.join("run.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
 }
 
 /// weekly.csv or practices.csv: each replicate's rows formatted in parallel, joined in replicate

@@ -46,7 +46,7 @@ struct Compared {
     scenario: crate::scenario::RawScenario,
     /// The resolved scenario as dotted keys and values, for the differences.
     keys: BTreeMap<String, toml::Value>,
-    run: serde_json::Value,
+    run: crate::output::RunInfo,
     replicates: usize,
     monthly: Monthly,
 }
@@ -165,18 +165,16 @@ fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Err
     let table: toml::Table = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
     let mut keys = BTreeMap::new();
     flatten("", &table, &mut keys);
-    let summary: serde_json::Value = serde_json::from_str(&read_text(&dir.join("summary.json"))?).map_err(|e| {
-        Error::from(InputError::at(
-            &dir.join("summary.json").display().to_string(),
-            None,
-            format!("expected JSON: {e}"),
-        ))
-    })?;
-    let run: serde_json::Value = read_text(&dir.join("run.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    let replicates = summary["replicates"].as_u64().unwrap_or(0) as usize;
+    let summary: crate::summary::SummaryFile =
+        serde_json::from_str(&read_text(&dir.join("summary.json"))?).map_err(|e| {
+            Error::from(InputError::at(
+                &dir.join("summary.json").display().to_string(),
+                None,
+                format!("expected JSON: {e}"),
+            ))
+        })?;
+    let run = crate::output::RunInfo::read(&dir).unwrap_or_default();
+    let replicates = summary.replicates;
     let mut monthly = read_monthly(&dir, name, replicates)?;
     monthly.colour = colour;
     Ok(Compared {
@@ -453,7 +451,11 @@ fn question(reference: &Compared, others: &[Compared]) -> String {
 fn what_was_run(runs: &[Compared], replicates: usize) -> String {
     let reference = &runs[0];
     let s = &reference.scenario;
-    let version = reference.run["version"].as_str().unwrap_or(env!("CARGO_PKG_VERSION"));
+    let version = if reference.run.version.is_empty() {
+        env!("CARGO_PKG_VERSION")
+    } else {
+        &reference.run.version
+    };
     let mut rows = vec![
         (
             "Scenarios",
@@ -644,7 +646,8 @@ fn reproduce(root: &Path, runs: &[Compared]) -> String {
     );
     let files: Vec<String> = runs
         .iter()
-        .filter_map(|r| r.run["scenario_file"].as_str().map(str::to_string))
+        .filter(|r| !r.run.scenario_file.is_empty())
+        .map(|r| r.run.scenario_file.clone())
         .collect();
     if files.len() == runs.len() {
         let _ = writeln!(
@@ -653,8 +656,8 @@ fn reproduce(root: &Path, runs: &[Compared]) -> String {
             escape(&command_lines(&files, &options))
         );
     }
-    if let Some(c) = runs[0].run["command"].as_array() {
-        let words: Vec<&str> = c.iter().filter_map(|v| v.as_str()).collect();
+    if !runs[0].run.command.is_empty() {
+        let words: Vec<&str> = runs[0].run.command.iter().map(String::as_str).collect();
         let _ = writeln!(
             h,
             "<p>The original command was:</p>\n<pre>{}</pre>",

@@ -36,10 +36,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         .collect::<Result<_, _>>()
         .map_err(|e| not_seek(dir, &format!("seek.csv: {e}")))?;
     let resolved = read_text(&dir.join("scenario.resolved.toml")).unwrap_or_default();
-    let run: serde_json::Value = read_text(&dir.join("run.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
+    let run = crate::output::RunInfo::read(dir).unwrap_or_default();
     let show = |x: f64| json.show(x);
 
     let mut h = page_head(&format!("lwsim seek: {}", escape(&json.goal)));
@@ -143,10 +140,10 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         "<p>The scenario as run is below and in <code>scenario.resolved.toml</code>; this command repeats the search and gives the same seek.json and seek.csv, byte for byte:</p>\n<pre>{}</pre>",
         escape(&reproduce_command(dir, &json))
     );
-    if let Some(words) = run["command"].as_array() {
-        let words: Vec<String> = words
+    if !run.command.is_empty() {
+        let words: Vec<String> = run
+            .command
             .iter()
-            .filter_map(|v| v.as_str())
             .enumerate()
             .map(|(i, w)| if i == 0 { "lwsim".to_string() } else { shell_quote(w) })
             .collect();
