@@ -2,6 +2,7 @@
 
 use crate::util::*;
 use lwsim::model::World;
+use lwsim::model::organisation::RING;
 use lwsim::observe::observe;
 
 /// Every invariant of a world at the end of a week, with the week's row.
@@ -48,8 +49,10 @@ pub fn check_world(world: &World) {
         world.ties.iter().all(|t| (0.0..=1.0).contains(t)),
         "week {week}: tie out of range"
     );
-    // Funding and capacity never negative; closed organisations hold nothing.
-    for o in &world.orgs {
+    // Funding and capacity never negative; closed organisations hold nothing; the places the
+    // world's release ring schedules to free (every slot of it) are each organisation's occupancy.
+    let mut leaving = world.leaving.clone();
+    for (i, o) in world.orgs.iter().enumerate() {
         assert!(
             o.funding.is_finite() && o.funding >= 0.0,
             "week {week}: funding {}",
@@ -58,7 +61,7 @@ pub fn check_world(world: &World) {
         if !o.open {
             assert!(o.capacity == 0 && o.occupancy == 0 && o.waiting.is_empty());
         }
-        let scheduled: u32 = o.leaving.iter().map(|&x| u32::from(x)).sum();
+        let scheduled: u32 = (0..RING as u32).map(|d| u32::from(leaving.take(week + d, i))).sum();
         assert_eq!(scheduled, o.occupancy, "week {week}: places scheduled to free");
     }
     assert_eq!(row.lw_in_post + row.lw_vacant, world.workers.len() as u32);
