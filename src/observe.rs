@@ -36,26 +36,34 @@ pub struct Measure {
     pub unit: &'static str,
     /// A short label, as a chart's legend shows it.
     pub label: &'static str,
+    /// Whether it counts whole things (its field is an unsigned integer, written without a
+    /// fraction in weekly.csv), not a share, mean or amount: the field's type says so.
+    pub integer: bool,
 }
 
-/// A value of a [`WeeklyRow`] field as a number.
+/// A value of a [`WeeklyRow`] field as a number, and whether its type is a whole number's.
 trait Value {
+    /// Whether the type holds whole numbers ([`Measure::integer`]).
+    const INTEGER: bool;
     fn value(self) -> f64;
 }
 
 impl Value for u32 {
+    const INTEGER: bool = true;
     fn value(self) -> f64 {
         f64::from(self)
     }
 }
 
 impl Value for u64 {
+    const INTEGER: bool = true;
     fn value(self) -> f64 {
         self as f64
     }
 }
 
 impl Value for f64 {
+    const INTEGER: bool = false;
     fn value(self) -> f64 {
         self
     }
@@ -63,7 +71,7 @@ impl Value for f64 {
 
 /// Declares [`WeeklyRow`] (the identifying columns, then one field per measure, in column order),
 /// the table [`WEEKLY`] and [`measures`] from one list: for each measure its documentation, name,
-/// type, kind, unit and label.
+/// type (which gives [`Measure::integer`]), kind, unit and label.
 macro_rules! weekly_measures {
     ($($(#[doc = $doc:literal])* $name:ident: $ty:ty, $kind:ident, $unit:literal, $label:literal;)*) => {
         /// Weekly measures of one replicate: one row of weekly.csv, one per week 0..=weeks.
@@ -90,7 +98,13 @@ macro_rules! weekly_measures {
 
         /// The weekly measures, in column order (after replicate, seed, week, month).
         pub const WEEKLY: [Measure; MEASURE_COUNT] = [
-            $(Measure { name: stringify!($name), kind: Kind::$kind, unit: $unit, label: $label },)*
+            $(Measure {
+                name: stringify!($name),
+                kind: Kind::$kind,
+                unit: $unit,
+                label: $label,
+                integer: <$ty as Value>::INTEGER,
+            },)*
         ];
 
         /// The names of the weekly measures, in column order (after replicate, seed, week,
@@ -426,14 +440,13 @@ mod tests {
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().unwrap().split(',').collect();
         assert_eq!(header[4..], MEASURE_NAMES, "weekly.csv columns and the measures agree");
-        let values: Vec<f64> = lines
-            .next()
-            .unwrap()
-            .split(',')
-            .skip(4)
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let fields: Vec<&str> = lines.next().unwrap().split(',').skip(4).collect();
+        let values: Vec<f64> = fields.iter().map(|v| v.parse().unwrap()).collect();
         assert_eq!(values, measures(&row));
+        // Whole-number fields are declared integer (the Python module reads them as int64).
+        for (m, text) in WEEKLY.iter().zip(&fields) {
+            assert_eq!(m.integer, !text.contains('.'), "{}: {text}", m.name);
+        }
     }
 
     #[test]

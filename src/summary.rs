@@ -27,8 +27,10 @@ pub struct Replicate {
     pub practices: Vec<PracticeRow>,
 }
 
-/// A headline figure's unit, which says how the reports show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A headline figure's unit, which says how the reports show it (in JSON, its name in lower
+/// case: the explorer's `GET /api/figures`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// A share 0..1, shown as a percentage (its differences in percentage points).
     Percent,
@@ -48,6 +50,9 @@ pub struct HeadlineFigure {
     pub unit: Unit,
     /// Its label in the reports' tables (a sentence's start, capitalised).
     pub label: &'static str,
+    /// Its shorter label in the explorer's tables (`lwsim serve`; a sentence's start,
+    /// capitalised).
+    pub explorer: &'static str,
     /// Its short label in the charts that show it (the comparison's and the dose-response
     /// charts'); `None` for a figure no chart shows.
     pub chart: Option<&'static str>,
@@ -68,9 +73,9 @@ macro_rules! some {
 
 /// Declares [`Headline`] (one `f64` field per figure, in summary.json's order), the table
 /// [`FIGURES`] and [`Headline::values`] from one list: for each figure its documentation, name,
-/// unit, report label and, where it has them, its chart label and month.
+/// unit, report label, explorer label and, where it has them, its chart label and month.
 macro_rules! headline_figures {
-    ($($(#[doc = $doc:literal])* $name:ident: $unit:ident, $label:literal
+    ($($(#[doc = $doc:literal])* $name:ident: $unit:ident, $label:literal, explorer $explorer:literal
         $(, chart $chart:literal)? $(, month $month:literal)?;)*) => {
         /// One replicate's headline figures (MODEL.md section 6). Shares are of all referred
         /// patients unless named otherwise; NaN where the denominator is zero. Declared with
@@ -86,6 +91,7 @@ macro_rules! headline_figures {
                 name: stringify!($name),
                 unit: Unit::$unit,
                 label: $label,
+                explorer: $explorer,
                 chart: some!($($chart)?),
                 month: some!($($month)?),
             },)*
@@ -111,71 +117,94 @@ headline_figures! {
     /// Share of practices belonging at month 24 (week [`observe::month_end_week`]`(24)`),
     /// whatever the run's length; NaN (absent from summary.json) in runs shorter than 24 months.
     integration_rate_24m: Percent, "Practices fully integrated ('belonging') at 24 months",
+        explorer "Practices fully integrated at 24 months",
         chart "fully integrated at 24 months", month 24;
     /// Share of practices belonging at month 60; NaN (absent) in runs shorter than 60 months.
     integration_rate_60m: Percent, "Practices fully integrated ('belonging') at 60 months",
+        explorer "Practices fully integrated at 60 months",
         chart "fully integrated at 60 months", month 60;
     /// Share of practices belonging at the run's last week.
     integration_rate_end: Percent, "Practices fully integrated ('belonging') at the end of the run",
+        explorer "Practices fully integrated at the end of the run",
         chart "fully integrated at the run's end";
     /// Patients referred per full-time link worker per year: referrals over (FTE times the run's
     /// years, 52 weeks each).
-    referrals_per_lw_per_year: Number, "Referrals per full-time link worker per year";
+    referrals_per_lw_per_year: Number, "Referrals per full-time link worker per year",
+        explorer "Referrals per link worker a year";
     /// Patients who attended at least one session, per full-time link worker per year.
-    supported_per_lw_per_year: Number, "Patients supported (attended a session) per link worker per year";
+    supported_per_lw_per_year: Number, "Patients supported (attended a session) per link worker per year",
+        explorer "Patients supported per link worker a year";
     /// Of patients whose pathway ended, the share with 3 or more link-worker contacts.
     share_3plus_contacts: Percent, "Patients with 3 or more link-worker contacts",
+        explorer "Patients with 3+ contacts",
         chart "patients with 3+ contacts";
     /// Share of referred patients who never attended a first session (gave up waiting, or did
     /// not attend), 0..1.
     share_not_engaged: Percent, "Referred patients who never engaged",
+        explorer "Referred patients never engaged",
         chart "referred patients never engaged";
     /// Share of referred patients who dropped out at any stage (of link-worker support, or of
     /// an offered place), 0..1.
     share_dropped_out: Percent, "Referred patients who dropped out",
+        explorer "Referred patients who dropped out",
         chart "referred patients dropped out";
     /// Share of referred patients connected to a community organisation, 0..1.
     share_connected: Percent, "Referred patients connected to a community organisation",
+        explorer "Referred patients connected",
         chart "referred patients connected";
     /// Share of referred patients whose need went unmet (no place found, a closure, or too long
     /// a wait), 0..1.
     share_unmet_need: Percent, "Referred patients whose need went unmet",
+        explorer "Referred patients with unmet need",
         chart "referred patients with unmet need";
     /// Of patients who engaged, the share who dropped out of link-worker support before
     /// completing it (Dundee 2015: about 25%).
-    dropout_of_engaged: Percent, "Engaged patients who dropped out";
+    dropout_of_engaged: Percent, "Engaged patients who dropped out",
+        explorer "Dropped out, of those who engaged";
     /// Mean contacts of patients who completed link-worker support.
-    contacts_per_completed: Number, "Link-worker contacts per completed case";
+    contacts_per_completed: Number, "Link-worker contacts per completed case",
+        explorer "Contacts per completed case";
     /// Leavers per link-worker post per year.
     lw_turnover_per_year: Percent, "Link workers leaving, per post per year",
+        explorer "Link-worker turnover a year",
         chart "link-worker turnover a year";
     /// Patients waiting for a link worker, per post, averaged over the run's weeks (week 0 left
     /// out).
     waiting_per_lw: Number, "Patients waiting for a link worker, per post (mean over the run)",
+        explorer "Patients waiting per link worker",
         chart "patients waiting per link worker";
     /// Community organisations closed by the run's end (organisations; a count held as a number
     /// so that it has statistics like the other figures).
-    org_closed: Number, "Community organisations closed";
+    org_closed: Number, "Community organisations closed",
+        explorer "Community organisations closed";
     /// Mean wellbeing change (points) of patients connected to an organisation.
-    wellbeing_connected: Number, "Wellbeing change of those connected (points)";
+    wellbeing_connected: Number, "Wellbeing change of those connected (points)",
+        explorer "Wellbeing change, connected patients (points)";
     /// Mean wellbeing change (points) of patients whose pathway ended without a connection:
     /// never engaged, dropped out, or need unmet (the last with `wellbeing_change_unmet`).
-    wellbeing_rest: Number, "Wellbeing change of the other referred patients (points)";
+    wellbeing_rest: Number, "Wellbeing change of the other referred patients (points)",
+        explorer "Wellbeing change, other referred patients (points)";
     /// `cost_nhs + cost_community` (GBP over the run).
-    cost_total: Pounds, "Total cost over the run (NHS and community)";
+    cost_total: Pounds, "Total cost over the run (NHS and community)",
+        explorer "Total cost, NHS and community";
     /// The NHS side (GBP over the run): link-worker salaries, programme support, practice
     /// development fund.
-    cost_nhs: Pounds, "NHS cost over the run (link workers, support, development)";
+    cost_nhs: Pounds, "NHS cost over the run (link workers, support, development)",
+        explorer "NHS cost (link workers, support, development)";
     /// The community side (GBP over the run): community organisations' funding while open
     /// (grants, after cuts), and per-referral payments.
-    cost_community: Pounds, "Community cost over the run (organisations' funding, per-referral payments)";
+    cost_community: Pounds, "Community cost over the run (organisations' funding, per-referral payments)",
+        explorer "Community cost (organisations' funding)";
     /// `cost_nhs` per patient who attended a first session (GBP).
-    cost_per_supported: Pounds, "NHS cost per patient supported";
+    cost_per_supported: Pounds, "NHS cost per patient supported",
+        explorer "NHS cost per patient supported";
     /// `cost_nhs` per patient connected (GBP).
-    cost_per_connected: Pounds, "NHS cost per patient connected";
+    cost_per_connected: Pounds, "NHS cost per patient connected",
+        explorer "NHS cost per patient connected";
     /// `cost_community` per patient connected (GBP): the whole community side, of which the
     /// programme's patients use a share.
-    cost_community_per_connected: Pounds, "Community cost per patient connected";
+    cost_community_per_connected: Pounds, "Community cost per patient connected",
+        explorer "Community cost per patient connected";
 }
 
 /// The headline figure named `name`, for tables built at compile time: a name that is not a

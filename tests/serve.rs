@@ -241,6 +241,81 @@ fn scenarios_and_keys_are_listed() {
     assert!(page.contains("<script src=\"/app.js\">") && !page.contains("http://") && !page.contains("https://"));
 }
 
+#[test]
+fn the_page_is_told_the_declared_figures_and_measures_it_shows() {
+    use lwsim::observe::WEEKLY;
+    use lwsim::summary::{FIGURES, Unit};
+    let addr = start();
+    let (status, body) = request(addr, "GET", "/api/figures", None);
+    assert_eq!(status, 200, "{body}");
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    // Every headline figure once, with its declared explorer label and unit.
+    let headline = answer["headline"].as_array().unwrap();
+    assert_eq!(headline.len(), FIGURES.len());
+    for f in FIGURES {
+        let rows: Vec<&Value> = headline.iter().filter(|r| r["name"] == f.name).collect();
+        let unit = match f.unit {
+            Unit::Percent => "percent",
+            Unit::Number => "number",
+            Unit::Pounds => "pounds",
+        };
+        assert_eq!(rows.len(), 1, "{}", f.name);
+        assert_eq!(
+            (&rows[0]["label"], &rows[0]["unit"]),
+            (&json!(f.explorer), &json!(unit))
+        );
+    }
+    assert_eq!(
+        headline[0],
+        json!({"name": "integration_rate_24m", "label": "Practices fully integrated at 24 months",
+               "unit": "percent", "main": true})
+    );
+    let main: Vec<&str> = headline
+        .iter()
+        .filter(|r| r["main"] == true)
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        main,
+        [
+            "integration_rate_24m",
+            "integration_rate_60m",
+            "share_connected",
+            "share_not_engaged",
+            "share_dropped_out",
+            "share_unmet_need",
+            "lw_turnover_per_year",
+            "cost_per_connected"
+        ]
+    );
+    // The stages and capacity charts' measures, with their declared labels and units.
+    assert_eq!(
+        answer["stages"],
+        json!([{"measure": "bolted_on", "label": "bolted on"}, {"measure": "fitting_in", "label": "fitting in"},
+               {"measure": "belonging", "label": "belonging"}])
+    );
+    assert_eq!(
+        answer["capacity"],
+        json!([
+            {"measure": "mean_caseload", "title": "Active cases per link-worker post", "unit": "patients per post", "count": false},
+            {"measure": "waiting", "title": "Patients waiting for a link worker", "unit": "patients", "count": true},
+            {"measure": "org_room", "title": "Places free for referrals", "unit": "places", "count": true},
+            {"measure": "org_closed", "title": "Organisations closed", "unit": "organisations", "count": true},
+        ])
+    );
+    for c in answer["capacity"].as_array().unwrap() {
+        let m = WEEKLY.iter().find(|m| m.name == c["measure"]).unwrap();
+        assert_eq!((&c["unit"], &c["count"]), (&json!(m.unit), &json!(m.integer)));
+    }
+    // It is read, not written, and has nothing below it.
+    let (status, body) = request(addr, "POST", "/api/figures", Some(b"{}"));
+    assert_eq!(status, 405, "{body}");
+    assert!(body.starts_with("{\"error\":"), "{body}");
+    let (status, body) = request(addr, "GET", "/api/figures/integration_rate_24m", None);
+    assert_eq!(status, 404, "{body}");
+    assert!(body.starts_with("{\"error\":\"nothing at"), "{body}");
+}
+
 /// The message `lwsim run` prints for these arguments (after "error: ").
 fn cli_message(args: &[&str]) -> String {
     let mut all = vec!["run"];

@@ -92,6 +92,21 @@ fn the_page_runs_a_change_in_headless_chromium_and_shows_the_comparison() {
         assert!(row.contains(&mean), "{which}: {mean} not in {row}");
     }
 
+    // The tables and charts the page builds from /api/figures: every headline figure defined in
+    // a two-year run (all but integration_rate_60m) in the table of all figures, four capacity
+    // charts, the stages' legend.
+    let all = &dom[dom.find("<table id=\"headline-all\">").unwrap()..];
+    let all = &all[..all.find("</table>").unwrap()];
+    assert_eq!(
+        all.matches("<tr data-measure=").count(),
+        lwsim::summary::HEADLINES - 1,
+        "{all}"
+    );
+    assert!(all.contains("<th scope=\"row\">Community cost (organisations' funding)</th>"));
+    let capacity = &dom[dom.find("id=\"chart-capacity\"").unwrap()..];
+    assert_eq!(capacity.matches("<div data-measure=").count(), 4);
+    assert!(dom.contains(">fitting in</text>"), "the stages' legend");
+
     // Screenshots before and after, at 1280x800.
     let keep = std::env::var_os("LWSIM_SCREENSHOT_DIR").map(std::path::PathBuf::from);
     for (name, url, profile) in [("explorer-before.png", base.clone(), "p3"), ("explorer.png", url, "p4")] {

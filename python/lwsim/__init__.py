@@ -55,18 +55,18 @@ Sets = Union[Mapping[str, SetValue], Iterable[str], str, None]
 #: Values of ``uncertainty`` that :func:`run` accepts today.
 UNCERTAINTY = ("chance", "full")
 
-# Column types of the CSV files (anything not named is a float). The test suite checks these
-# against what pandas infers from a real run, so a new column cannot silently get a wrong type.
+# Column types of the CSV files (anything not named is a float). The weekly measures' come from
+# the engine's declaration of them (observe::WEEKLY: a measure is an integer when its field is),
+# the rest are named here. The test suite checks these against what pandas infers from a real
+# run, so a new column cannot silently get a wrong type.
 _STRING = {"measure", "final_stage", "parameter", "outcome", "note"}
 _UINT64 = {"seed"}
 _NULLABLE_INT = {"month_belonging"}
 _BOOL = {"training_practice"}
-_INT = {
-    # weekly.csv
-    "replicate", "week", "month", "bolted_on", "fitting_in", "belonging", "referrals",
-    "waiting", "active_cases", "org_waiting", "contacts", "completed", "not_engaged",
-    "dropped_out", "connected", "unmet_need", "lw_in_post", "lw_vacant", "lw_leavers",
-    "org_open", "org_closed", "org_capacity", "org_room", "org_occupancy",
+_WEEKLY_INT = {name for name, _kind, _unit, _label, integer in _lwsim.weekly_measures() if integer}
+_INT = _WEEKLY_INT | {
+    # weekly.csv's identifying columns
+    "replicate", "week", "month",
     # practices.csv (besides replicate, referrals, connected)
     "practice", "network", "list_size", "lw_changes",
     # sweep.csv, points.csv, design.csv; sensitivity.csv's counts

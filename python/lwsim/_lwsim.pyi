@@ -38,3 +38,8 @@ def key_table() -> list[
 
 def keys_markdown() -> str:
     """`lwsim keys`: the key reference as Markdown."""
+
+def weekly_measures() -> list[tuple[str, str, str, str, bool]]:
+    """(name, kind, unit, label, integer) for every weekly measure, in weekly.csv's column
+    order (after replicate, seed, week, month): kind "stock" or "flow"; integer: whether it
+    counts whole things (an integer column)."""

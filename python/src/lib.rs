@@ -302,6 +302,24 @@ fn keys_markdown() -> String {
     params::markdown()
 }
 
+/// The weekly measures as declared in `lwsim::observe::WEEKLY`, in weekly.csv's column order
+/// (after replicate, seed, week, month): one tuple a measure, (name, kind, unit, label,
+/// integer); kind is "stock" or "flow", integer whether it counts whole things (an integer
+/// column of weekly.csv).
+#[pyfunction]
+fn weekly_measures() -> Vec<(&'static str, &'static str, &'static str, &'static str, bool)> {
+    lwsim::observe::WEEKLY
+        .iter()
+        .map(|m| {
+            let kind = match m.kind {
+                lwsim::observe::Kind::Stock => "stock",
+                lwsim::observe::Kind::Flow => "flow",
+            };
+            (m.name, kind, m.unit, m.label, m.integer)
+        })
+        .collect()
+}
+
 #[pymodule]
 fn _lwsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -310,5 +328,6 @@ fn _lwsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sweep_into, m)?)?;
     m.add_function(wrap_pyfunction!(key_table, m)?)?;
     m.add_function(wrap_pyfunction!(keys_markdown, m)?)?;
+    m.add_function(wrap_pyfunction!(weekly_measures, m)?)?;
     Ok(())
 }

@@ -103,3 +103,14 @@ def test_no_detail_gives_empty_frames_with_their_types(baseline):
 def test_repr_and_scenario_text(result):
     assert "deep-end-baseline" in repr(result) and "integration_rate_24m" in repr(result)
     assert 'name = "deep-end-baseline"' in result.scenario
+
+
+def test_weekly_types_come_from_the_engines_declaration(result):
+    """weekly.csv's measures are those the engine declares (observe::WEEKLY), in its order, and
+    each is read as an integer exactly when the declaration says it counts whole things."""
+    measures = lwsim._lwsim.weekly_measures()
+    w = result.weekly
+    assert list(w.columns) == ["replicate", "seed", "week", "month"] + [m[0] for m in measures]
+    for name, kind, unit, label, integer in measures:
+        assert kind in ("stock", "flow") and unit and label, name
+        assert w[name].dtype == ("int64" if integer else "float64"), name

@@ -80,6 +80,7 @@ pub fn router(engine: Engine, limits: Limits, local: bool) -> Router {
         )
         .route("/api/scenarios", get(scenarios))
         .route("/api/keys", get(keys))
+        .route("/api/figures", get(figures))
         .route("/api/resolve", post(resolve))
         .route("/api/run", post(run))
         .route("/api/compare", post(compare))
@@ -195,6 +196,12 @@ async fn scenarios(State(app): State<App>) -> Response {
 
 async fn keys(State(app): State<App>) -> Response {
     json(StatusCode::OK, &app.keys)
+}
+
+/// What the page tabulates and charts: the headline figures and weekly measures as declared,
+/// in the page's order ([`super::figures`]).
+async fn figures() -> Response {
+    json(StatusCode::OK, &super::figures::figures())
 }
 
 /// A request body as `T`: too large is 413, anything else malformed 400.

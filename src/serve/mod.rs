@@ -2,11 +2,13 @@
 //!
 //! An HTTP server (axum on a current-thread tokio runtime) that serves one embedded page
 //! ([`assets`]) and a JSON API ([`api`]) whose requests are answered by the same library calls
-//! as `lwsim run` ([`engine`]). It reads no file but the scenarios in its `--scenarios` folder.
+//! as `lwsim run` ([`engine`]), and which tells the page what to tabulate and chart
+//! ([`figures`]). It reads no file but the scenarios in its `--scenarios` folder.
 
 pub mod api;
 pub mod assets;
 pub mod engine;
+pub mod figures;
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};

@@ -29,35 +29,9 @@ const GROUPS = [
 ];
 const NOT_LEVERS = ["name", "description", "simulation.replicates", "simulation.seed", "output.detail_replicates"];
 
-// Headline figures: label and kind ("share" shown in %, effects in percentage points), and whether
-// the short table shows it. Names and kinds are summary::FIGURES' (a test in assets.rs checks them).
-const FIGURES = [
-  ["integration_rate_24m", "Practices fully integrated at 24 months", "share", true],
-  ["integration_rate_60m", "Practices fully integrated at 60 months", "share", true],
-  ["integration_rate_end", "Practices fully integrated at the end of the run", "share", false],
-  ["share_connected", "Referred patients connected", "share", true],
-  ["share_not_engaged", "Referred patients never engaged", "share", true],
-  ["share_dropped_out", "Referred patients who dropped out", "share", true],
-  ["share_unmet_need", "Referred patients with unmet need", "share", true],
-  ["lw_turnover_per_year", "Link-worker turnover a year", "share", true],
-  ["cost_per_connected", "NHS cost per patient connected", "money", true],
-  ["share_3plus_contacts", "Patients with 3+ contacts", "share", false],
-  ["referrals_per_lw_per_year", "Referrals per link worker a year", "number", false],
-  ["supported_per_lw_per_year", "Patients supported per link worker a year", "number", false],
-  ["dropout_of_engaged", "Dropped out, of those who engaged", "share", false],
-  ["contacts_per_completed", "Contacts per completed case", "number", false],
-  ["org_closed", "Community organisations closed", "number", false],
-  ["wellbeing_connected", "Wellbeing change, connected patients (points)", "number", false],
-  ["wellbeing_rest", "Wellbeing change, other referred patients (points)", "number", false],
-  ["waiting_per_lw", "Patients waiting per link worker", "number", false],
-  ["cost_nhs", "NHS cost (link workers, support, development)", "money", false],
-  ["cost_community", "Community cost (organisations' funding)", "money", false],
-  ["cost_total", "Total cost, NHS and community", "money", false],
-  ["cost_per_supported", "NHS cost per patient supported", "money", false],
-  ["cost_community_per_connected", "Community cost per patient connected", "money", false],
-];
-
-const state = { keys: [], byKey: {}, base: {}, values: {}, source: null, fileName: null, running: false };
+// What the tables and charts show (GET /api/figures: the headline figures and weekly measures as
+// lwsim declares them, each with its label and unit, in the page's order).
+const state = { keys: [], byKey: {}, figures: null, base: {}, values: {}, source: null, fileName: null, running: false };
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 
@@ -258,19 +232,21 @@ async function download() {
 }
 
 // ---- numbers ---------------------------------------------------------------------------------
-function fmt(value, kind, effect) {
+// A figure in its unit (/api/figures): "percent" in % (effects in percentage points), "pounds"
+// whole, anything else ("number") as it is.
+function fmt(value, unit, effect) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   const sign = effect && value > 0 ? "+" : "";
-  if (value < 0) return "−" + fmt(-value, kind, effect).replace(/^\+/, "");
-  if (kind === "share") return `${sign}${(value * 100).toFixed(1)}${effect ? " pp" : "%"}`;
-  if (kind === "money") return `${sign}£${Math.round(value).toLocaleString("en-GB")}`.replace("£-", "−£");
+  if (value < 0) return "−" + fmt(-value, unit, effect).replace(/^\+/, "");
+  if (unit === "percent") return `${sign}${(value * 100).toFixed(1)}${effect ? " pp" : "%"}`;
+  if (unit === "pounds") return `${sign}£${Math.round(value).toLocaleString("en-GB")}`.replace("£-", "−£");
   return sign + (Math.abs(value) >= 100 ? Math.round(value).toLocaleString("en-GB") : value.toFixed(2));
 }
 
-function cell(stats, kind, effect) {
+function cell(stats, unit, effect) {
   if (!stats) return `<td>–</td>`;
   const clear = effect && (stats.p05 > 0 || stats.p95 < 0) ? " clear" : "";
-  return `<td class="${effect ? "effect" + clear : ""}">${fmt(stats.mean, kind, effect)}<span class="interval">${fmt(stats.p05, kind, effect)} to ${fmt(stats.p95, kind, effect)}</span></td>`;
+  return `<td class="${effect ? "effect" + clear : ""}">${fmt(stats.mean, unit, effect)}<span class="interval">${fmt(stats.p05, unit, effect)} to ${fmt(stats.p95, unit, effect)}</span></td>`;
 }
 
 function table(el, result, rows) {
@@ -278,7 +254,7 @@ function table(el, result, rows) {
   const ref = result.reference.summary, changed = result.scenario.summary;
   el.innerHTML = `<thead><tr><th scope="col">Figure</th><th scope="col" class="start">Starting: ${escapeHtml(ref.scenario)}</th>
     <th scope="col" class="changed">Changed: ${escapeHtml(changed.scenario)}</th><th scope="col">Effect of the change (paired)</th></tr></thead><tbody>` +
-    rows.filter(([key]) => key in ref || key in changed).map(([key, label, kind]) => `<tr data-measure="${key}"><th scope="row">${label}</th>${cell(ref[key], kind)}${cell(changed[key], kind)}${cell(effects[key], kind, true)}</tr>`).join("") +
+    rows.filter(({ name }) => name in ref || name in changed).map(({ name, label, unit }) => `<tr data-measure="${name}"><th scope="row">${escapeHtml(label)}</th>${cell(ref[name], unit)}${cell(changed[name], unit)}${cell(effects[name], unit, true)}</tr>`).join("") +
     `</tbody>`;
 }
 
@@ -341,8 +317,8 @@ function lineChart({ lines, yLabel, scale = 1, yMax = null, width = 760, height 
 
 // Stacked shares of practices by stage, one panel per scenario.
 function stagesChart(result, title) {
-  const names = ["bolted_on", "fitting_in", "belonging"], labels = ["bolted on", "fitting in", "belonging"];
-  const s = names.map((n) => series(result, n));
+  const stages = state.figures.stages;
+  const s = stages.map(({ measure }) => series(result, measure));
   const width = 380, height = 250, m = { l: 48, r: 10, t: 30, b: 60 };
   const months = Math.max(1, s[0].month[s[0].month.length - 1] || 0);
   const x = (mo) => m.l + (mo / months) * (width - m.l - m.r);
@@ -364,20 +340,12 @@ function stagesChart(result, title) {
   for (const v of [0, 0.5, 1]) svg += `<text x="${m.l - 5}" y="${y(v) + 4}" font-size="12" text-anchor="end">${v * 100}%</text>`;
   for (let mo = 0; mo <= months; mo += months > 36 ? 12 : 6) svg += `<text x="${x(mo)}" y="${height - m.b + 16}" font-size="12" text-anchor="middle">${mo}</text>`;
   svg += `<text x="${(m.l + width - m.r) / 2}" y="${height - m.b + 31}" font-size="12" text-anchor="middle">Month</text>`;
-  labels.forEach((label, k) => {
+  stages.forEach(({ label }, k) => {
     const lx = m.l + k * 105;
-    svg += `<rect x="${lx}" y="${height - 16}" width="14" height="12" fill="${COLOURS.stages[k]}" stroke="#888"/><text x="${lx + 18}" y="${height - 6}" font-size="12">${label}</text>`;
+    svg += `<rect x="${lx}" y="${height - 16}" width="14" height="12" fill="${COLOURS.stages[k]}" stroke="#888"/><text x="${lx + 18}" y="${height - 6}" font-size="12">${escapeHtml(label)}</text>`;
   });
   return svg + `</svg>`;
 }
-
-// Measure, title, unit, whether it counts whole things.
-const CAPACITY = [
-  ["mean_caseload", "Active cases per link-worker post", "patients per post", false],
-  ["waiting", "Patients waiting for a link worker", "patients", true],
-  ["org_room", "Places free for referrals", "places", true],
-  ["org_closed", "Organisations closed", "organisations", true],
-];
 
 // A count's 90% band is drawn when in some month it spans at least 5 (as in capacity.png): a narrower
 // one only steps between a few whole numbers (0 or 1 closure), a slab that says nothing.
@@ -405,13 +373,13 @@ function render(result) {
     });
   $("chart-integration").innerHTML = lineChart({ lines: pair("integration_rate", true), yLabel: "Practices belonging, %", scale: 100, yMax: 100, height: 250 });
   $("chart-stages").innerHTML = stagesChart(ref, `Starting: ${refName}`) + stagesChart(changed, `Changed: ${changedName}`);
-  $("chart-capacity").innerHTML = CAPACITY.map(([measure, title, unit, count]) => {
+  $("chart-capacity").innerHTML = state.figures.capacity.map(({ measure, title, unit, count }) => {
     const lines = pair(measure, count ? "count" : true);
     const note = lines.every((l) => l.band) ? "" : " (mean; no band)";
     return `<div data-measure="${measure}">${lineChart({ lines, yLabel: unit, title: title + note, width: 420, height: 230, count })}</div>`;
   }).join("");
-  table($("headline"), result, FIGURES.filter((f) => f[3]));
-  table($("headline-all"), result, FIGURES);
+  table($("headline"), result, state.figures.headline.filter((f) => f.main));
+  table($("headline-all"), result, state.figures.headline);
   $("placeholder").hidden = true;
   $("output").hidden = false;
 }
@@ -420,8 +388,9 @@ function render(result) {
 async function start() {
   $("large-text").addEventListener("change", (e) => document.documentElement.classList.toggle("large", e.target.checked));
   if (params.get("large") === "1") { $("large-text").checked = true; document.documentElement.classList.add("large"); }
-  const [names, keys] = await Promise.all([api("/api/scenarios"), api("/api/keys")]);
+  const [names, keys, figures] = await Promise.all([api("/api/scenarios"), api("/api/keys"), api("/api/figures")]);
   state.keys = keys;
+  state.figures = figures;
   state.byKey = Object.fromEntries(keys.map((k) => [k.key, k]));
   buildLevers();
   const select = $("scenario");
