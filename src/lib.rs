@@ -5,7 +5,7 @@
 //! built from the scenario and a replicate seed, stepped week by week ([`model::World::step`])
 //! and observed ([`observe`]); [`run`] runs replicates in parallel and [`summary`] reduces them;
 //! [`output`] writes the result files. Only `scenario::load` and `output` do IO.
-#![warn(missing_docs)]
+#![warn(missing_docs, clippy::missing_errors_doc)]
 
 pub mod calendar;
 pub mod calibrate;

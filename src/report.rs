@@ -77,7 +77,12 @@ fn not_results(dir: &Path, what: &str) -> Error {
     .into()
 }
 
-/// Read monthly.csv into chart data.
+/// Read `dir/monthly.csv` into chart data for scenario `scenario` run with `replicates`
+/// replicates.
+///
+/// # Errors
+/// The file cannot be read, or a row is not a monthly.csv row of lwsim's (exit 2, with the
+/// file and line).
 pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Monthly, Error> {
     let path = dir.join("monthly.csv");
     let text = read_text(&path)?;
@@ -163,7 +168,11 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
     batch.commit()
 }
 
-/// The page, as a string.
+/// The scenario page of results directory `dir`, as a string of HTML.
+///
+/// # Errors
+/// `dir` is not a results directory of `lwsim run` (no summary.json, or a file in it that is
+/// not lwsim's), or a file in it cannot be read.
 pub fn build(dir: &Path) -> Result<String, Error> {
     if !dir.join("summary.json").is_file() {
         let comparison = dir.join("comparison");
