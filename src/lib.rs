@@ -4,7 +4,8 @@
 //! The flow: a scenario file is read and checked ([`scenario::load`]), a [`model::World`] is
 //! built from the scenario and a replicate seed, stepped week by week ([`model::World::step`])
 //! and observed ([`observe`]); [`run`] runs replicates in parallel and [`summary`] reduces them;
-//! [`output`] writes the result files. Only `scenario::load` and `output` do IO.
+//! [`output`] writes the result files. The model does no IO; ARCHITECTURE.md says which modules
+//! read and write which files.
 #![warn(missing_docs, clippy::missing_errors_doc)]
 
 pub mod calendar;

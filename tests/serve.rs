@@ -311,6 +311,10 @@ fn the_page_is_told_the_declared_figures_and_measures_it_shows() {
     let (status, body) = request(addr, "POST", "/api/figures", Some(b"{}"));
     assert_eq!(status, 405, "{body}");
     assert!(body.starts_with("{\"error\":"), "{body}");
+    assert!(
+        body.contains("/api/figures are GET"),
+        "the 405 names the endpoint's method: {body}"
+    );
     let (status, body) = request(addr, "GET", "/api/figures/integration_rate_24m", None);
     assert_eq!(status, 404, "{body}");
     assert!(body.starts_with("{\"error\":\"nothing at"), "{body}");

@@ -163,12 +163,7 @@ fn run_files<'py>(
     let files = run_detached(
         py,
         |stop| {
-            let sets: Vec<(&str, &str)> = overrides.iter().map(|(f, s)| (f.as_str(), s.as_str())).collect();
-            let text = match text {
-                Some(t) => t,
-                None => load::read_text(&path)?,
-            };
-            let scenario = load::load_text(&path, text, &sets)?;
+            let scenario = load_scenario(&path, text, &overrides)?;
             let reps = replicates(&scenario, threads, stop)?;
             Ok(lwsim::output::data_files(&scenario, &reps).0)
         },
@@ -181,22 +176,26 @@ fn run_files<'py>(
     Ok(dict)
 }
 
+/// The scenario at `path` (its text `text` if given, else the file's) with `overrides`
+/// (`--set`'s (key, value) pairs), read and checked as `lwsim run` reads it.
+fn load_scenario(
+    path: &std::path::Path,
+    text: Option<String>,
+    overrides: &[(String, String)],
+) -> Result<lwsim::Scenario, lwsim::Error> {
+    let sets: Vec<(&str, &str)> = overrides.iter().map(|(f, s)| (f.as_str(), s.as_str())).collect();
+    let text = match text {
+        Some(t) => t,
+        None => load::read_text(path)?,
+    };
+    Ok(load::load_text(path, text, &sets)?)
+}
+
 /// Check a scenario without running it (`lwsim validate`): its resolved TOML, or the error.
 #[pyfunction]
 #[pyo3(signature = (path, text=None, overrides=Vec::new()))]
 fn resolve(py: Python<'_>, path: PathBuf, text: Option<String>, overrides: Vec<(String, String)>) -> PyResult<String> {
-    run_detached(
-        py,
-        |_| {
-            let sets: Vec<(&str, &str)> = overrides.iter().map(|(f, s)| (f.as_str(), s.as_str())).collect();
-            let text = match text {
-                Some(t) => t,
-                None => load::read_text(&path)?,
-            };
-            Ok(load::load_text(&path, text, &sets)?.to_toml())
-        },
-        |_| {},
-    )
+    run_detached(py, |_| Ok(load_scenario(&path, text, &overrides)?.to_toml()), |_| {})
 }
 
 /// Run (or resume) the sweep file at `path` into the directory `out`, as `lwsim sweep` does;

@@ -382,21 +382,22 @@ impl<'s> World<'s> {
     /// of month `link_workers.support_until_month`, then 0 (pilot money ending).
     pub fn support(&self) -> f64 {
         let lw = &self.scenario.link_workers;
-        if self.week > crate::calendar::month_end_week(lw.support_until_month) {
-            0.0
-        } else {
-            lw.support
-        }
+        self.until_month(lw.support_until_month, lw.support)
     }
 
     /// The practice development fund this week (0..1): `funding.practice_development` until the
     /// end of month `funding.practice_development_until_month`, then 0.
     pub fn development_fund(&self) -> f64 {
         let f = &self.scenario.funding;
-        if self.week > crate::calendar::month_end_week(f.practice_development_until_month) {
+        self.until_month(f.practice_development_until_month, f.practice_development)
+    }
+
+    /// `value` until the end of month `month` (pilot money), then 0.
+    fn until_month(&self, month: u32, value: f64) -> f64 {
+        if self.week > crate::calendar::month_end_week(month) {
             0.0
         } else {
-            f.practice_development
+            value
         }
     }
 

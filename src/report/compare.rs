@@ -117,23 +117,6 @@ fn beside(dir: &Path) -> PathBuf {
     }
 }
 
-/// A TOML table as dotted keys and their values.
-fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, toml::Value>) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::Table(t) => flatten(&key, t, out),
-            _ => {
-                out.insert(key, v.clone());
-            }
-        }
-    }
-}
-
 fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Error> {
     let dir = root.join(name);
     let missing = |what: &str| -> Error {
@@ -163,8 +146,9 @@ fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Err
     };
     let scenario: crate::scenario::RawScenario = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
     let table: toml::Table = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
-    let mut keys = BTreeMap::new();
-    flatten("", &table, &mut keys);
+    let mut leaves = Vec::new();
+    crate::scenario::load::leaves(&table, "", &mut leaves);
+    let keys: BTreeMap<String, toml::Value> = leaves.into_iter().collect();
     let summary: crate::summary::SummaryFile =
         serde_json::from_str(&read_text(&dir.join("summary.json"))?).map_err(|e| {
             Error::from(InputError::at(

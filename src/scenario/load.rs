@@ -135,8 +135,7 @@ fn load_chain(chain: Vec<Source>, sets: &[(&str, &str)]) -> Result<Scenario, Inp
         insert(&mut merged, &key, value);
         set_keys.push((key, origin));
     }
-    let mut explicit = Vec::new();
-    leaf_keys(&merged, "", &mut explicit);
+    let mut explicit = leaf_keys(&merged);
     explicit.sort();
     let mut raw: RawScenario = merged
         .try_into()
@@ -498,8 +497,9 @@ pub(crate) fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
     t.insert(leaf.to_string(), value);
 }
 
-/// The dotted names of every value (not table) in `table`, below `prefix`.
-pub(crate) fn leaf_keys(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+/// Every value (not table) in `table`, below `prefix`, as (dotted name, value), in the table's
+/// order.
+pub(crate) fn leaves(table: &toml::Table, prefix: &str, out: &mut Vec<(String, toml::Value)>) {
     for (key, value) in table {
         let dotted = if prefix.is_empty() {
             key.clone()
@@ -507,10 +507,17 @@ pub(crate) fn leaf_keys(table: &toml::Table, prefix: &str, out: &mut Vec<String>
             format!("{prefix}.{key}")
         };
         match value {
-            toml::Value::Table(t) => leaf_keys(t, &dotted, out),
-            _ => out.push(dotted),
+            toml::Value::Table(t) => leaves(t, &dotted, out),
+            _ => out.push((dotted, value.clone())),
         }
     }
+}
+
+/// The dotted names of every value (not table) in `table` ([`leaves`]' names).
+pub(crate) fn leaf_keys(table: &toml::Table) -> Vec<String> {
+    let mut out = Vec::new();
+    leaves(table, "", &mut out);
+    out.into_iter().map(|(key, _)| key).collect()
 }
 
 /// Deep-merge `over` into `base`: tables merge key by key, anything else replaces.

@@ -88,7 +88,7 @@ pub fn router(engine: Engine, limits: Limits, local: bool) -> Router {
         .method_not_allowed_fallback(|| async {
             error(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method not allowed here: the page is GET /, the API's runs are POST".into(),
+                "method not allowed here: the page, /api/scenarios, /api/keys and /api/figures are GET; /api/resolve, /api/run and /api/compare are POST".into(),
             )
         })
         .layer(DefaultBodyLimit::max(limits.body_bytes))

@@ -159,22 +159,8 @@ impl Draw for Heatmap {
             .label_style(text(22))
             .x_labels(nx * 2 + 1)
             .y_labels(ny * 2 + 1)
-            .x_label_formatter(&|x| {
-                let i = (x - 0.5).round();
-                if (x - 0.5 - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < xs.len() {
-                    xs[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|y| {
-                let i = (y - 0.5).round();
-                if (y - 0.5 - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ys.len() {
-                    ys[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| cell_label(&xs, *x))
+            .y_label_formatter(&|y| cell_label(&ys, *y))
             .draw()
             .map_err(err)?;
         for (i, col) in self.cells.iter().enumerate() {
@@ -555,5 +541,16 @@ impl Draw for SensitivityChart<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The label of the cell whose centre is at `at` (cells are 1 wide, the first centred at 0.5),
+/// from `labels`; empty between centres and beyond the last.
+fn cell_label(labels: &[String], at: f64) -> String {
+    let i = (at - 0.5).round();
+    if (at - 0.5 - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+        labels[i as usize].clone()
+    } else {
+        String::new()
     }
 }

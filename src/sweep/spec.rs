@@ -147,8 +147,7 @@ impl Sweep {
     pub fn from_json(value: serde_json::Value) -> Result<Sweep, String> {
         let mut sweep: Sweep = serde_json::from_value(value).map_err(|e| e.to_string())?;
         let table: toml::Table = toml::from_str(&sweep.base_toml).map_err(|e| e.to_string())?;
-        let mut explicit = Vec::new();
-        crate::scenario::load::leaf_keys(&table, "", &mut explicit);
+        let mut explicit = crate::scenario::load::leaf_keys(&table);
         explicit.sort();
         let mut base: RawScenario = table.try_into().map_err(|e: toml::de::Error| e.to_string())?;
         // What the resolved base writes out is what it set; keys it draws are commented out.
