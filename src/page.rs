@@ -12,6 +12,12 @@ use base64::Engine;
 use crate::charts;
 use crate::error::Error;
 
+/// The error for a folder `dir` that is not `kind` (e.g. "a results directory of `lwsim run`"),
+/// saying `what` is wrong: an input error (exit 2) located at the folder.
+pub fn not_a(dir: &Path, kind: &str, what: &str) -> Error {
+    crate::error::InputError::at(&dir.display().to_string(), None, format!("not {kind}: {what}")).into()
+}
+
 /// Escape text for HTML.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")

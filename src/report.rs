@@ -69,12 +69,7 @@ pub(crate) fn format_value(x: f64, unit: Unit) -> String {
 type DrawChart = fn(&Monthly) -> Result<charts::Rendered, String>;
 
 fn not_results(dir: &Path, what: &str) -> Error {
-    InputError::at(
-        &dir.display().to_string(),
-        None,
-        format!("not a results directory of `lwsim run`: {what}"),
-    )
-    .into()
+    crate::page::not_a(dir, "a results directory of `lwsim run`", what)
 }
 
 /// Read `dir/monthly.csv` into chart data for scenario `scenario` run with `replicates`

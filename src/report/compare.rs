@@ -52,12 +52,7 @@ struct Compared {
 }
 
 fn not_comparison(path: &Path, what: &str) -> Error {
-    InputError::at(
-        &path.display().to_string(),
-        None,
-        format!("not a comparison of `lwsim run`: {what}"),
-    )
-    .into()
+    crate::page::not_a(path, "a comparison of `lwsim run`", what)
 }
 
 /// Read `scenario, measure, mean, p05, p95` rows (comparison/headline.csv or effects.csv).

@@ -5,17 +5,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Row, SeekJson, reproduce_command, shell_quote, show_mean};
-use crate::error::{Error, InputError};
+use crate::error::Error;
 use crate::page::{chart_svg, escape, page_head};
 use crate::scenario::load::read_text;
 
 fn not_seek(dir: &Path, what: &str) -> Error {
-    InputError::at(
-        &dir.display().to_string(),
-        None,
-        format!("not a results directory of `lwsim seek`: {what}"),
-    )
-    .into()
+    crate::page::not_a(dir, "a results directory of `lwsim seek`", what)
 }
 
 /// The report page of the seek results in `dir`, as one self-contained HTML string (the chart
