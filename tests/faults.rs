@@ -490,7 +490,7 @@ fn calibration_states_one_rule_and_its_output_keeps_it() {
     let text = std::fs::read_to_string(&search)
         .unwrap()
         .replace("replicates = 40", "replicates = 2")
-        .replace("samples = 300", "samples = 8")
+        .replace("samples = 800", "samples = 8")
         .replace("../scenarios/", &format!("{}/", root().join("scenarios").display()));
     write(tmp.path(), "search.toml", &text);
     let targets = root().join("calibration/targets.toml");

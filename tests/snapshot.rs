@@ -1,6 +1,7 @@
 //! The pinned behaviour (issue 15, item 5): the size and FNV-1a hash of every result file of a
-//! small run (under both uncertainty modes), a small comparison and a small sweep of each design,
-//! checked in as tests/snapshot.txt. A change that alters any byte fails here, naming the files;
+//! small run (under both uncertainty modes), a small comparison, a small sweep of each design,
+//! the report pages of a run, a comparison and a seek, a seek, a dose-response, a calibration
+//! and a merge of a sharded sweep, checked in as tests/snapshot.txt. A change that alters any byte fails here, naming the files;
 //! when the change is meant, regenerate with `LWSIM_BLESS=1 cargo test --test tests snapshot`
 //! and give the reason in the commit. run.json (wall time, command line) is left out.
 
@@ -78,6 +79,38 @@ fn snapshot_of_every_result_file_is_unchanged() {
             &["sweep", &format!("{design}.toml"), "-o", &format!("out/{design}"), "-q"],
         );
     }
+    // The pages, and the commands built on runs and sweeps (seek, dose-response, calibrate, merge).
+    ok(t, &["report", "out/run", "-q"]);
+    ok(t, &["report", "out/compare/comparison", "-q"]);
+    let seek = ["--lever", "funding.annual_cut", "--goal", "integration_rate_24m <= 0.4"];
+    ok(
+        t,
+        &[
+            &["seek", "base.toml", "-r", "8", "-s", "3", "-o", "out/seek", "-q"][..],
+            &seek,
+        ]
+        .concat(),
+    );
+    ok(t, &["report", "out/seek", "-q"]);
+    ok(t, &["dose-response", "base.toml", "-r", "2", "-o", "out/dose", "-q"]);
+    let search = std::fs::read_to_string(root().join("calibration/deep-end-search.toml"))
+        .unwrap()
+        .replace("replicates = 40", "replicates = 2")
+        .replace("samples = 800", "samples = 6")
+        .replace("../scenarios/deep-end-baseline.toml", "base.toml");
+    write(t, "search.toml", &search);
+    std::fs::copy(root().join("calibration/targets.toml"), t.join("targets.toml")).unwrap();
+    write(
+        t,
+        "cal.toml",
+        "sweep = \"search.toml\"\ntargets = \"targets.toml\"\naccept = 2\nrefine = 3\n",
+    );
+    ok(t, &["calibrate", "cal.toml", "-o", "out/calibrate", "-q"]);
+    for shard in ["0/2", "1/2"] {
+        let dir = format!("out/shards/{}", &shard[..1]);
+        ok(t, &["sweep", "lhs.toml", "--shard", shard, "-o", &dir, "-q"]);
+    }
+    ok(t, &["merge", "out/shards/0", "out/shards/1", "-o", "out/merge", "-q"]);
     let mut lines = Vec::new();
     listing(&t.join("out"), "", &mut lines);
     let now = lines.join("\n") + "\n";
