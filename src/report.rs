@@ -281,7 +281,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     }
 
     h.push_str("<h2>Integration rate by month</h2>\n<table>\n<tr><th>Month</th><th>Mean</th><th>5th percentile</th><th>95th percentile</th></tr>\n");
-    let s = monthly.series("integration_rate");
+    let s = monthly.series(charts::INTEGRATION);
     for i in 0..s.month.len() {
         let _ = writeln!(
             h,

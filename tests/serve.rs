@@ -249,6 +249,8 @@ fn the_page_is_told_the_declared_figures_and_measures_it_shows() {
     let (status, body) = request(addr, "GET", "/api/figures", None);
     assert_eq!(status, 200, "{body}");
     let answer: Value = serde_json::from_str(&body).unwrap();
+    // The integration chart's measure is the declared share of practices belonging.
+    assert_eq!(answer["integration"], lwsim::observe::weekly("integration_rate").name);
     // Every headline figure once, with its declared explorer label and unit.
     let headline = answer["headline"].as_array().unwrap();
     assert_eq!(headline.len(), FIGURES.len());

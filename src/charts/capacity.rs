@@ -30,7 +30,7 @@ enum Kind {
     /// Whole things: whole-number ticks; a band only where it spans [`MIN_BAND_SPAN`].
     Count,
     /// Whole things as a % of all of them (the sum of the two measures): a band as for a count.
-    Share { total: [&'static str; 2], of: &'static str },
+    Share { total: [Measure; 2], of: &'static str },
 }
 
 struct PanelSpec {
@@ -63,7 +63,7 @@ const PANELS: [PanelSpec; 5] = [
         title: "Link workers: posts vacant",
         y_desc: "% of link-worker posts",
         kind: Kind::Share {
-            total: ["lw_in_post", "lw_vacant"],
+            total: [weekly("lw_in_post"), weekly("lw_vacant")],
             of: "posts",
         },
         lines: &[(weekly("lw_vacant"), VERMILLION)],
@@ -80,7 +80,7 @@ const PANELS: [PanelSpec; 5] = [
         title: "Community organisations: closed",
         y_desc: "% of organisations",
         kind: Kind::Share {
-            total: ["org_open", "org_closed"],
+            total: [weekly("org_open"), weekly("org_closed")],
             of: "organisations",
         },
         lines: &[(weekly("org_closed"), INK)],
@@ -176,7 +176,7 @@ pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
                 .iter()
                 .map(|&(measure, colour)| {
                     let label = measure.label;
-                    let s = m.series(measure.name);
+                    let s = m.series(measure);
                     let (lo, hi) = range(&s);
                     let band = matches!(spec.kind, Kind::PerPost) || band_is_informative(&s);
                     let series = match spec.kind {

@@ -56,6 +56,9 @@ pub const STAGE_COLOURS: [RGBColor; 3] = [VERMILLION, YELLOW, GREEN];
 /// in, belonging): the stages chart's series and legend labels.
 pub const STAGES: [Measure; 3] = [weekly("bolted_on"), weekly("fitting_in"), weekly("belonging")];
 
+/// The share of practices belonging (fully integrated), the measure the integration charts show.
+pub const INTEGRATION: Measure = weekly("integration_rate");
+
 /// Register the embedded font once, before anything is drawn.
 fn register_fonts() {
     static ONCE: Once = Once::new();
@@ -103,8 +106,8 @@ impl Monthly {
     }
 
     /// The series of `measure`; empty when there is none.
-    pub fn series(&self, measure: &str) -> Series {
-        self.measures.get(measure).cloned().unwrap_or_default()
+    pub fn series(&self, measure: Measure) -> Series {
+        self.measures.get(measure.name).cloned().unwrap_or_default()
     }
 
     fn months(&self) -> f64 {
@@ -120,7 +123,7 @@ impl Monthly {
     fn practices(&self) -> f64 {
         STAGES
             .iter()
-            .map(|m| self.series(m.name).mean.first().copied().unwrap_or(0.0))
+            .map(|m| self.series(*m).mean.first().copied().unwrap_or(0.0))
             .sum()
     }
 }
@@ -241,7 +244,7 @@ fn percent_by_month<'a, DB: DrawingBackend>(
 /// # Errors
 /// The drawing backend's error, as text.
 pub fn integration(m: &Monthly) -> Result<Rendered, String> {
-    let s = m.series("integration_rate");
+    let s = m.series(INTEGRATION);
     let title = format!(
         "Practices fully integrated: {} ({} replicates)",
         m.scenario, m.replicates
@@ -307,7 +310,7 @@ pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
 pub fn stages(m: &Monthly) -> Result<Rendered, String> {
     let n = m.practices().max(1.0);
     let labels = STAGES.map(|s| s.label);
-    let series: Vec<Series> = STAGES.iter().map(|s| m.series(s.name)).collect();
+    let series: Vec<Series> = STAGES.iter().map(|s| m.series(*s)).collect();
     let title = format!(
         "Stage of integration: {} ({} replicates, mean)",
         m.scenario, m.replicates
@@ -365,7 +368,7 @@ pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
         .iter()
         .map(|m| format!("{} ({} replicates)", m.scenario, m.replicates))
         .collect();
-    let series: Vec<Series> = runs.iter().map(|m| m.series("integration_rate")).collect();
+    let series: Vec<Series> = runs.iter().map(|m| m.series(INTEGRATION)).collect();
     let colours: Vec<RGBColor> = runs
         .iter()
         .map(|m| SCENARIO_COLOURS[m.colour % SCENARIO_COLOURS.len()])

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::human;
 use crate::output::{Batch, DirLock, Kind};
 use crate::scenario::load;
+use crate::summary;
 
 /// `lwsim dose-response SCENARIO`: the curves with `replicates` replicates at each lever value,
 /// into `out`.
@@ -74,8 +75,8 @@ pub(super) fn dose(
 }
 
 /// A lever's chart panels, one per measure of [`dose::MEASURES`]: the mean and 90% band at each
-/// lever value (NaN where a value has no statistic); every panel but waiting per link worker is
-/// a share.
+/// lever value (NaN where a value has no statistic); a panel is a share where its figure's unit
+/// is ([`summary::Unit::Percent`]).
 fn panels(c: &Curve) -> Vec<Panel> {
     dose::MEASURES
         .iter()
@@ -92,7 +93,7 @@ fn panels(c: &Curve) -> Vec<Panel> {
             Panel {
                 title: label,
                 series,
-                share: !matches!(*measure, "waiting_per_lw"),
+                share: summary::figure(measure).unit == summary::Unit::Percent,
             }
         })
         .collect()

@@ -290,7 +290,7 @@ pub fn write_comparison(
                 });
             }
         }
-        let s = monthly.series("integration_rate");
+        let s = monthly.series(charts::INTEGRATION);
         for m in 0..s.month.len() {
             integration.push(IntegrationRow {
                 scenario,

@@ -558,7 +558,7 @@ fn stages(runs: &[Compared]) -> Result<String, Error> {
         "<h2>Stages of integration</h2>\n<p class=\"note\">Share of practices at each stage of integration (Tierney et al. 2025) by month, mean across replicates.</p>\n<table>\n<tr><th>Scenario</th><th>Month</th><th>Bolted on</th><th>Fitting in</th><th>Belonging</th></tr>\n",
     );
     for r in runs {
-        let series: Vec<charts::Series> = charts::STAGES.iter().map(|m| r.monthly.series(m.name)).collect();
+        let series: Vec<charts::Series> = charts::STAGES.iter().map(|m| r.monthly.series(*m)).collect();
         let practices: f64 = series.iter().filter_map(|s| s.mean.first()).sum();
         let last = series[0].month.len().checked_sub(1);
         let _ = write!(

@@ -1,5 +1,5 @@
 //! What the explorer's page tabulates and charts (`GET /api/figures`): its tables of headline
-//! figures, its stages chart and its capacity charts. Each figure's or measure's name, unit,
+//! figures, its integration chart, its stages chart and its capacity charts. Each figure's or measure's name, unit,
 //! label and whether it counts whole things are its declaration's (`summary::FIGURES`,
 //! `observe::WEEKLY`); only the page's choices are made here: the order of its tables, which
 //! figures its short table shows, which measures it charts and the capacity charts' titles. A
@@ -52,6 +52,8 @@ const CAPACITY: [(Measure, &str); 4] = [
 pub struct Figures {
     /// Every headline figure, in the order of the page's table of all figures.
     pub headline: Vec<FigureRow>,
+    /// The integration chart's measure: its name in monthly.csv ([`crate::charts::INTEGRATION`]).
+    pub integration: &'static str,
     /// The stages chart's measures, in stage order (bolted on, fitting in, belonging).
     pub stages: Vec<StageRow>,
     /// The capacity charts, in the page's order.
@@ -107,6 +109,7 @@ pub fn figures() -> Figures {
                 main,
             })
             .collect(),
+        integration: crate::charts::INTEGRATION.name,
         stages: crate::charts::STAGES
             .iter()
             .map(|m| StageRow {

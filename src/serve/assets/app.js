@@ -371,7 +371,7 @@ function render(result) {
       const s = series(result, measure);
       return { s, colour, dash, band: band === "count" ? bandSpans(s) : band, label };
     });
-  $("chart-integration").innerHTML = lineChart({ lines: pair("integration_rate", true), yLabel: "Practices belonging, %", scale: 100, yMax: 100, height: 250 });
+  $("chart-integration").innerHTML = lineChart({ lines: pair(state.figures.integration, true), yLabel: "Practices belonging, %", scale: 100, yMax: 100, height: 250 });
   $("chart-stages").innerHTML = stagesChart(ref, `Starting: ${refName}`) + stagesChart(changed, `Changed: ${changedName}`);
   $("chart-capacity").innerHTML = state.figures.capacity.map(({ measure, title, unit, count }) => {
     const lines = pair(measure, count ? "count" : true);
