@@ -161,10 +161,7 @@ pub(crate) fn tick(y: f64) -> String {
 /// # Errors
 /// The drawing backend's error, as text.
 pub fn capacity(m: &Monthly) -> Result<Rendered, String> {
-    let title = format!(
-        "Capacity: {} ({} replicates; lines: mean, bands: 90% of replicates)",
-        m.scenario, m.replicates
-    );
+    let title = format!("Capacity: {}", m.named("; lines: mean, bands: 90% of replicates"));
     let mut narrow = Vec::new();
     let mut shares = Vec::new();
     let panels = PANELS

@@ -110,6 +110,12 @@ impl Monthly {
         self.measures.get(measure.name).cloned().unwrap_or_default()
     }
 
+    /// The scenario as a chart names it: `NAME (N replicates)`, with `note` before the
+    /// closing parenthesis.
+    fn named(&self, note: &str) -> String {
+        format!("{} ({} replicates{note})", self.scenario, self.replicates)
+    }
+
     fn months(&self) -> f64 {
         self.measures
             .values()
@@ -245,10 +251,7 @@ fn percent_by_month<'a, DB: DrawingBackend>(
 /// The drawing backend's error, as text.
 pub fn integration(m: &Monthly) -> Result<Rendered, String> {
     let s = m.series(INTEGRATION);
-    let title = format!(
-        "Practices fully integrated: {} ({} replicates)",
-        m.scenario, m.replicates
-    );
+    let title = format!("Practices fully integrated: {}", m.named(""));
     let months = m.months();
     render(&Integration {
         title,
@@ -311,10 +314,7 @@ pub fn stages(m: &Monthly) -> Result<Rendered, String> {
     let n = m.practices().max(1.0);
     let labels = STAGES.map(|s| s.label);
     let series: Vec<Series> = STAGES.iter().map(|s| m.series(*s)).collect();
-    let title = format!(
-        "Stage of integration: {} ({} replicates, mean)",
-        m.scenario, m.replicates
-    );
+    let title = format!("Stage of integration: {}", m.named(", mean"));
     let months = m.months();
     render(&Stages {
         title,
@@ -364,10 +364,7 @@ impl Draw for Stages {
 /// # Errors
 /// The drawing backend's error, as text.
 pub fn comparison(runs: &[Monthly]) -> Result<Rendered, String> {
-    let names: Vec<String> = runs
-        .iter()
-        .map(|m| format!("{} ({} replicates)", m.scenario, m.replicates))
-        .collect();
+    let names: Vec<String> = runs.iter().map(|m| m.named("")).collect();
     let series: Vec<Series> = runs.iter().map(|m| m.series(INTEGRATION)).collect();
     let colours: Vec<RGBColor> = runs
         .iter()

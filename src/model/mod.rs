@@ -463,15 +463,10 @@ mod tests {
 
     fn patient(contacts: u16) -> Patient {
         Patient {
-            practice: 0,
-            since_week: 0,
             give_up_week: 0,
             sessions_needed: 4,
             contacts,
-            next_contact: 0,
-            needs: 1,
-            holistic: true,
-            confidence: 0.5,
+            ..Patient::example()
         }
     }
 

@@ -284,15 +284,10 @@ mod tests {
         o.set_funding(0, 1.0, 0.0, 0.0, &c);
         assert!(o.accepting(1.0));
         let p = crate::model::patient::Patient {
-            practice: 0,
-            since_week: 0,
             give_up_week: 0,
             sessions_needed: 1,
             contacts: 1,
-            next_contact: 0,
-            needs: 1,
-            holistic: true,
-            confidence: 0.5,
+            ..crate::model::patient::Patient::example()
         };
         for _ in 0..4 {
             o.waiting.push_back(Referral {

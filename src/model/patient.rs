@@ -157,13 +157,12 @@ impl Patient {
             * approach
             * (1.0 - p.org_wait_uptake_decay_per_week).powi(weeks_waited as i32)
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn patient(holistic: bool, confidence: f32) -> Patient {
+    /// A test fixture: a holistic patient of practice 0 referred at week 0, with one need, three
+    /// sessions needed, no contacts yet, confidence 0.5, giving up at week 100. Tests change the
+    /// fields they need with struct update syntax.
+    #[cfg(test)]
+    pub(crate) fn example() -> Patient {
         Patient {
             practice: 0,
             since_week: 0,
@@ -172,8 +171,21 @@ mod tests {
             contacts: 0,
             next_contact: 0,
             needs: 1,
+            holistic: true,
+            confidence: 0.5,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patient(holistic: bool, confidence: f32) -> Patient {
+        Patient {
             holistic,
             confidence,
+            ..Patient::example()
         }
     }
 
