@@ -17,6 +17,11 @@ use rand_distr::Distribution;
 /// The generator every replicate uses: ChaCha with 8 rounds (rand_chacha).
 pub type Rng = rand_chacha::ChaCha8Rng;
 
+/// [`Rng`] and how a replicate seeds it, in words, as run.json's `generator` records it. The
+/// version is Cargo.toml's requirement of rand_chacha (a unit test keeps them equal), since a
+/// change of the crate's major version may change every draw.
+pub const GENERATOR: &str = "ChaCha8Rng::seed_from_u64(replicate seed), one stream per mechanism (rand_chacha 0.10)";
+
 /// SplitMix64's output function (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
 pub fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -256,6 +261,20 @@ pub fn weeks_until(rng: &mut Rng, h: f64, cap: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    /// [`super::GENERATOR`] names the rand_chacha that Cargo.toml asks for.
+    #[test]
+    fn the_generator_names_the_crate_version_built() {
+        let manifest = include_str!("../Cargo.toml");
+        let line = manifest
+            .lines()
+            .find(|l| l.starts_with("rand_chacha "))
+            .expect("rand_chacha in Cargo.toml");
+        let version = line.split('"').nth(1).expect("a quoted version");
+        assert!(
+            super::GENERATOR.ends_with(&format!("(rand_chacha {version})")),
+            "{line}"
+        );
+    }
     use super::*;
 
     #[test]

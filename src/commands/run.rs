@@ -80,7 +80,7 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
                 threads
             },
             seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)".into(),
-            generator: "ChaCha8Rng::seed_from_u64(replicate seed) (rand_chacha 0.10)".into(),
+            generator: crate::rng::GENERATOR.into(),
             uncertainty: scenario.simulation.uncertainty.name().into(),
             drawn: uncertain::drawn_keys(&scenario).into_iter().map(String::from).collect(),
             wall_seconds: start.elapsed().as_secs_f64(),
