@@ -137,7 +137,7 @@ pub fn execute(command: Command, ui: &dyn Ui) -> Result<u8, Error> {
         }
         Command::Completions { shell } => completions(shell, ui),
         Command::Man { dir } => man_pages(&dir, ui),
-        Command::Help { command } => Ok(help(command.as_deref())),
+        Command::Help { command } => help(command.as_deref(), ui),
         Command::Seek(args) => seek(&args, ui),
         Command::Slurm(args) => sweep::slurm(&args, ui),
         Command::Serve(args) => serve(&args, ui),
@@ -250,20 +250,18 @@ fn man_pages(dir: &Path, ui: &dyn Ui) -> Result<u8, Error> {
     Ok(exit::SUCCESS)
 }
 
-/// `lwsim help [COMMAND]`: exactly what `lwsim [COMMAND] --help` prints (clap prints it).
-fn help(command: Option<&str>) -> u8 {
+/// `lwsim help [COMMAND]`: exactly what `lwsim [COMMAND] --help` prints (clap renders it), on
+/// the [`Ui`]'s standard output; an unknown command's error on its standard error, exit 2.
+fn help(command: Option<&str>, ui: &dyn Ui) -> Result<u8, Error> {
     let mut argv = vec!["lwsim"];
     argv.extend(command);
     argv.push("--help");
     match <Cli as clap::Parser>::try_parse_from(argv) {
-        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
-            let _ = e.print();
-            exit::SUCCESS
-        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => print(ui, &e.render().to_string()),
         Err(e) => {
-            let _ = e.print();
-            exit::BAD_INPUT
+            ui.note(e.render().to_string().trim_end());
+            Ok(exit::BAD_INPUT)
         }
-        Ok(_) => exit::BAD_INPUT,
+        Ok(_) => Ok(exit::BAD_INPUT),
     }
 }
