@@ -15,6 +15,13 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `n` things, with separators, singular for one: `(1, "replicate")` -> `"1 replicate"`,
+/// `(1294, "replicate")` -> `"1,294 replicates"`.
+pub fn things(n: u64, thing: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {thing}{s}", count(n))
+}
+
 /// A rate per second, rounded to a whole number with separators (`"1,294"`); below 10, one
 /// decimal (`"2.5"`), so a slow England run does not read as 0 or 1.
 pub fn rate(per_second: f64) -> String {
@@ -79,6 +86,13 @@ mod tests {
         assert_eq!(count(1_294), "1,294");
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(count(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn one_thing_is_singular() {
+        assert_eq!(things(1, "replicate"), "1 replicate");
+        assert_eq!(things(0, "replicate"), "0 replicates");
+        assert_eq!(things(1_000, "lever value"), "1,000 lever values");
     }
 
     #[test]

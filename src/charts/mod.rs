@@ -110,10 +110,11 @@ impl Monthly {
         self.measures.get(measure.name).cloned().unwrap_or_default()
     }
 
-    /// The scenario as a chart names it: `NAME (N replicates)`, with `note` before the
-    /// closing parenthesis.
+    /// The scenario as a chart names it: `NAME (N replicates)` (`1 replicate`), with `note`
+    /// before the closing parenthesis.
     fn named(&self, note: &str) -> String {
-        format!("{} ({} replicates{note})", self.scenario, self.replicates)
+        let s = if self.replicates == 1 { "" } else { "s" };
+        format!("{} ({} replicate{s}{note})", self.scenario, self.replicates)
     }
 
     fn months(&self) -> f64 {

@@ -178,10 +178,10 @@ fn seek(args: &SeekArgs, ui: &dyn Ui) -> Result<u8, Error> {
         ui,
         args.results.quiet,
         &format!(
-            "wrote {}: {} lever values, {} replicates",
+            "wrote {}: {}, {}",
             outcome.dir.display(),
-            human::count(outcome.json.evaluations as u64),
-            human::count(outcome.json.replicate_runs)
+            human::things(outcome.json.evaluations as u64, "lever value"),
+            human::things(outcome.json.replicate_runs, "replicate")
         ),
     );
     print(ui, &format!("{}\n", outcome.json.answer))

@@ -94,9 +94,9 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
             ui,
             quiet,
             &format!(
-                "wrote {}: {} replicates in {}",
+                "wrote {}: {} in {}",
                 dir.display(),
-                human::count(replicates.len() as u64),
+                human::things(replicates.len() as u64, "replicate"),
                 human::duration(info.wall_seconds)
             ),
         );
