@@ -207,7 +207,7 @@ pub struct ResultsOpts {
     /// Overwrite a directory that already holds results.
     #[arg(short, long)]
     pub force: bool,
-    /// No progress bar and no closing line on stderr.
+    /// No progress bar and no closing line on stderr (warnings are still shown).
     #[arg(short, long)]
     pub quiet: bool,
 }

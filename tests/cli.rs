@@ -30,6 +30,13 @@ fn run_writes_every_result_file_with_the_promised_columns() {
         "{}",
         stderr(&out)
     );
+    // --quiet drops the closing line but keeps the warning (fresh-user finding: it hid it).
+    let quiet = lwsim_in(tmp.path(), &["run", &base, "--replicates", "1", "-q", "-o", "one"]);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!(
+        stderr(&quiet),
+        "warning: 1 replicate: intervals from fewer than 20 replicates are unreliable (with one, there is no interval at all)\n"
+    );
     let dir = tmp.path().join("output/deep-end-baseline");
     let weekly = header(&dir.join("weekly.csv"));
     assert_eq!(weekly[..4], ["replicate", "seed", "week", "month"]);

@@ -27,11 +27,8 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
     let threads = threads.count()?;
     let mut scenarios = read_scenarios(&files, &overrides)?;
     let several = scenarios.len() > 1;
-    crate::run::share_the_reference(&mut scenarios, &mut |warning| {
-        if !quiet {
-            warn(ui, &warning);
-        }
-    })?;
+    // Warnings are shown under --quiet too: it silences progress, not what the user must know.
+    crate::run::share_the_reference(&mut scenarios, &mut |warning| warn(ui, &warning))?;
     if several && let Some((f, s)) = scenarios.iter().find(|(_, s)| s.name == "comparison") {
         return Err(Error::Refused {
             path: f.clone(),
@@ -51,9 +48,7 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
         // A comparison is made anew from the scenarios just run: it replaces an older one.
         locks.push(DirLock::acquire(&places.comparison(), Kind::Comparison, true)?);
     }
-    if !quiet {
-        warn_of_weak_intervals(&scenarios, ui);
-    }
+    warn_of_weak_intervals(&scenarios, ui);
     let command = command_line();
     let mode = scenarios[0].1.simulation.uncertainty;
     let mut runs = Vec::new();
