@@ -98,6 +98,33 @@ pub fn run_all_checked<E: Send>(
     }
 }
 
+/// The warning a run of `replicates` replicates deserves: fewer than 20 give unreliable
+/// intervals (one, none at all); `None` from 20. `lwsim run` and the Python module's `run` show it.
+pub fn weak_intervals(replicates: u32) -> Option<String> {
+    (replicates < 20).then(|| {
+        let none = if replicates == 1 {
+            " (with one, there is no interval at all)"
+        } else {
+            ""
+        };
+        format!(
+            "{}: intervals from fewer than 20 replicates are unreliable{none}",
+            crate::human::things(u64::from(replicates), "replicate")
+        )
+    })
+}
+
+/// The warning a full-uncertainty run of `scenario` (read from `file`) deserves when it draws no
+/// constant because the scenario sets every uncertain key; `None` otherwise.
+pub fn draws_nothing(file: &std::path::Path, scenario: &Scenario) -> Option<String> {
+    (!scenario.simulation.uncertainty.is_chance() && uncertain::drawn_keys(scenario).is_empty()).then(|| {
+        format!(
+            "{}: --uncertainty full draws no constant: the scenario sets every uncertain key (a resolved scenario of a chance run does), so its intervals hold chance alone",
+            file.display()
+        )
+    })
+}
+
 /// In a comparison the first scenario is the reference, and every other scenario runs with its
 /// seed, replicate count and uncertainty mode, so that replicate r of each starts from the same seed (common random
 /// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be

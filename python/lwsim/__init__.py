@@ -26,6 +26,7 @@ import json
 import numbers
 import os
 import tempfile
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
@@ -275,6 +276,15 @@ def _path(path: PathLike) -> str:
     return os.fspath(path)
 
 
+def _result(answer: tuple[dict, list]) -> Result:
+    """A :class:`Result` of ``run_files``' files, after issuing its warnings as ``lwsim run``
+    prints them (a :class:`UserWarning`, pointing at the caller's call of :func:`run`)."""
+    files, messages = answer
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=3)
+    return Result(files)
+
+
 def run(
     path: PathLike,
     replicates: Optional[int] = None,
@@ -297,12 +307,14 @@ def run(
       1,000; 0 for none: faster when only ``summary`` and ``monthly`` are wanted).
 
     Returns a :class:`Result`: the same numbers as ``lwsim run`` with the same arguments.
+    Warns (UserWarning) where ``lwsim run`` warns: fewer than 20 replicates give unreliable
+    intervals; full uncertainty on a scenario that sets every uncertain key draws nothing.
     Raises ValueError (bad input, with the CLI's message), FileNotFoundError (no such
     scenario file), TypeError (an argument of the wrong type), KeyboardInterrupt (Ctrl-C: the
     run stops between replicates).
     """
     overrides = _overrides(set, replicates, seed, detail) + _uncertainty(uncertainty)
-    return Result(_lwsim.run_files(_path(path), None, overrides, _threads(threads)))
+    return _result(_lwsim.run_files(_path(path), None, overrides, _threads(threads)))
 
 
 def run_toml(
@@ -323,7 +335,7 @@ def run_toml(
     if not isinstance(text, str):
         raise TypeError(f"text: expected str, found {type(text).__name__}")
     overrides = _overrides(set, replicates, seed, detail) + _uncertainty(uncertainty)
-    return Result(_lwsim.run_files(name, text, overrides, _threads(threads)))
+    return _result(_lwsim.run_files(name, text, overrides, _threads(threads)))
 
 
 def validate(path: PathLike, set: Sets = None) -> str:

@@ -9,10 +9,11 @@ def run_files(
     text: Optional[str] = None,
     overrides: Sequence[tuple[str, str]] = ...,
     threads: Optional[int] = None,
-) -> dict[str, bytes]:
+) -> tuple[dict[str, bytes], list[str]]:
     """Run a scenario (a file, or `text` named `path`) with (flag, "KEY=VALUE") overrides;
     the bytes of summary.json, monthly.csv, weekly.csv, practices.csv, headline.csv and
-    scenario.resolved.toml, exactly as `lwsim run` writes them."""
+    scenario.resolved.toml, exactly as `lwsim run` writes them, and the warnings `lwsim run`
+    prints for it (too few replicates for intervals; full uncertainty drawing nothing)."""
 
 def resolve(
     path: str,

@@ -158,14 +158,18 @@ fn run_files<'py>(
     text: Option<String>,
     overrides: Vec<(String, String)>,
     threads: Option<usize>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<(Bound<'py, PyDict>, Vec<String>)> {
     let threads = check_threads(threads)?;
-    let files = run_detached(
+    let (files, warnings) = run_detached(
         py,
         |stop| {
             let scenario = load_scenario(&path, text, &overrides)?;
+            let warnings: Vec<String> = lwsim::run::weak_intervals(scenario.simulation.replicates)
+                .into_iter()
+                .chain(lwsim::run::draws_nothing(&path, &scenario))
+                .collect();
             let reps = replicates(&scenario, threads, stop)?;
-            Ok(lwsim::output::data_files(&scenario, &reps).0)
+            Ok((lwsim::output::data_files(&scenario, &reps).0, warnings))
         },
         |flag| flag.store(true, Ordering::Relaxed),
     )?;
@@ -173,7 +177,7 @@ fn run_files<'py>(
     for (name, bytes) in files {
         dict.set_item(name, PyBytes::new(py, &bytes))?;
     }
-    Ok(dict)
+    Ok((dict, warnings))
 }
 
 /// The scenario at `path` (its text `text` if given, else the file's) with `overrides`

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import warnings
 
 import pytest
 
@@ -152,3 +153,15 @@ def test_a_bad_sweep_file_is_value_error_with_the_cli_message(cli, tmp_path):
     with pytest.raises((ValueError, FileNotFoundError)) as e:
         lwsim.sweep(spec)
     assert str(e.value) == message
+
+
+def test_few_replicates_warn_as_the_cli_does(baseline):
+    # A fresh-user finding: the CLI warned of unreliable intervals, the module said nothing.
+    with pytest.warns(UserWarning) as caught:
+        lwsim.run(baseline, replicates=3, seed=1, detail=0)
+    assert [str(w.message) for w in caught] == [
+        "3 replicates: intervals from fewer than 20 replicates are unreliable"
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lwsim.run(baseline, replicates=20, seed=1, detail=0)

@@ -218,30 +218,15 @@ impl Places {
 /// The warnings about intervals before a run: fewer than 20 replicates (the first scenario
 /// that has them), and each `--uncertainty full` scenario that draws no constant.
 fn warn_of_weak_intervals(scenarios: &[(PathBuf, Scenario)], ui: &dyn Ui) {
-    if let Some((_, s)) = scenarios.iter().find(|(_, s)| s.simulation.replicates < 20) {
-        let n = s.simulation.replicates;
-        warn(
-            ui,
-            &format!(
-                "{n} {}: intervals from fewer than 20 replicates are unreliable{}",
-                if n == 1 { "replicate" } else { "replicates" },
-                if n == 1 {
-                    " (with one, there is no interval at all)"
-                } else {
-                    ""
-                }
-            ),
-        );
+    if let Some(w) = scenarios
+        .iter()
+        .find_map(|(_, s)| crate::run::weak_intervals(s.simulation.replicates))
+    {
+        warn(ui, &w);
     }
     for (f, s) in scenarios {
-        if !s.simulation.uncertainty.is_chance() && uncertain::drawn_keys(s).is_empty() {
-            warn(
-                ui,
-                &format!(
-                    "{}: --uncertainty full draws no constant: the scenario sets every uncertain key (a resolved scenario of a chance run does), so its intervals hold chance alone",
-                    f.display()
-                ),
-            );
+        if let Some(w) = crate::run::draws_nothing(f, s) {
+            warn(ui, &w);
         }
     }
 }
