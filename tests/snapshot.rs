@@ -3,7 +3,8 @@
 //! the report pages of a run, a comparison and a seek, a seek, a dose-response, a calibration
 //! and a merge of a sharded sweep, checked in as tests/snapshot.txt. A change that alters any byte fails here, naming the files;
 //! when the change is meant, regenerate with `LWSIM_BLESS=1 cargo test --test tests snapshot`
-//! and give the reason in the commit. run.json (wall time, command line) is left out.
+//! and give the reason in the commit. run.json (wall time, command line) is left out, and the
+//! binary's path, which the pages print in their command lines, is read as `lwsim`.
 
 use crate::util::*;
 use std::path::Path;
@@ -13,6 +14,24 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+/// `bytes` with the path of the lwsim binary under test replaced by `lwsim`: pages that say how
+/// to reproduce them name the binary as it was called, which differs between checkouts.
+fn without_binary_path(bytes: &[u8]) -> Vec<u8> {
+    let binary = env!("CARGO_BIN_EXE_lwsim").as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        if rest.starts_with(binary) {
+            out.extend_from_slice(b"lwsim");
+            rest = &rest[binary.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    out
 }
 
 /// One line per file below `dir` (sorted, dotfiles and run.json left out): path, size, hash.
@@ -28,7 +47,7 @@ fn listing(dir: &Path, prefix: &str, out: &mut Vec<String>) {
         if path.is_dir() {
             listing(&path, &format!("{shown}/"), out);
         } else {
-            let bytes = std::fs::read(&path).unwrap();
+            let bytes = without_binary_path(&std::fs::read(&path).unwrap());
             out.push(format!("{shown} {} {:016x}", bytes.len(), fnv1a(&bytes)));
         }
     }
