@@ -17,6 +17,7 @@
 
 pub mod load;
 pub mod params;
+pub mod reference;
 pub mod uncertain;
 
 use serde::{Deserialize, Serialize};
