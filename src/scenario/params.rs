@@ -377,6 +377,11 @@ pub fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> 
     Some(value)
 }
 
+/// The keys that set how lwsim runs rather than the world it runs (the base seed, the number of
+/// replicates and how many keep weekly detail): not levers, and the only keys
+/// [`super::Scenario::with_run`] replaces.
+pub const RUN_KEYS: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
+
 /// The range problems of the keys `specs` in `scenario`: (dotted key, what was expected), in
 /// the order of `specs`.
 pub fn out_of_range<'a>(scenario: &RawScenario, specs: impl IntoIterator<Item = &'a Spec>) -> super::Problems {
@@ -598,13 +603,16 @@ mod tests {
     }
 
     #[test]
-    fn whole_number_bounds_are_whole() {
+    fn whole_number_bounds_are_whole_and_the_run_keys_are_keys() {
         for s in SPECS.iter().filter(|s| s.kind == Kind::Int) {
             assert!(
                 s.min.fract() == 0.0 && s.max.fract() == 0.0 && s.min >= 0.0,
                 "{}",
                 s.key
             );
+        }
+        for key in RUN_KEYS {
+            assert_eq!(spec(key).map(|s| s.kind), Some(Kind::Int), "{key}");
         }
     }
 
