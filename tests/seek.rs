@@ -354,6 +354,17 @@ fn bad_seek_input_exits_2_with_a_clear_message() {
             "--goal: integration_rate_24m is taken at month 24, but the scenario runs 26 weeks (6 months): \
              use integration_rate_end, or set simulation.weeks to 104 or more",
         ),
+        (
+            &[
+                "--lever",
+                "funding.annual_cut",
+                "--goal",
+                ok_goal,
+                "--seed",
+                "9223372036854775808",
+            ],
+            "error: --seed: `simulation.seed`: expected a value in [0, 9223372036854775807], found 9223372036854775808\n",
+        ),
     ];
     for (args, message) in cases {
         let o = seek(tmp.path(), args);

@@ -174,7 +174,7 @@ fn every_key_has_a_spec_and_the_key_reference_is_current() {
     let doc = std::fs::read_to_string(root().join("docs/SCENARIOS.md")).unwrap();
     assert_eq!(
         doc,
-        lwsim::scenario::params::markdown(),
+        lwsim::scenario::reference::markdown(),
         "docs/SCENARIOS.md is stale: run `lwsim keys > docs/SCENARIOS.md`"
     );
     for s in lwsim::scenario::params::SPECS {

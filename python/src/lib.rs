@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use lwsim::error::{Error, InputError};
 use lwsim::run::{Replicate, run_replicate};
-use lwsim::scenario::{Scenario, load, params};
+use lwsim::scenario::{Scenario, load, params, reference};
 use pyo3::exceptions::{PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -302,7 +302,7 @@ fn key_table(
 /// The key reference as Markdown, exactly `lwsim keys` (docs/SCENARIOS.md).
 #[pyfunction]
 fn keys_markdown() -> String {
-    params::markdown()
+    reference::markdown()
 }
 
 /// The weekly measures as declared in `lwsim::observe::WEEKLY`, in weekly.csv's column order

@@ -193,7 +193,9 @@ pub fn calibrate(
         let mut best = (f64::INFINITY, accepted[0]);
         for (rank, &p) in accepted.iter().enumerate() {
             let point = sweep.point_scenario(p);
-            let scenario = point.with_run(point.simulation.seed, cfg.refine, 0);
+            let scenario = point
+                .with_run(point.simulation.seed, cfg.refine, 0)
+                .expect("refine was checked: 1 to MAX_REFINE replicates");
             let reps = crate::run::run_all(&scenario, threads, &|| {})?;
             let d: f64 = targets
                 .iter()

@@ -19,7 +19,7 @@ use std::path::Path;
 use crate::cli::{self, Cli, Command, SeekArgs, SeekFrom, ServeArgs, Shell, exit};
 use crate::error::Error;
 use crate::human;
-use crate::scenario::params;
+use crate::scenario::reference;
 
 mod check;
 mod dose;
@@ -129,7 +129,7 @@ pub fn execute(command: Command, ui: &dyn Ui) -> Result<u8, Error> {
             force,
             quiet,
         } => sweep::merge(&shards, &out, force, quiet, ui),
-        Command::Keys => print(ui, &params::markdown()),
+        Command::Keys => print(ui, &reference::markdown()),
         Command::Report { dir, force, quiet } => {
             crate::report::write_report(&dir, force)?;
             done_line(ui, quiet, &format!("wrote {}", dir.join("report.html").display()));

@@ -595,25 +595,20 @@ fn plain_type(expected: &str) -> String {
 
 /// A scenario with some keys set to new values and checked, like `--set`: a sweep's points, a
 /// seek's and a dose-response curve's lever values. `base` may be raw (a checked scenario
-/// changed in code) or checked; the keys set join `explicit`.
+/// changed in code) or checked; each value is converted to its field's type as a file's would be
+/// and set on the field ([`params::Spec::write`]), and the keys set join `explicit`.
 ///
 /// # Errors
 /// The first problem, as (dotted key, what was expected): a key that is not a scenario key, a
 /// value of the wrong type, or the first problem [`RawScenario::check`] finds.
 pub fn with_values(base: &RawScenario, values: &[(&str, toml::Value)]) -> Result<Scenario, (String, String)> {
-    let mut table = toml::Table::try_from(base).expect("a Scenario always serialises");
+    let mut scenario = base.clone();
     for (key, value) in values {
-        if spec(key).is_none() {
+        let Some(spec) = spec(key) else {
             return Err((key.to_string(), "unknown key".into()));
-        }
-        insert(&mut table, key, value.clone());
-    }
-    let mut scenario: RawScenario = table.try_into().map_err(|e: toml::de::Error| {
-        let key = values.first().map_or(String::new(), |(k, _)| k.to_string());
-        (key, clean_message(e.message()))
-    })?;
-    scenario.explicit = base.explicit.clone();
-    for (key, _) in values {
+        };
+        spec.write(&mut scenario, value.clone())
+            .map_err(|e| (key.to_string(), clean_message(e.message())))?;
         if !scenario.explicit.iter().any(|e| e == key) {
             scenario.explicit.push(key.to_string());
         }

@@ -17,6 +17,7 @@
 
 pub mod load;
 pub mod params;
+pub mod reference;
 pub mod uncertain;
 
 use serde::{Deserialize, Serialize};
@@ -647,18 +648,26 @@ impl Scenario {
     }
 
     /// A copy with the run's settings replaced: the base seed, the number of replicates and how
-    /// many of them keep weekly detail (`simulation.seed`, `simulation.replicates`,
-    /// `output.detail_replicates`). These decide which replicates run and what is kept, never a
-    /// world's rules, so nothing the model sees changes and the copy is not checked again: the
-    /// callers (a sweep's points, `lwsim seek`, calibration's refinement, the explorer) check
-    /// their own seed and replicate count, and stream their replicates, so the size limits of
-    /// [`params::check`], which bound what `lwsim run` keeps and writes, are not theirs.
-    pub fn with_run(&self, seed: u64, replicates: u32, detail_replicates: u32) -> Scenario {
+    /// many of them keep weekly detail ([`params::RUN_KEYS`]: `simulation.seed`,
+    /// `simulation.replicates`, `output.detail_replicates`), each checked against its range in
+    /// [`params::SPECS`], and nothing else checked again. These decide which replicates run and
+    /// what is kept, never a world's rules, so nothing the model sees changes; the size limits
+    /// of [`params::check`], which bound what `lwsim run` keeps and writes, are not checked: the
+    /// callers (a sweep's points, `lwsim seek`, calibration's refinement, the explorer) stream
+    /// their replicates.
+    ///
+    /// # Errors
+    /// The first of the three values outside its range, as (dotted key, what was expected).
+    pub fn with_run(&self, seed: u64, replicates: u32, detail_replicates: u32) -> Result<Scenario, (String, String)> {
         let mut raw = self.0.clone();
         raw.simulation.seed = seed;
         raw.simulation.replicates = replicates;
         raw.output.detail_replicates = detail_replicates;
-        Scenario(raw)
+        let run = params::RUN_KEYS.iter().filter_map(|k| params::spec(k));
+        match params::out_of_range(&raw, run).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(Scenario(raw)),
+        }
     }
 }
 
@@ -700,7 +709,7 @@ mod tests {
             .edit(|s| s.patients.engage_prob = 2.0)
             .expect_err("out of range");
         assert_eq!(key, "patients.engage_prob");
-        let run = checked.with_run(7, 3, 0);
+        let run = checked.with_run(7, 3, 0).expect("in range");
         assert_eq!(
             (
                 run.simulation.seed,
@@ -710,5 +719,20 @@ mod tests {
             (7, 3, 0)
         );
         assert_eq!(run.into_raw().practices, checked.practices);
+        // The run's settings are held to their ranges, exactly (2^63 is no seed).
+        let refused = |seed, replicates, detail| checked.with_run(seed, replicates, detail).expect_err("out of range");
+        assert_eq!(
+            refused(1 << 63, 3, 0),
+            (
+                "simulation.seed".to_string(),
+                "expected a value in [0, 9223372036854775807], found 9223372036854775808".to_string()
+            )
+        );
+        assert!(checked.with_run(i64::MAX as u64, 1, 0).is_ok());
+        assert_eq!(refused(7, 0, 0).0, "simulation.replicates");
+        assert_eq!(
+            refused(7, 3, 1_000_001).1,
+            "expected a value in [0, 1000000] (replicates), found 1000001"
+        );
     }
 }

@@ -1,12 +1,18 @@
-//! The one table of scenario keys: unit, range, provenance and meaning of each.
+//! The one table of scenario keys: unit, range, provenance and meaning of each, and where its
+//! value lives in a [`RawScenario`].
 //!
-//! Validation ([`check`]) and the key reference (`docs/SCENARIOS.md`, printed by `lwsim keys`)
-//! both read this table, so the documented range is the enforced range. A test checks that every
-//! key of [`RawScenario`] has exactly one entry here.
+//! Validation ([`check`]), setting keys by name ([`Spec::write`]: a sweep's points, seek's and
+//! dose-response's lever values, `full`'s draws) and the key reference (`docs/SCENARIOS.md`,
+//! printed by `lwsim keys`, written by [`super::reference`]) all read this table, so the
+//! documented range is the enforced range. Each row names its key by the path of its field
+//! (`key!(practices.count)`), from which the dotted name, the kind and the field's reader and
+//! writer all follow: there is no second list of keys to drift. A test checks that every key of
+//! [`RawScenario`] has exactly one entry here, and that each entry reads and writes the value
+//! serde names that key.
 
-use super::{RawScenario, uncertain};
+use super::RawScenario;
 
-/// What kind of value a key takes (serde enforces the type; this is for the documentation).
+/// What kind of value a key takes (the field's type: serde enforces it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A whole number (`u32`, or `u64` for the seed).
@@ -15,6 +21,15 @@ pub enum Kind {
     Real,
     /// Text (a string, or the uncertainty mode's name).
     Text,
+}
+
+/// A numeric key's value, as its field holds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// A whole number, exactly (a seed may be beyond what a double holds exactly).
+    Whole(u64),
+    /// A real number.
+    Real(f64),
 }
 
 /// One scenario key.
@@ -34,60 +49,166 @@ pub struct Spec {
     pub source: &'static str,
     /// What the key means, in a sentence or two (docs/SCENARIOS.md's "meaning").
     pub doc: &'static str,
+    /// The key's field: its value, `None` for text.
+    read: fn(&RawScenario) -> Option<Number>,
+    /// Sets the key's field from a TOML value, converted as serde converts a file's value.
+    write: fn(&mut RawScenario, toml::Value) -> Result<(), toml::de::Error>,
 }
 
-const fn int(
+impl Spec {
+    /// The key's value in `scenario`: `None` for a key that takes text.
+    pub fn value(&self, scenario: &RawScenario) -> Option<Number> {
+        (self.read)(scenario)
+    }
+
+    /// Set the key in `scenario` to `value`, converted to the field's type as a value in a
+    /// scenario file is (an integer for a real key is taken as a real), and not checked against
+    /// the range.
+    ///
+    /// # Errors
+    /// serde's error when `value` is not of the key's type (a decimal number for a whole-number
+    /// key, a negative or too large integer, a number for text).
+    pub fn write(&self, scenario: &mut RawScenario, value: toml::Value) -> Result<(), toml::de::Error> {
+        (self.write)(scenario, value)
+    }
+
+    /// What is wrong with `value` as this key's value: not finite, or outside `[min, max]`, as
+    /// "expected ..., found ..."; `None` when it is in range. A whole number is compared
+    /// exactly.
+    pub fn problem(&self, value: Number) -> Option<String> {
+        let (inside, found) = match value {
+            Number::Real(x) if !x.is_finite() => return Some(format!("expected a finite number, found {x}")),
+            Number::Real(x) => (self.min <= x && x <= self.max, fmt_num(x)),
+            Number::Whole(n) => (whole(self.min) <= n && n <= whole(self.max), n.to_string()),
+        };
+        // The seed's unit is "-": none to name.
+        let unit = match self.unit {
+            "-" => String::new(),
+            unit => format!(" ({unit})"),
+        };
+        (!inside).then(|| {
+            format!(
+                "expected a value in [{}, {}]{unit}, found {found}",
+                fmt_num(self.min),
+                fmt_num(self.max)
+            )
+        })
+    }
+}
+
+/// A whole-number key's bound as the whole number it stands for. The seed's largest value,
+/// 2^63 - 1, is no double: its bound is the nearest one, 2^63, which the cast (saturating at
+/// `i64::MAX`) reads back as 2^63 - 1, as [`fmt_num`] prints it.
+fn whole(bound: f64) -> u64 {
+    bound as i64 as u64
+}
+
+/// The type of a scenario key's field: what kind of key it makes, and how validation reads it.
+/// (`uncertain::Uncertainty` implements it where it is declared.)
+pub(super) trait FieldType: serde::de::DeserializeOwned {
+    /// The kind of key a field of this type makes.
+    const KIND: Kind;
+    /// The value, `None` for text.
+    fn number(&self) -> Option<Number>;
+}
+
+impl FieldType for u32 {
+    const KIND: Kind = Kind::Int;
+    fn number(&self) -> Option<Number> {
+        Some(Number::Whole(u64::from(*self)))
+    }
+}
+
+impl FieldType for u64 {
+    const KIND: Kind = Kind::Int;
+    fn number(&self) -> Option<Number> {
+        Some(Number::Whole(*self))
+    }
+}
+
+impl FieldType for f64 {
+    const KIND: Kind = Kind::Real;
+    fn number(&self) -> Option<Number> {
+        Some(Number::Real(*self))
+    }
+}
+
+impl FieldType for String {
+    const KIND: Kind = Kind::Text;
+    fn number(&self) -> Option<Number> {
+        None
+    }
+}
+
+/// What a key's field decides of its [`Spec`]: the dotted name, the kind, the reader and the
+/// writer. Made by `key!` only.
+struct Field {
     key: &'static str,
-    min: f64,
-    max: f64,
-    unit: &'static str,
-    source: &'static str,
-    doc: &'static str,
-) -> Spec {
+    kind: Kind,
+    read: fn(&RawScenario) -> Option<Number>,
+    write: fn(&mut RawScenario, toml::Value) -> Result<(), toml::de::Error>,
+}
+
+/// The kind of key a field makes, from its type (`_field` only names the type).
+const fn kind_of<T: FieldType>(_field: fn(&RawScenario) -> &T) -> Kind {
+    T::KIND
+}
+
+/// Set a field from a TOML value, converted by serde.
+fn assign<T: FieldType>(field: &mut T, value: toml::Value) -> Result<(), toml::de::Error> {
+    *field = T::deserialize(value)?;
+    Ok(())
+}
+
+/// The [`Field`] at a path in a [`RawScenario`] (`key!(practices.gp_buy_in.mean)`): the path,
+/// dotted, is the key.
+macro_rules! key {
+    ($first:ident $(. $rest:ident)*) => {
+        Field {
+            key: concat!(stringify!($first) $(, ".", stringify!($rest))*),
+            kind: kind_of(|s: &RawScenario| &s.$first $(.$rest)*),
+            read: |s| FieldType::number(&s.$first $(.$rest)*),
+            write: |s, value| assign(&mut s.$first $(.$rest)*, value),
+        }
+    };
+}
+
+/// The one constructor of a [`Spec`]: its field's parts and the rest.
+const fn entry(field: Field, min: f64, max: f64, unit: &'static str, source: &'static str, doc: &'static str) -> Spec {
     Spec {
-        key,
-        kind: Kind::Int,
+        key: field.key,
+        kind: field.kind,
         min,
         max,
         unit,
         source,
         doc,
+        read: field.read,
+        write: field.write,
     }
 }
 
-const fn real(
-    key: &'static str,
-    min: f64,
-    max: f64,
-    unit: &'static str,
-    source: &'static str,
-    doc: &'static str,
-) -> Spec {
-    Spec {
-        key,
-        kind: Kind::Real,
-        min,
-        max,
-        unit,
-        source,
-        doc,
-    }
+/// A key of a number between `min` and `max` (a whole number for a whole-number field).
+const fn num(field: Field, min: f64, max: f64, unit: &'static str, source: &'static str, doc: &'static str) -> Spec {
+    assert!(
+        !matches!(field.kind, Kind::Text),
+        "a key that takes text has no range: text"
+    );
+    entry(field, min, max, unit, source, doc)
 }
 
-const fn share(key: &'static str, source: &'static str, doc: &'static str) -> Spec {
-    real(key, 0.0, 1.0, "share 0..1", source, doc)
+/// A key of a share, 0 to 1.
+const fn share(field: Field, source: &'static str, doc: &'static str) -> Spec {
+    num(field, 0.0, 1.0, "share 0..1", source, doc)
 }
 
-const fn text(key: &'static str, doc: &'static str) -> Spec {
-    Spec {
-        key,
-        kind: Kind::Text,
-        min: 0.0,
-        max: 0.0,
-        unit: "text",
-        source: "-",
-        doc,
-    }
+/// A key that takes text: no range, no provenance.
+const fn text(field: Field, doc: &'static str) -> Spec {
+    assert!(
+        matches!(field.kind, Kind::Text),
+        "a key that takes a number has a range: num"
+    );
+    entry(field, 0.0, 0.0, "text", "-", doc)
 }
 
 const ASSUMED: &str = "assumed";
@@ -98,117 +219,117 @@ const MONEY: f64 = 1e9;
 /// Every scenario key, in the order docs/SCENARIOS.md lists them.
 #[rustfmt::skip]
 pub const SPECS: &[Spec] = &[
-    text("name", "Scenario name; names the output directory `output/<name>/`. Letters, digits, `-`, `_`, `.` only."),
-    text("description", "One or two sentences saying what the scenario asks; shown in reports."),
-    int("simulation.weeks", 1.0, 5200.0, "weeks", "MODEL.md: two years", "Length of a run. Months are reported 0..weeks*12/52."),
-    int("simulation.replicates", 1.0, 1e6, "runs", ASSUMED, "Independent replicates, each with its own generator."),
-    text("simulation.uncertainty", "Which intervals the run reports: \"chance\" (replicates differ by their random draws alone) or \"full\" (each replicate also draws the uncertain constants: see the column drawn). `lwsim run --uncertainty full` sets it."),
-    int("simulation.seed", 0.0, i64::MAX as f64, "-", ASSUMED, "Base seed; replicate r's seed is derived from (seed, r) alone (see docs/ODD.md)."),
-    int("practices.count", 1.0, 100_000.0, "practices", "Chng et al. 2021: 7 Deep End practices", "Number of GP practices."),
-    int("practices.per_network", 1.0, 100.0, "practices", "1 = one link worker per practice (Glasgow); about 5 in an English PCN (NHS Digital)", "Practices per network sharing link workers and community organisations."),
-    int("practices.list_size_min", 100.0, 200_000.0, "patients", "ALLIANCE; Mercer et al. 2017: 2,164", "Smallest registered list; list sizes are uniform between min and max."),
-    int("practices.list_size_max", 100.0, 200_000.0, "patients", "ALLIANCE; Mercer et al. 2017: 5,976", "Largest registered list."),
-    share("practices.deprivation_min", "University of Glasgow Deep End project: 44%", "Lowest share of patients in the most deprived areas; uniform between min and max."),
-    share("practices.deprivation_max", "University of Glasgow Deep End project: 88%", "Highest share of patients in the most deprived areas."),
-    share("practices.training_share", "Chng et al. 2021: 4 of 7 were training practices", "Share of training practices (a standing competing demand)."),
-    share("practices.gp_buy_in.mean", UNMEASURED, "Mean GP buy-in at the start (Chng's first lever)."),
-    real("practices.gp_buy_in.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of GP buy-in between practices (normal, clamped to 0..1)."),
-    share("practices.collaborative_leadership.mean", UNMEASURED, "Mean collaborative leadership (Chng's second lever)."),
-    real("practices.collaborative_leadership.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of collaborative leadership."),
-    share("practices.team_dynamics.mean", UNMEASURED, "Mean quality of team dynamics (Chng's third lever)."),
-    real("practices.team_dynamics.sd", 0.0, 1.0, "0..1 units", ASSUMED, "Spread of team dynamics."),
-    real("practices.competing_innovations_per_year", 0.0, 52.0, "per practice per year", ASSUMED, "Rate at which competing initiatives arrive (Chng's fifth lever, reversed)."),
-    int("practices.innovation_weeks", 1.0, 520.0, "weeks", ASSUMED, "How long a competing initiative takes staff attention."),
-    real("practices.referrals_per_1000_per_year", 0.0, 1000.0, "referrals per 1,000 registered patients per year", "assumed; gives 100-250 referrals per link worker per year (ALLIANCE 2016; NHS England)", "Referral demand of a fully engaged practice at deprivation 0.5; scaled by (0.5 + deprivation)."),
-    real("link_workers.fte_per_practice", 0.01, 10.0, "full-time equivalents", "Glasgow: one full-time link worker per practice (ALLIANCE)", "Link-worker time per practice; a network employs round(total) workers (at least one)."),
-    real("link_workers.hours_per_fte", 1.0, 80.0, "hours per week", "NHS Agenda for Change full-time week", "Working hours of one full-time link worker."),
-    int("link_workers.caseload_cap", 1.0, 1000.0, "active cases per FTE", ASSUMED, "Most active cases per full-time link worker (the caseload lever)."),
-    share("link_workers.support", "assumed; the Deep End programme had management support (Mercer et al. 2017)", "Supervision and peer support (Chng's fourth lever): relieves burnout and leaving."),
-    int("link_workers.support_until_month", 0.0, 1200.0, "month", "lever; 1200 = never ends", "Programme support (supervision, peer support) stops after this month (for example 24: pilot money ending); support is then 0 and costs nothing."),
-    int("link_workers.recruitment_delay_weeks", 0.0, 520.0, "weeks", ASSUMED, "Weeks a post stays vacant after a link worker leaves."),
-    share("link_workers.holistic_share", "Glasgow CLPs worked holistically, no maximum appointments (ALLIANCE 2016)", "Share of patients given holistic support rather than signposting."),
-    share("link_workers.practice_directed", "assumed; Tierney et al. 2025, 'centralising or diffusing power': 1 = Glasgow's practice-based practitioners, full members of the practice team (Scottish Government case study)", "How far the practice, rather than a network or employer outside it, directs its link worker (1 = wholly the practice). Enters only the cognitive participation the practice can sustain, scaled by 0.5 + 0.5 * this; who directs the worker's time and referrals is not modelled further."),
-    real("link_workers.annual_cost", 0.0, MONEY, "GBP per FTE per year", "ARRS reimbursement cap, Agenda for Change band 5, 2022/23 (Wessex LMCs)", "Salary cost of one full-time link worker."),
-    real("link_workers.support_cost_per_year", 0.0, MONEY, "GBP per worker per year at support 1", ASSUMED, "Programme support cost; scaled by link_workers.support."),
-    real("link_workers.hours_per_contact", 0.05, 40.0, "hours", "Dundee 2015: 40-50 minute sessions; notes and follow-up assumed", "Link-worker time per patient contact, including notes."),
-    real("link_workers.hours_per_case_per_week", 0.0, 40.0, "hours per active case per week", "assumed; Skivington 2018: intensive case management consumes capacity", "Follow-up time each active case takes every week (calls, advocacy, notes), before contacts."),
-    real("link_workers.novice_slowdown", 0.0, 5.0, "fraction of contact time", ASSUMED, "Extra time per contact for a new worker; fades with experience."),
-    real("link_workers.experience_weeks", 1.0, 520.0, "weeks", ASSUMED, "Time constant over which a new worker's slowdown fades."),
-    int("link_workers.initial_known_orgs", 0.0, 1000.0, "organisations", "assumed; a new link worker knows few organisations (MODEL.md)", "Organisations a new link worker starts with a tie to."),
-    real("link_workers.hours_per_visit", 0.1, 40.0, "hours", ASSUMED, "Networking time per visit to a community organisation."),
-    share("link_workers.outreach_floor", "assumed; Chng 2021: development and networking stopped in partially integrated practices", "Share of spare hours spent on development and networking when the practice does not engage at all."),
-    real("link_workers.leave_hazard_per_week", 0.0, 1.0, "per week", "assumed; NALW 2020: 29% considering leaving within a year", "Base weekly chance of leaving; rises with burnout, falls with support."),
-    real("link_workers.burnout_rate_per_week", 0.0, 1.0, "per week", ASSUMED, "How fast burnout moves towards the week's stress."),
-    share("patients.engage_prob", CALIBRATED, "Chance a referred patient attends the first session, before penalties."),
-    share("patients.deprivation_engage_penalty", ASSUMED, "Engagement lost per unit of practice deprivation."),
-    share("patients.wait_engage_decay_per_week", ASSUMED, "Engagement lost per week waited (multiplicative)."),
-    share("patients.give_up_per_week", ASSUMED, "Weekly chance a waiting patient gives up (never engaged)."),
-    real("patients.sessions_mean", 1.0, 100.0, "contacts", CALIBRATED, "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact. Completed cases average fewer (dropout takes the longer ones): Dundee 2015's 3.1 per completed case and Mercer 2019's 45% with 3 or more are its targets."),
-    int("patients.contact_interval_weeks", 1.0, 52.0, "weeks", ASSUMED, "Weeks between a holistic patient's contacts."),
-    share("patients.attend_prob", ASSUMED, "Chance a patient attends a week's contact."),
-    share("patients.dropout_per_week", CALIBRATED, "Weekly chance an active patient drops out."),
-    share("patients.uptake_prob", ASSUMED, "Chance a patient takes up an onward referral (holistic support, strong tie)."),
-    share("patients.signpost_confidence_weight", "assumed; Frostick & Bertotti 2019: holistic support helps those with barriers", "How much a signposted patient's low confidence lowers uptake."),
-    share("patients.org_wait_uptake_decay_per_week", ASSUMED, "Uptake lost per week waiting for an organisation's place."),
-    share("patients.second_need_prob", ASSUMED, "Chance a patient has a second need."),
-    real("patients.need_mental_health", 0.0, 1.0, "relative weight", "assumed; mental health most common (Bu et al. 2024)", "Weight of mental health among needs."),
-    real("patients.need_isolation", 0.0, 1.0, "relative weight", "assumed; loneliness common (Wolverhampton 2019)", "Weight of social isolation among needs."),
-    real("patients.need_welfare", 0.0, 1.0, "relative weight", ASSUMED, "Weight of welfare, debt and benefits advice."),
-    real("patients.need_housing", 0.0, 1.0, "relative weight", ASSUMED, "Weight of housing."),
-    real("patients.need_physical_activity", 0.0, 1.0, "relative weight", ASSUMED, "Weight of physical activity."),
-    real("patients.need_other", 0.0, 1.0, "relative weight", ASSUMED, "Weight of other needs."),
-    real("patients.wellbeing_gain_connected", -100.0, 100.0, "wellbeing points (0-100 scale)", ASSUMED, "Wellbeing change of a patient connected to an organisation meeting the need."),
-    real("patients.wellbeing_gain_per_contact", -100.0, 100.0, "wellbeing points per contact", "assumed; little from link-worker sessions alone (MODEL.md)", "Wellbeing change per link-worker contact."),
-    real("patients.wellbeing_change_unmet", -100.0, 100.0, "wellbeing points (0-100 scale)", "assumed; Skivington 2018: without community capacity the programme cannot achieve its potential", "Wellbeing change of a patient referred onward whose need went unmet (no place, or waited too long), on top of contacts."),
-    int("community.orgs_per_network", 1.0, 10_000.0, "organisations", ASSUMED, "Community organisations serving each network."),
-    share("community.second_need_share", ASSUMED, "Share of organisations serving a second need."),
-    real("community.funding_mean", 0.0, MONEY, "GBP per year", ASSUMED, "Median baseline annual funding of an organisation (log-normal)."),
-    real("community.funding_spread", 0.0, 5.0, "log-normal sigma", "assumed; Clifford: mid-sized charities hit hardest", "Spread of baseline funding between organisations."),
-    real("community.cost_per_place", 1.0, MONEY, "GBP per place per year", ASSUMED, "Funding needed per place; capacity = funding / cost."),
-    share("community.other_demand_share", "assumed: organisations near capacity (28% of charities could not meet demand, Managing in the New Normal); at 0.9 the programme's share of places is about 1.7 times what its patients use at baseline", "Share of places taken by people not referred by the programme (see rationing_proportional)."),
-    share("community.rationing_proportional", "assumed (the evidence-favoured rule: one queue for all comers keeps each group's share of places; Skivington 2018: austerity limits capacity for everyone); docs/VALIDATION.md shows the answer under 0", "How scarce places are rationed: 1 = people not referred by the programme keep their share (other_demand_share) of this year's places; 0 = they keep their baseline number of places first and the programme gets what is left; between, a mix."),
-    int("community.attend_weeks", 1.0, 63.0, "weeks", ASSUMED, "How long a connected patient holds a place."),
-    int("community.max_wait_weeks", 1.0, 520.0, "weeks", ASSUMED, "A referral still waiting for a place after this long fails (unmet need)."),
-    real("community.viability_funding", 0.0, MONEY, "GBP per year", "assumed; CAF 2012: 17% likely to face closure", "An organisation whose funding falls below this closes."),
-    real("community.refuse_waiting_ratio", 0.0, 100.0, "waiting per place", ASSUMED, "An organisation stops accepting referrals when its waiting list exceeds this many per free place (at least one)."),
-    share("community.grant_loss_prob", "assumed; Clifford: six years of negative median income growth", "Yearly chance an organisation loses a grant."),
-    share("community.grant_loss_share", ASSUMED, "Share of funding a lost grant takes."),
-    share("community.grant_win_prob", ASSUMED, "Yearly chance an organisation wins a grant."),
-    real("community.grant_win_share", 0.0, 10.0, "share of funding", ASSUMED, "Funding a won grant adds, as a share."),
-    share("community.tie_initial", ASSUMED, "Tie strength when a link worker first meets an organisation."),
-    share("community.tie_gain_visit", "assumed; Skivington 2018: benefits flow through personal relationships", "Tie gained per networking visit (towards 1)."),
-    share("community.tie_gain_success", ASSUMED, "Tie gained after a successful referral (towards 1)."),
-    share("community.tie_loss_failure", ASSUMED, "Tie lost after a failed referral (share of the tie)."),
-    share("community.tie_decay_per_week", ASSUMED, "Weekly decay of every tie."),
-    real("funding.community_budget", 0.0, 100.0, "multiplier", "lever; 1.0 = baseline", "Multiplier on baseline community-organisation funding."),
-    share("funding.annual_cut", "lever; NAO 2018: council funding fell 49% in real terms 2010/11-2017/18", "Fraction of funding cut at each financial year, compounding."),
-    int("funding.cut_first_year", 2.0, 100.0, "programme year", "lever; 2 = cuts from the start of the programme's second year (today's behaviour)", "The first programme year whose start brings an annual cut (year 1 is weeks 1-52): 3 = cuts from year 3."),
-    int("funding.cut_last_year", 2.0, 100.0, "programme year", "lever; 100 = cuts never stop", "The last programme year whose start brings a cut; funding then stays at its reduced level."),
-    real("funding.per_referral", 0.0, MONEY, "GBP per accepted referral", "lever; NCVO 2020 'funding follows the patient'", "Paid to an organisation for each referral it accepts, added at the next financial year."),
-    share("funding.practice_development", "lever; Deep End had a practice development fund (Mercer et al. 2017)", "Programme money for practice development: scales how much development time achieves."),
-    int("funding.practice_development_until_month", 0.0, 1200.0, "month", "lever; 1200 = never ends", "The practice development fund stops after this month (for example 24: pilot money ending at two years); development time then achieves only development_floor, and the fund costs nothing."),
-    real("funding.practice_development_cost_per_year", 0.0, MONEY, "GBP per practice per year at 1", ASSUMED, "Cost of the practice development fund."),
-    share("implementation.initial_coherence", ASSUMED, "Coherence of a practice at the start of a programme."),
-    share("implementation.initial_participation", ASSUMED, "Cognitive participation at the start."),
-    share("implementation.initial_action", ASSUMED, "Collective action at the start."),
-    share("implementation.rate_coherence", CALIBRATED, "Weekly rate at which coherence moves towards the level the practice's drivers sustain (the speed, not the level)."),
-    share("implementation.rate_participation", CALIBRATED, "Weekly rate at which cognitive participation moves towards its sustained level (times 0.5 + 0.5 * coherence)."),
-    share("implementation.rate_action", CALIBRATED, "Weekly rate at which collective action moves towards its sustained level (times 0.5 + 0.5 * participation)."),
-    share("implementation.rate_monitoring", ASSUMED, "Weekly rate at which reflexive monitoring tracks the effect seen."),
-    share("implementation.decay_per_week", ASSUMED, "Weekly decay of coherence, participation and action (staff turnover, forgetting)."),
-    share("implementation.vacancy_decay_per_week", "assumed; a vacancy lets coherence decay (MODEL.md)", "Extra weekly decay while the practice has no link worker."),
-    share("implementation.buy_in_rate", ASSUMED, "Weekly rate at which GP buy-in moves towards the effect the practice sees."),
-    real("implementation.development_hours_full", 0.1, 40.0, "hours per practice per week", ASSUMED, "Development time that counts as full development input."),
-    share("implementation.development_floor", ASSUMED, "What development time achieves with no development fund (share of full)."),
-    real("implementation.innovation_burden", 0.0, 10.0, "per innovation", "assumed; Chng 2021: competing innovations hinder integration", "Attention lost per active competing innovation: attention = 1 / (1 + burden * n)."),
-    share("implementation.training_burden", "assumed; Chng 2021: training status went with partial integration", "Attention lost by a training practice."),
-    real("implementation.effect_connections_per_1000_per_year", 0.01, 1000.0, "connections per 1,000 registered patients per year", ASSUMED, "Connections the practice must see to perceive the full effect."),
-    share("implementation.fitting_in_threshold", "assumed; Tierney et al. 2025 continuum", "Integration index at which a practice is fitting in."),
-    share("implementation.belonging_threshold", CALIBRATED, "Integration index a practice must hold to belong (Tierney et al. 2025's continuum; fully integrated, Chng)."),
-    int("implementation.belonging_hold_weeks", 1.0, 520.0, "weeks", ASSUMED, "Weeks the index must stay above the belonging threshold."),
-    share("implementation.belonging_effect", "assumed; Chng et al. 2021: full integration means implementing at patient, practice and community levels; Tierney et al. 2025: demonstrating effect", "Reflexive monitoring (the effect the practice sees, 0..1) a practice needs, besides the index, to belong."),
-    real("implementation.identity_weeks", 1.0, 520.0, "weeks", "assumed; Tierney et al. 2025: forging an identity in general practice", "Time constant over which a link worker forges an identity in the practice: identity = 1 - exp(-weeks in post / this); a new worker starts again."),
-    int("output.detail_replicates", 0.0, 1e6, "replicates", "lwsim's choice: per-replicate detail for 10,000 replicates would be 300 MB", "weekly.csv and practices.csv hold the first this-many replicates (0: headers only); monthly.csv and summary.json always use every replicate. `lwsim run --detail N` sets it."),
+    text(key!(name), "Scenario name; names the output directory `output/<name>/`. Letters, digits, `-`, `_`, `.` only."),
+    text(key!(description), "One or two sentences saying what the scenario asks; shown in reports."),
+    num(key!(simulation.weeks), 1.0, 5200.0, "weeks", "MODEL.md: two years", "Length of a run. Months are reported 0..weeks*12/52."),
+    num(key!(simulation.replicates), 1.0, 1e6, "runs", ASSUMED, "Independent replicates, each with its own generator."),
+    text(key!(simulation.uncertainty), "Which intervals the run reports: \"chance\" (replicates differ by their random draws alone) or \"full\" (each replicate also draws the uncertain constants: see the column drawn). `lwsim run --uncertainty full` sets it."),
+    num(key!(simulation.seed), 0.0, i64::MAX as f64, "-", ASSUMED, "Base seed; replicate r's seed is derived from (seed, r) alone (see docs/ODD.md)."),
+    num(key!(practices.count), 1.0, 100_000.0, "practices", "Chng et al. 2021: 7 Deep End practices", "Number of GP practices."),
+    num(key!(practices.per_network), 1.0, 100.0, "practices", "1 = one link worker per practice (Glasgow); about 5 in an English PCN (NHS Digital)", "Practices per network sharing link workers and community organisations."),
+    num(key!(practices.list_size_min), 100.0, 200_000.0, "patients", "ALLIANCE; Mercer et al. 2017: 2,164", "Smallest registered list; list sizes are uniform between min and max."),
+    num(key!(practices.list_size_max), 100.0, 200_000.0, "patients", "ALLIANCE; Mercer et al. 2017: 5,976", "Largest registered list."),
+    share(key!(practices.deprivation_min), "University of Glasgow Deep End project: 44%", "Lowest share of patients in the most deprived areas; uniform between min and max."),
+    share(key!(practices.deprivation_max), "University of Glasgow Deep End project: 88%", "Highest share of patients in the most deprived areas."),
+    share(key!(practices.training_share), "Chng et al. 2021: 4 of 7 were training practices", "Share of training practices (a standing competing demand)."),
+    share(key!(practices.gp_buy_in.mean), UNMEASURED, "Mean GP buy-in at the start (Chng's first lever)."),
+    num(key!(practices.gp_buy_in.sd), 0.0, 1.0, "0..1 units", ASSUMED, "Spread of GP buy-in between practices (normal, clamped to 0..1)."),
+    share(key!(practices.collaborative_leadership.mean), UNMEASURED, "Mean collaborative leadership (Chng's second lever)."),
+    num(key!(practices.collaborative_leadership.sd), 0.0, 1.0, "0..1 units", ASSUMED, "Spread of collaborative leadership."),
+    share(key!(practices.team_dynamics.mean), UNMEASURED, "Mean quality of team dynamics (Chng's third lever)."),
+    num(key!(practices.team_dynamics.sd), 0.0, 1.0, "0..1 units", ASSUMED, "Spread of team dynamics."),
+    num(key!(practices.competing_innovations_per_year), 0.0, 52.0, "per practice per year", ASSUMED, "Rate at which competing initiatives arrive (Chng's fifth lever, reversed)."),
+    num(key!(practices.innovation_weeks), 1.0, 520.0, "weeks", ASSUMED, "How long a competing initiative takes staff attention."),
+    num(key!(practices.referrals_per_1000_per_year), 0.0, 1000.0, "referrals per 1,000 registered patients per year", "assumed; gives 100-250 referrals per link worker per year (ALLIANCE 2016; NHS England)", "Referral demand of a fully engaged practice at deprivation 0.5; scaled by (0.5 + deprivation)."),
+    num(key!(link_workers.fte_per_practice), 0.01, 10.0, "full-time equivalents", "Glasgow: one full-time link worker per practice (ALLIANCE)", "Link-worker time per practice; a network employs round(total) workers (at least one)."),
+    num(key!(link_workers.hours_per_fte), 1.0, 80.0, "hours per week", "NHS Agenda for Change full-time week", "Working hours of one full-time link worker."),
+    num(key!(link_workers.caseload_cap), 1.0, 1000.0, "active cases per FTE", ASSUMED, "Most active cases per full-time link worker (the caseload lever)."),
+    share(key!(link_workers.support), "assumed; the Deep End programme had management support (Mercer et al. 2017)", "Supervision and peer support (Chng's fourth lever): relieves burnout and leaving."),
+    num(key!(link_workers.support_until_month), 0.0, 1200.0, "month", "lever; 1200 = never ends", "Programme support (supervision, peer support) stops after this month (for example 24: pilot money ending); support is then 0 and costs nothing."),
+    num(key!(link_workers.recruitment_delay_weeks), 0.0, 520.0, "weeks", ASSUMED, "Weeks a post stays vacant after a link worker leaves."),
+    share(key!(link_workers.holistic_share), "Glasgow CLPs worked holistically, no maximum appointments (ALLIANCE 2016)", "Share of patients given holistic support rather than signposting."),
+    share(key!(link_workers.practice_directed), "assumed; Tierney et al. 2025, 'centralising or diffusing power': 1 = Glasgow's practice-based practitioners, full members of the practice team (Scottish Government case study)", "How far the practice, rather than a network or employer outside it, directs its link worker (1 = wholly the practice). Enters only the cognitive participation the practice can sustain, scaled by 0.5 + 0.5 * this; who directs the worker's time and referrals is not modelled further."),
+    num(key!(link_workers.annual_cost), 0.0, MONEY, "GBP per FTE per year", "ARRS reimbursement cap, Agenda for Change band 5, 2022/23 (Wessex LMCs)", "Salary cost of one full-time link worker."),
+    num(key!(link_workers.support_cost_per_year), 0.0, MONEY, "GBP per worker per year at support 1", ASSUMED, "Programme support cost; scaled by link_workers.support."),
+    num(key!(link_workers.hours_per_contact), 0.05, 40.0, "hours", "Dundee 2015: 40-50 minute sessions; notes and follow-up assumed", "Link-worker time per patient contact, including notes."),
+    num(key!(link_workers.hours_per_case_per_week), 0.0, 40.0, "hours per active case per week", "assumed; Skivington 2018: intensive case management consumes capacity", "Follow-up time each active case takes every week (calls, advocacy, notes), before contacts."),
+    num(key!(link_workers.novice_slowdown), 0.0, 5.0, "fraction of contact time", ASSUMED, "Extra time per contact for a new worker; fades with experience."),
+    num(key!(link_workers.experience_weeks), 1.0, 520.0, "weeks", ASSUMED, "Time constant over which a new worker's slowdown fades."),
+    num(key!(link_workers.initial_known_orgs), 0.0, 1000.0, "organisations", "assumed; a new link worker knows few organisations (MODEL.md)", "Organisations a new link worker starts with a tie to."),
+    num(key!(link_workers.hours_per_visit), 0.1, 40.0, "hours", ASSUMED, "Networking time per visit to a community organisation."),
+    share(key!(link_workers.outreach_floor), "assumed; Chng 2021: development and networking stopped in partially integrated practices", "Share of spare hours spent on development and networking when the practice does not engage at all."),
+    num(key!(link_workers.leave_hazard_per_week), 0.0, 1.0, "per week", "assumed; NALW 2020: 29% considering leaving within a year", "Base weekly chance of leaving; rises with burnout, falls with support."),
+    num(key!(link_workers.burnout_rate_per_week), 0.0, 1.0, "per week", ASSUMED, "How fast burnout moves towards the week's stress."),
+    share(key!(patients.engage_prob), CALIBRATED, "Chance a referred patient attends the first session, before penalties."),
+    share(key!(patients.deprivation_engage_penalty), ASSUMED, "Engagement lost per unit of practice deprivation."),
+    share(key!(patients.wait_engage_decay_per_week), ASSUMED, "Engagement lost per week waited (multiplicative)."),
+    share(key!(patients.give_up_per_week), ASSUMED, "Weekly chance a waiting patient gives up (never engaged)."),
+    num(key!(patients.sessions_mean), 1.0, 100.0, "contacts", CALIBRATED, "Mean contacts a holistic case needs (1 + Poisson); signposting is one contact. Completed cases average fewer (dropout takes the longer ones): Dundee 2015's 3.1 per completed case and Mercer 2019's 45% with 3 or more are its targets."),
+    num(key!(patients.contact_interval_weeks), 1.0, 52.0, "weeks", ASSUMED, "Weeks between a holistic patient's contacts."),
+    share(key!(patients.attend_prob), ASSUMED, "Chance a patient attends a week's contact."),
+    share(key!(patients.dropout_per_week), CALIBRATED, "Weekly chance an active patient drops out."),
+    share(key!(patients.uptake_prob), ASSUMED, "Chance a patient takes up an onward referral (holistic support, strong tie)."),
+    share(key!(patients.signpost_confidence_weight), "assumed; Frostick & Bertotti 2019: holistic support helps those with barriers", "How much a signposted patient's low confidence lowers uptake."),
+    share(key!(patients.org_wait_uptake_decay_per_week), ASSUMED, "Uptake lost per week waiting for an organisation's place."),
+    share(key!(patients.second_need_prob), ASSUMED, "Chance a patient has a second need."),
+    num(key!(patients.need_mental_health), 0.0, 1.0, "relative weight", "assumed; mental health most common (Bu et al. 2024)", "Weight of mental health among needs."),
+    num(key!(patients.need_isolation), 0.0, 1.0, "relative weight", "assumed; loneliness common (Wolverhampton 2019)", "Weight of social isolation among needs."),
+    num(key!(patients.need_welfare), 0.0, 1.0, "relative weight", ASSUMED, "Weight of welfare, debt and benefits advice."),
+    num(key!(patients.need_housing), 0.0, 1.0, "relative weight", ASSUMED, "Weight of housing."),
+    num(key!(patients.need_physical_activity), 0.0, 1.0, "relative weight", ASSUMED, "Weight of physical activity."),
+    num(key!(patients.need_other), 0.0, 1.0, "relative weight", ASSUMED, "Weight of other needs."),
+    num(key!(patients.wellbeing_gain_connected), -100.0, 100.0, "wellbeing points (0-100 scale)", ASSUMED, "Wellbeing change of a patient connected to an organisation meeting the need."),
+    num(key!(patients.wellbeing_gain_per_contact), -100.0, 100.0, "wellbeing points per contact", "assumed; little from link-worker sessions alone (MODEL.md)", "Wellbeing change per link-worker contact."),
+    num(key!(patients.wellbeing_change_unmet), -100.0, 100.0, "wellbeing points (0-100 scale)", "assumed; Skivington 2018: without community capacity the programme cannot achieve its potential", "Wellbeing change of a patient referred onward whose need went unmet (no place, or waited too long), on top of contacts."),
+    num(key!(community.orgs_per_network), 1.0, 10_000.0, "organisations", ASSUMED, "Community organisations serving each network."),
+    share(key!(community.second_need_share), ASSUMED, "Share of organisations serving a second need."),
+    num(key!(community.funding_mean), 0.0, MONEY, "GBP per year", ASSUMED, "Median baseline annual funding of an organisation (log-normal)."),
+    num(key!(community.funding_spread), 0.0, 5.0, "log-normal sigma", "assumed; Clifford: mid-sized charities hit hardest", "Spread of baseline funding between organisations."),
+    num(key!(community.cost_per_place), 1.0, MONEY, "GBP per place per year", ASSUMED, "Funding needed per place; capacity = funding / cost."),
+    share(key!(community.other_demand_share), "assumed: organisations near capacity (28% of charities could not meet demand, Managing in the New Normal); at 0.9 the programme's share of places is about 1.7 times what its patients use at baseline", "Share of places taken by people not referred by the programme (see rationing_proportional)."),
+    share(key!(community.rationing_proportional), "assumed (the evidence-favoured rule: one queue for all comers keeps each group's share of places; Skivington 2018: austerity limits capacity for everyone); docs/VALIDATION.md shows the answer under 0", "How scarce places are rationed: 1 = people not referred by the programme keep their share (other_demand_share) of this year's places; 0 = they keep their baseline number of places first and the programme gets what is left; between, a mix."),
+    num(key!(community.attend_weeks), 1.0, 63.0, "weeks", ASSUMED, "How long a connected patient holds a place."),
+    num(key!(community.max_wait_weeks), 1.0, 520.0, "weeks", ASSUMED, "A referral still waiting for a place after this long fails (unmet need)."),
+    num(key!(community.viability_funding), 0.0, MONEY, "GBP per year", "assumed; CAF 2012: 17% likely to face closure", "An organisation whose funding falls below this closes."),
+    num(key!(community.refuse_waiting_ratio), 0.0, 100.0, "waiting per place", ASSUMED, "An organisation stops accepting referrals when its waiting list exceeds this many per free place (at least one)."),
+    share(key!(community.grant_loss_prob), "assumed; Clifford: six years of negative median income growth", "Yearly chance an organisation loses a grant."),
+    share(key!(community.grant_loss_share), ASSUMED, "Share of funding a lost grant takes."),
+    share(key!(community.grant_win_prob), ASSUMED, "Yearly chance an organisation wins a grant."),
+    num(key!(community.grant_win_share), 0.0, 10.0, "share of funding", ASSUMED, "Funding a won grant adds, as a share."),
+    share(key!(community.tie_initial), ASSUMED, "Tie strength when a link worker first meets an organisation."),
+    share(key!(community.tie_gain_visit), "assumed; Skivington 2018: benefits flow through personal relationships", "Tie gained per networking visit (towards 1)."),
+    share(key!(community.tie_gain_success), ASSUMED, "Tie gained after a successful referral (towards 1)."),
+    share(key!(community.tie_loss_failure), ASSUMED, "Tie lost after a failed referral (share of the tie)."),
+    share(key!(community.tie_decay_per_week), ASSUMED, "Weekly decay of every tie."),
+    num(key!(funding.community_budget), 0.0, 100.0, "multiplier", "lever; 1.0 = baseline", "Multiplier on baseline community-organisation funding."),
+    share(key!(funding.annual_cut), "lever; NAO 2018: council funding fell 49% in real terms 2010/11-2017/18", "Fraction of funding cut at each financial year, compounding."),
+    num(key!(funding.cut_first_year), 2.0, 100.0, "programme year", "lever; 2 = cuts from the start of the programme's second year (today's behaviour)", "The first programme year whose start brings an annual cut (year 1 is weeks 1-52): 3 = cuts from year 3."),
+    num(key!(funding.cut_last_year), 2.0, 100.0, "programme year", "lever; 100 = cuts never stop", "The last programme year whose start brings a cut; funding then stays at its reduced level."),
+    num(key!(funding.per_referral), 0.0, MONEY, "GBP per accepted referral", "lever; NCVO 2020 'funding follows the patient'", "Paid to an organisation for each referral it accepts, added at the next financial year."),
+    share(key!(funding.practice_development), "lever; Deep End had a practice development fund (Mercer et al. 2017)", "Programme money for practice development: scales how much development time achieves."),
+    num(key!(funding.practice_development_until_month), 0.0, 1200.0, "month", "lever; 1200 = never ends", "The practice development fund stops after this month (for example 24: pilot money ending at two years); development time then achieves only development_floor, and the fund costs nothing."),
+    num(key!(funding.practice_development_cost_per_year), 0.0, MONEY, "GBP per practice per year at 1", ASSUMED, "Cost of the practice development fund."),
+    share(key!(implementation.initial_coherence), ASSUMED, "Coherence of a practice at the start of a programme."),
+    share(key!(implementation.initial_participation), ASSUMED, "Cognitive participation at the start."),
+    share(key!(implementation.initial_action), ASSUMED, "Collective action at the start."),
+    share(key!(implementation.rate_coherence), CALIBRATED, "Weekly rate at which coherence moves towards the level the practice's drivers sustain (the speed, not the level)."),
+    share(key!(implementation.rate_participation), CALIBRATED, "Weekly rate at which cognitive participation moves towards its sustained level (times 0.5 + 0.5 * coherence)."),
+    share(key!(implementation.rate_action), CALIBRATED, "Weekly rate at which collective action moves towards its sustained level (times 0.5 + 0.5 * participation)."),
+    share(key!(implementation.rate_monitoring), ASSUMED, "Weekly rate at which reflexive monitoring tracks the effect seen."),
+    share(key!(implementation.decay_per_week), ASSUMED, "Weekly decay of coherence, participation and action (staff turnover, forgetting)."),
+    share(key!(implementation.vacancy_decay_per_week), "assumed; a vacancy lets coherence decay (MODEL.md)", "Extra weekly decay while the practice has no link worker."),
+    share(key!(implementation.buy_in_rate), ASSUMED, "Weekly rate at which GP buy-in moves towards the effect the practice sees."),
+    num(key!(implementation.development_hours_full), 0.1, 40.0, "hours per practice per week", ASSUMED, "Development time that counts as full development input."),
+    share(key!(implementation.development_floor), ASSUMED, "What development time achieves with no development fund (share of full)."),
+    num(key!(implementation.innovation_burden), 0.0, 10.0, "per innovation", "assumed; Chng 2021: competing innovations hinder integration", "Attention lost per active competing innovation: attention = 1 / (1 + burden * n)."),
+    share(key!(implementation.training_burden), "assumed; Chng 2021: training status went with partial integration", "Attention lost by a training practice."),
+    num(key!(implementation.effect_connections_per_1000_per_year), 0.01, 1000.0, "connections per 1,000 registered patients per year", ASSUMED, "Connections the practice must see to perceive the full effect."),
+    share(key!(implementation.fitting_in_threshold), "assumed; Tierney et al. 2025 continuum", "Integration index at which a practice is fitting in."),
+    share(key!(implementation.belonging_threshold), CALIBRATED, "Integration index a practice must hold to belong (Tierney et al. 2025's continuum; fully integrated, Chng)."),
+    num(key!(implementation.belonging_hold_weeks), 1.0, 520.0, "weeks", ASSUMED, "Weeks the index must stay above the belonging threshold."),
+    share(key!(implementation.belonging_effect), "assumed; Chng et al. 2021: full integration means implementing at patient, practice and community levels; Tierney et al. 2025: demonstrating effect", "Reflexive monitoring (the effect the practice sees, 0..1) a practice needs, besides the index, to belong."),
+    num(key!(implementation.identity_weeks), 1.0, 520.0, "weeks", "assumed; Tierney et al. 2025: forging an identity in general practice", "Time constant over which a link worker forges an identity in the practice: identity = 1 - exp(-weeks in post / this); a new worker starts again."),
+    num(key!(output.detail_replicates), 0.0, 1e6, "replicates", "lwsim's choice: per-replicate detail for 10,000 replicates would be 300 MB", "weekly.csv and practices.csv hold the first this-many replicates (0: headers only); monthly.csv and summary.json always use every replicate. `lwsim run --detail N` sets it."),
 ];
 
 /// Find the spec of a dotted key.
@@ -256,45 +377,30 @@ pub fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> 
     Some(value)
 }
 
-fn numeric(value: &toml::Value) -> Option<f64> {
-    match value {
-        toml::Value::Integer(i) => Some(*i as f64),
-        toml::Value::Float(f) => Some(*f),
-        _ => None,
-    }
+/// The keys that set how lwsim runs rather than the world it runs (the base seed, the number of
+/// replicates and how many keep weekly detail): not levers, and the only keys
+/// [`super::Scenario::with_run`] replaces.
+pub const RUN_KEYS: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
+
+/// The range problems of the keys `specs` in `scenario`: (dotted key, what was expected), in
+/// the order of `specs`.
+pub fn out_of_range<'a>(scenario: &RawScenario, specs: impl IntoIterator<Item = &'a Spec>) -> super::Problems {
+    specs
+        .into_iter()
+        .filter_map(|s| {
+            let problem = s.problem(s.value(scenario)?)?;
+            Some((s.key.to_string(), problem))
+        })
+        .collect()
 }
 
 /// Check every value against its range, the rules that tie keys together, and the size limits
 /// that keep a run within memory ([`MAX_ORGS`], [`MAX_REPLICATE_MONTHS`], [`MAX_DETAIL_ROWS`]).
 /// Returns (dotted key, what was expected) for each problem, in table order; empty when the
 /// scenario is valid. [`RawScenario::check`] calls it, and makes a checked scenario of one
-/// with no problem.
+/// with no problem. Each value is read from its field ([`Spec::value`]).
 pub fn check(scenario: &RawScenario) -> super::Problems {
-    let table = toml::Table::try_from(scenario).expect("a Scenario always serialises");
-    let mut problems = Vec::new();
-    for s in SPECS {
-        let Some(value) = lookup(&table, s.key) else {
-            continue;
-        };
-        if s.kind == Kind::Text {
-            continue;
-        }
-        let Some(x) = numeric(value) else { continue };
-        if !x.is_finite() {
-            problems.push((s.key.to_string(), format!("expected a finite number, found {x}")));
-        } else if x < s.min || x > s.max {
-            problems.push((
-                s.key.to_string(),
-                format!(
-                    "expected a value in [{}, {}] ({}), found {}",
-                    fmt_num(s.min),
-                    fmt_num(s.max),
-                    s.unit,
-                    fmt_num(x)
-                ),
-            ));
-        }
-    }
+    let mut problems = out_of_range(scenario, SPECS);
     // Keys that may not exceed another key: (lower key, its value, upper key, its value, why).
     // Whole numbers are exact as f64 and print the same.
     let (f, p, i) = (&scenario.funding, &scenario.practices, &scenario.implementation);
@@ -451,47 +557,86 @@ pub(crate) fn fmt_num(x: f64) -> String {
     }
 }
 
-/// The key reference, docs/SCENARIOS.md, generated from [`SPECS`] and the defaults.
-pub fn markdown() -> String {
-    let defaults = toml::Table::try_from(RawScenario::default()).expect("defaults serialise");
-    let mut out = String::from(
-        "# Scenario keys\n\n\
-         Generated by `lwsim keys > docs/SCENARIOS.md` from the table in `src/scenario/params.rs`;\n\
-         a test fails when this file and the code disagree. Every key is optional: a missing key takes\n\
-         its default (the Deep End baseline). Values outside the range are refused with exit status 2.\n\
-         Provenance: a source, \"assumed\" (no source; an explicit modelling choice), or \"calibrated\".\n\n\
-         `extends = \"other.toml\"` (relative to the file) takes another scenario and overrides what this file sets.\n\n",
-    );
-    out.push_str(&format!(
-        "Size limits, checked before anything runs: at most {MAX_ORGS} community organisations in all; \
-         replicates x months at most {MAX_REPLICATE_MONTHS}; weekly rows (detailed replicates x weeks) at most \
-         {MAX_DETAIL_ROWS}; the other limits are the ranges below.\n\n"
-    ));
-    out.push_str(
-        "With `simulation.uncertainty = \"full\"` (`lwsim run --uncertainty full`) each replicate draws the \
-         assumed constants uniformly from the range in the column \"drawn\", and the calibrated ones as one of \
-         the calibration's accepted sets (`calibration/accepted.csv`), except the keys a scenario file or \
-         `--set` sets; \"-\" marks a key never drawn.\n\n",
-    );
-    out.push_str("| key | default | range | unit | drawn | provenance | meaning |\n|---|---|---|---|---|---|---|\n");
-    for s in SPECS {
-        let default = lookup(&defaults, s.key).map(|v| v.to_string()).unwrap_or_default();
-        let range = match s.kind {
-            Kind::Text => "-".to_string(),
-            _ => format!("{} .. {}", fmt_num(s.min), fmt_num(s.max)),
-        };
-        let drawn = match uncertain::plausible(s.key) {
-            Some((lo, hi)) => format!("{} .. {}", fmt_num(lo), fmt_num(hi)),
-            None if uncertain::is_calibrated(s.key) => "an accepted set".to_string(),
-            None => match uncertain::NOT_DRAWN.iter().find(|(k, _)| *k == s.key) {
-                Some((_, why)) => format!("- ({why})"),
-                None => "-".to_string(),
-            },
-        };
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
-            s.key, default, range, s.unit, drawn, s.source, s.doc
-        ));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each key reads the value serde writes under its name, and a value written through it is
+    /// what serde then writes there, every other key unchanged: the field a row's path names is
+    /// the key's (a `#[serde(rename)]` would break this).
+    #[test]
+    fn each_key_reads_and_writes_the_field_serde_names_it() {
+        let defaults = RawScenario::default();
+        let table = toml::Table::try_from(&defaults).expect("serialises");
+        for s in SPECS {
+            let written = lookup(&table, s.key).unwrap_or_else(|| panic!("{}: not serialised", s.key));
+            let (read, new) = match (written, s.kind) {
+                (toml::Value::Integer(i), Kind::Int) => (Some(Number::Whole(*i as u64)), toml::Value::Integer(i + 1)),
+                (toml::Value::Float(x), Kind::Real) => (Some(Number::Real(*x)), toml::Value::Float(x + 0.25)),
+                (toml::Value::String(t), Kind::Text) => (None, toml::Value::String(format!("{t}x"))),
+                (other, kind) => panic!("{}: {kind:?} key serialised as {other:?}", s.key),
+            };
+            assert_eq!(s.value(&defaults), read, "{}", s.key);
+            let new = match s.key {
+                "simulation.uncertainty" => toml::Value::String("full".into()),
+                _ => new,
+            };
+            let mut changed = defaults.clone();
+            s.write(&mut changed, new.clone())
+                .unwrap_or_else(|e| panic!("{}: {e}", s.key));
+            let after = toml::Table::try_from(&changed).expect("serialises");
+            for other in SPECS {
+                let want = if other.key == s.key {
+                    &new
+                } else {
+                    lookup(&table, other.key).expect("a key")
+                };
+                assert_eq!(
+                    lookup(&after, other.key),
+                    Some(want),
+                    "writing {} changed {}",
+                    s.key,
+                    other.key
+                );
+            }
+        }
     }
-    out
+
+    #[test]
+    fn whole_number_bounds_are_whole_and_the_run_keys_are_keys() {
+        for s in SPECS.iter().filter(|s| s.kind == Kind::Int) {
+            assert!(
+                s.min.fract() == 0.0 && s.max.fract() == 0.0 && s.min >= 0.0,
+                "{}",
+                s.key
+            );
+        }
+        for key in RUN_KEYS {
+            assert_eq!(spec(key).map(|s| s.kind), Some(Kind::Int), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_whole_number_is_held_to_its_range_exactly() {
+        let seed = spec("simulation.seed").expect("a key");
+        assert_eq!(seed.problem(Number::Whole(i64::MAX as u64)), None);
+        assert_eq!(
+            seed.problem(Number::Whole(1 << 63)).as_deref(),
+            Some("expected a value in [0, 9223372036854775807], found 9223372036854775808")
+        );
+        let count = spec("practices.count").expect("a key");
+        assert_eq!(
+            count.problem(Number::Whole(0)).as_deref(),
+            Some("expected a value in [1, 100000] (practices), found 0")
+        );
+        let cut = spec("funding.annual_cut").expect("a key");
+        assert_eq!(
+            cut.problem(Number::Real(f64::NAN)).as_deref(),
+            Some("expected a finite number, found NaN")
+        );
+        assert_eq!(
+            cut.problem(Number::Real(1.5)).as_deref(),
+            Some("expected a value in [0, 1] (share 0..1), found 1.5")
+        );
+    }
 }

@@ -83,6 +83,13 @@ impl Uncertainty {
     }
 }
 
+impl params::FieldType for Uncertainty {
+    const KIND: Kind = Kind::Text;
+    fn number(&self) -> Option<params::Number> {
+        None
+    }
+}
+
 /// What a run's intervals hold, in a sentence for reports and the README.
 pub fn interval_kind(mode: Uncertainty) -> &'static str {
     match mode {
@@ -319,19 +326,18 @@ pub fn draw(scenario: &Scenario, seed: u64) -> Option<Scenario> {
     let u = rng::uniform(&mut rng);
     let set = &sets.sets[((u * sets.sets.len() as f64) as usize).min(sets.sets.len() - 1)];
     values.extend(sets.keys.iter().copied().zip(set.iter().copied()));
-    let mut table = toml::Table::try_from(scenario).expect("a Scenario always serialises");
+    let mut drawn = scenario.0.clone();
     for (key, x) in values {
         if scenario.explicit.iter().any(|e| e == key) {
             continue;
         }
-        let value = match params::spec(key).map(|s| s.kind) {
-            Some(Kind::Int) => toml::Value::Integer(x.round() as i64),
+        let spec = params::spec(key).expect("a drawn key is a scenario key");
+        let value = match spec.kind {
+            Kind::Int => toml::Value::Integer(x.round() as i64),
             _ => toml::Value::Float(x),
         };
-        super::load::insert(&mut table, key, value);
+        spec.write(&mut drawn, value).expect("drawn values are typed");
     }
-    let mut drawn: RawScenario = table.try_into().expect("drawn values are in range and typed");
-    drawn.explicit = scenario.explicit.clone();
     Some(Scenario(drawn))
 }
 

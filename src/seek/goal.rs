@@ -69,7 +69,7 @@ pub struct Lever {
 }
 
 /// Keys that set how lwsim runs, not the programme: not levers.
-const NOT_LEVERS: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
+const NOT_LEVERS: [&str; 3] = params::RUN_KEYS;
 
 /// Check `--lever`: a numeric scenario key that changes the programme.
 ///

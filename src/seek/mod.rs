@@ -230,18 +230,18 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
         )
         .into());
     }
-    if let Some(seed) = opts.seed
-        && seed > i64::MAX as u64
-    {
-        return Err(InputError::at(
-            "--seed",
-            Some("simulation.seed"),
-            format!("expected a value in [0, {}], found {seed}", i64::MAX),
-        )
-        .into());
-    }
-    // Replicates are run one at a time, so the size limits of `lwsim run` are not seek's.
-    let base = loaded.with_run(opts.seed.unwrap_or(loaded.simulation.seed), replicates, 0);
+    // Replicates are run one at a time, so the size limits of `lwsim run` are not seek's; the
+    // seed's and the replicates' ranges are the scenario's.
+    let base = loaded
+        .with_run(opts.seed.unwrap_or(loaded.simulation.seed), replicates, 0)
+        .map_err(|(key, message)| {
+            let flag = if key == "simulation.seed" {
+                "--seed"
+            } else {
+                "--replicates"
+            };
+            InputError::at(flag, Some(&key), message)
+        })?;
     // A figure named for a month the run never reaches is undefined at every lever value.
     let months = crate::summary::months(base.simulation.weeks);
     if let Some(month) = crate::summary::FIGURES[goal.index].month

@@ -381,7 +381,9 @@ impl Engine {
     /// Every replicate, without the weekly detail nobody here reads (it changes no statistic),
     /// unless the request has run longer than [`Engine::max_seconds`] since `start`.
     fn replicates(&self, scenario: &Scenario, start: Instant) -> Result<Vec<Replicate>, Failure> {
-        let lean = scenario.with_run(scenario.simulation.seed, scenario.simulation.replicates, 0);
+        let lean = scenario
+            .with_run(scenario.simulation.seed, scenario.simulation.replicates, 0)
+            .expect("the scenario's own seed and replicates are in range");
         let max = self.max_seconds;
         run::run_all_checked(&lean, self.threads, &|| {}, &|| {
             if start.elapsed().as_secs_f64() > max {

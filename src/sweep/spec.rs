@@ -196,6 +196,7 @@ impl Sweep {
         load::with_values(&self.base, &values)
             .expect("every point was checked when the sweep was read")
             .with_run(point_seed(self.seed, point as u64), self.replicates, 0)
+            .expect("a point's seed has 63 bits, and the replicates were checked when the sweep was read")
     }
 }
 
@@ -286,13 +287,10 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
             "expected at least one [[parameter]]".into(),
         ));
     }
-    if raw.seed > i64::MAX as u64 {
-        return Err(err(
-            None,
-            "seed",
-            "seed",
-            format!("expected a value in [0, {}], found {}", i64::MAX, raw.seed),
-        ));
+    // A sweep's seed takes the values a scenario's does.
+    let seed = params::spec("simulation.seed").expect("a scenario key");
+    if let Some(message) = seed.problem(params::Number::Whole(raw.seed)) {
+        return Err(err(None, "seed", "seed", message));
     }
     if raw.replicates == 0 || raw.replicates > 1_000_000 {
         return Err(err(
