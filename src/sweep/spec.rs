@@ -287,18 +287,15 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
             "expected at least one [[parameter]]".into(),
         ));
     }
-    // A sweep's seed takes the values a scenario's does.
-    let seed = params::spec("simulation.seed").expect("a scenario key");
-    if let Some(message) = seed.problem(params::Number::Whole(raw.seed)) {
-        return Err(err(None, "seed", "seed", message));
-    }
-    if raw.replicates == 0 || raw.replicates > 1_000_000 {
-        return Err(err(
-            None,
-            "replicates",
-            "replicates",
-            format!("expected a value in [1, 1000000], found {}", raw.replicates),
-        ));
+    // A sweep's seed and replicates take the values a scenario's do.
+    for (field, key, value) in [
+        ("seed", "simulation.seed", raw.seed),
+        ("replicates", "simulation.replicates", u64::from(raw.replicates)),
+    ] {
+        let spec = params::spec(key).expect("a scenario key");
+        if let Some(message) = spec.problem(params::Number::Whole(value)) {
+            return Err(err(None, field, field, message));
+        }
     }
     let outcomes = match &raw.outcomes {
         None => HEADLINE_NAMES.iter().map(|s| s.to_string()).collect(),
