@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::error::Error;
+use crate::output::number;
 use crate::scenario::params::Kind;
 use crate::scenario::{Scenario, load};
 use crate::summary::{self, Stats};
@@ -359,21 +360,48 @@ pub fn points() -> u64 {
     LEVERS.iter().map(|l| l.values.len() as u64).sum()
 }
 
-/// `dose-response.csv`: `lever, value, measure, mean, p05, p95`, one row per point and measure
-/// (empty fields where undefined).
-pub fn csv(curves: &[Curve]) -> String {
-    let mut out = String::from("lever,value,measure,mean,p05,p95\n");
-    for c in curves {
-        for (v, row) in c.lever.values.iter().zip(&c.stats) {
-            for ((m, _), s) in MEASURES.iter().zip(row) {
-                let (mean, p05, p95) = s.map_or((String::new(), String::new(), String::new()), |s| {
-                    (s.mean.to_string(), s.p05.to_string(), s.p95.to_string())
-                });
-                let _ = writeln!(out, "{},{v},{m},{mean},{p05},{p95}", c.lever.key);
-            }
-        }
-    }
-    out
+/// One row of dose-response.csv: a measure's statistics at one value of a lever. Its numbers are
+/// written as Rust's `Display` writes them ([`number::serialize_display`]), an undefined
+/// statistic as an empty field.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct DoseRow {
+    /// The lever's scenario key.
+    pub lever: &'static str,
+    /// The lever's value.
+    #[serde(serialize_with = "number::serialize_display")]
+    pub value: f64,
+    /// The headline figure ([`MEASURES`]).
+    pub measure: &'static str,
+    /// Its mean across replicates (NaN, an empty field, where undefined).
+    #[serde(serialize_with = "number::serialize_display")]
+    pub mean: f64,
+    /// Its 5th percentile across replicates.
+    #[serde(serialize_with = "number::serialize_display")]
+    pub p05: f64,
+    /// Its 95th percentile across replicates.
+    #[serde(serialize_with = "number::serialize_display")]
+    pub p95: f64,
+}
+
+/// `dose-response.csv`: `lever, value, measure, mean, p05, p95` ([`DoseRow`]), one row per point
+/// and measure (empty fields where undefined).
+pub fn csv(curves: &[Curve]) -> Vec<u8> {
+    let rows = curves.iter().flat_map(|c| {
+        c.lever.values.iter().zip(&c.stats).flat_map(move |(&value, row)| {
+            MEASURES.iter().zip(row).map(move |(&(measure, _), s)| {
+                let (mean, p05, p95) = s.map_or((f64::NAN, f64::NAN, f64::NAN), |s| (s.mean, s.p05, s.p95));
+                DoseRow {
+                    lever: c.lever.key,
+                    value,
+                    measure,
+                    mean,
+                    p05,
+                    p95,
+                }
+            })
+        })
+    });
+    crate::output::csv_bytes(rows)
 }
 
 /// A curve's means for one measure (`measure`: an index into [`MEASURES`]), one per point (NaN

@@ -52,7 +52,8 @@ pub fn duration(seconds: f64) -> String {
 
 /// A word quoted for a POSIX shell, so that a printed command pastes and runs as it was meant:
 /// left as it is when it holds only characters no shell treats specially, else in single
-/// quotes (a quote inside written `'\''`).
+/// quotes ([`single_quoted`]). Every command lwsim prints or writes into a page goes through
+/// it; SLURM's job scripts quote one character more (`sweep::slurm::shell_quote`).
 pub fn shell_quote(word: &str) -> String {
     if !word.is_empty()
         && word
@@ -61,8 +62,14 @@ pub fn shell_quote(word: &str) -> String {
     {
         word.to_string()
     } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
+        single_quoted(word)
     }
+}
+
+/// A word in single quotes for a POSIX shell, whatever it holds (a quote inside written
+/// `'\''`).
+pub fn single_quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
 }
 
 /// Words joined into one command line for a POSIX shell, each quoted as needed.
@@ -110,6 +117,12 @@ mod tests {
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(shell_quote(""), "''");
         assert_eq!(shell_quote("$HOME;rm"), "'$HOME;rm'");
+        assert_eq!(
+            shell_quote("integration_rate_24m >= 0.3"),
+            "'integration_rate_24m >= 0.3'"
+        );
+        assert_eq!(shell_quote("50%"), "50%");
+        assert_eq!(single_quoted("50%"), "'50%'");
         assert_eq!(
             shell_command(&["lwsim", "run", "a b.toml", "--set", "name=x"]),
             "lwsim run 'a b.toml' --set name=x"

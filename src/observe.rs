@@ -218,6 +218,40 @@ pub(crate) const fn position(names: &[&str], name: &str) -> usize {
     panic!("not a declared measure's or figure's name")
 }
 
+/// A declared name (a weekly measure's or a headline figure's) in a row that is read back: a
+/// `&'static str` from the declaration's table. Row structs name the field's type through this
+/// alias so that serde's derive, which borrows every field written `&str` from the input, reads
+/// it through the field's `deserialize_with` (a lookup in [`MEASURE_NAMES`] or
+/// [`crate::summary::HEADLINE_NAMES`]) from any input.
+pub type Name = &'static str;
+
+/// For `#[serde(deserialize_with = "...")]` on a row's field that names a weekly measure
+/// (monthly.csv's `measure`): the declaration's name ([`MEASURE_NAMES`]) it equals.
+///
+/// # Errors
+/// Text that is not a weekly measure's name.
+pub(crate) fn deserialize_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+    declared(d, &MEASURE_NAMES, "a weekly measure's name")
+}
+
+/// A name read back from a file as the declared `&'static str` of `names` it equals (a weekly
+/// measure's, a headline figure's), so that a row read back holds the declaration's name.
+///
+/// # Errors
+/// Text that is none of `names`: "expected WHAT, found `TEXT`".
+pub(crate) fn declared<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    names: &'static [&'static str],
+    what: &str,
+) -> Result<Name, D::Error> {
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    names
+        .iter()
+        .copied()
+        .find(|n| *n == text)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected {what}, found `{text}`")))
+}
+
 /// Whether two names are the same, at compile time too.
 const fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());

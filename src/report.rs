@@ -5,11 +5,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::charts::{self, Monthly};
-use crate::error::{Error, InputError};
-use crate::output::Batch;
+use crate::charts;
+use crate::error::Error;
+use crate::output::{Batch, RunFolder};
 use crate::page::{chart_svg, escape, page_head};
-use crate::scenario::load::read_text;
 
 mod compare;
 
@@ -65,52 +64,8 @@ pub(crate) fn format_value(x: f64, unit: Unit) -> String {
     }
 }
 
-/// A run chart drawn from monthly statistics.
-type DrawChart = fn(&Monthly) -> Result<charts::Rendered, String>;
-
 fn not_results(dir: &Path, what: &str) -> Error {
     crate::page::not_a(dir, "a results directory of `lwsim run`", what)
-}
-
-/// Read `dir/monthly.csv` into chart data for scenario `scenario` run with `replicates`
-/// replicates.
-///
-/// # Errors
-/// The file cannot be read, or a row is not a monthly.csv row of lwsim's (exit 2, with the
-/// file and line).
-pub fn read_monthly(dir: &Path, scenario: &str, replicates: usize) -> Result<Monthly, Error> {
-    let path = dir.join("monthly.csv");
-    let text = read_text(&path)?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let mut m = Monthly {
-        scenario: scenario.to_string(),
-        replicates,
-        ..Default::default()
-    };
-    for (i, row) in reader
-        .deserialize::<(
-            u32,
-            String,
-            Option<f64>,
-            Option<f64>,
-            Option<f64>,
-            Option<f64>,
-            Option<f64>,
-        )>()
-        .enumerate()
-    {
-        let (month, measure, mean, _sd, p05, _p50, p95) = row.map_err(|e| {
-            Error::from(InputError::at(
-                &format!("{}:{}", path.display(), i + 2),
-                None,
-                format!("expected a monthly.csv row: {e}"),
-            ))
-        })?;
-        // An empty field is a missing value (docs/SWEEPS.md, "Numbers in the files").
-        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
-        m.push(&measure, month, nan(mean), nan(p05), nan(p95));
-    }
-    Ok(m)
 }
 
 /// The warning above a table of intervals from few replicates (issue 12): fewer than 20 make the
@@ -144,7 +99,7 @@ pub(crate) fn interval(replicates: usize, text: impl FnOnce() -> String) -> Stri
 /// `lwsim seek`, or a comparison's files or the compared scenarios' folders beside it are
 /// missing or malformed; `Io` when the page cannot be written.
 pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
-    let page = dir.join("report.html");
+    let page = dir.join(crate::output::REPORT);
     if !force && page.exists() {
         return Err(Error::Refused {
             path: page,
@@ -159,7 +114,7 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
         build(dir)?
     };
     let mut batch = Batch::default();
-    batch.stage(dir.join("report.html"), html.as_bytes())?;
+    batch.stage(page, html.as_bytes())?;
     batch.commit()
 }
 
@@ -169,27 +124,28 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
 /// `dir` is not a results directory of `lwsim run` (no summary.json, or a file in it that is
 /// not lwsim's), or a file in it cannot be read.
 pub fn build(dir: &Path) -> Result<String, Error> {
-    if !dir.join("summary.json").is_file() {
-        let comparison = dir.join("comparison");
-        if crate::output::Kind::of(&comparison) == Some(crate::output::Kind::Comparison) {
-            return Err(not_results(
-                dir,
-                &format!(
-                    "no summary.json; for the comparison's page: lwsim report {}",
-                    crate::human::shell_quote(&comparison.display().to_string())
-                ),
-            ));
-        }
-        return Err(not_results(dir, "no summary.json"));
+    // A folder of several scenarios' results: say where the comparison's page is made.
+    let comparison = dir.join("comparison");
+    if !dir.join("summary.json").is_file()
+        && crate::output::Kind::of(&comparison) == Some(crate::output::Kind::Comparison)
+    {
+        return Err(not_results(
+            dir,
+            &format!(
+                "no summary.json; for the comparison's page: lwsim report {}",
+                crate::human::shell_quote(&comparison.display().to_string())
+            ),
+        ));
     }
-    let summary: crate::summary::SummaryFile = serde_json::from_str(&read_text(&dir.join("summary.json"))?)
-        .map_err(|e| not_results(dir, &format!("summary.json is not lwsim's summary ({e})")))?;
-    let run = crate::output::RunInfo::read(dir).unwrap_or_default();
-    let resolved = read_text(&dir.join("scenario.resolved.toml"))?;
-    let scenario: crate::scenario::RawScenario =
-        toml::from_str(&resolved).map_err(|e| not_results(dir, &format!("scenario.resolved.toml: {e}")))?;
+    let RunFolder {
+        resolved,
+        scenario,
+        summary,
+        run,
+        monthly,
+        ..
+    } = RunFolder::read(dir, &|what| not_results(dir, what))?;
     let replicates = summary.replicates;
-    let monthly = read_monthly(dir, &scenario.name, replicates)?;
 
     let name = escape(&scenario.name);
     let mut h = page_head(&format!("lwsim: {name}"));
@@ -258,7 +214,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     h.push_str("</table>\n");
 
     h.push_str("<h2>Charts</h2>\n");
-    let figures: [(&str, DrawChart, &str); 3] = [
+    let figures: [(&str, crate::output::DrawChart, &str); 3] = [
         (
             "integration",
             charts::integration,

@@ -229,6 +229,27 @@ pub const fn charted(name: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// The month headline figure `name` is taken at ([`HeadlineFigure::month`]), for code that
+/// computes or selects the figures named for a month.
+///
+/// # Panics
+/// If no figure is named `name`, or it is not named for a month (at compile time in a constant).
+pub const fn month(name: &str) -> u32 {
+    match figure(name).month {
+        Some(month) => month,
+        None => panic!("a headline figure not named for a month"),
+    }
+}
+
+/// For `#[serde(deserialize_with = "...")]` on a row's field that names a headline figure (a
+/// comparison's headline.csv and effects.csv): the declaration's name ([`HEADLINE_NAMES`]).
+///
+/// # Errors
+/// Text that is not a headline figure's name.
+pub(crate) fn deserialize_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<observe::Name, D::Error> {
+    observe::declared(d, &HEADLINE_NAMES, "a headline figure's name")
+}
+
 /// Equal when every figure has the same bits: a figure undefined in both (NaN) is equal, so a
 /// replicate compares equal to its reproduction.
 impl PartialEq for Headline {
@@ -268,15 +289,16 @@ pub fn headline(world: &World, weekly: &[WeeklyRow]) -> Headline {
     let fte: f64 = world.workers.iter().map(|w| w.fte).sum();
     let referrals = f.referrals as f64;
     let last = weekly.last().expect("a run has week 0");
-    let at_month = |m: u32| {
+    // The integration rate at the month a figure is named for ([`HeadlineFigure::month`]).
+    let at_month = |name: &str| {
         weekly
-            .get(observe::month_end_week(m) as usize)
+            .get(observe::month_end_week(month(name)) as usize)
             .map_or(f64::NAN, |row| row.integration_rate)
     };
     let nhs = t.cost_nhs();
     Headline {
-        integration_rate_24m: at_month(24),
-        integration_rate_60m: at_month(60),
+        integration_rate_24m: at_month("integration_rate_24m"),
+        integration_rate_60m: at_month("integration_rate_60m"),
         integration_rate_end: last.integration_rate,
         referrals_per_lw_per_year: ratio(referrals, fte * years),
         supported_per_lw_per_year: ratio(f.engaged as f64, fte * years),
@@ -406,22 +428,30 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// One row of monthly.csv: one measure in one month, across replicates, in the measure's unit
-/// ([`crate::observe::WEEKLY`] gives each measure's unit; flows are per month here).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// ([`crate::observe::WEEKLY`] gives each measure's unit; flows are per month here). The file's
+/// one declaration: written from it, and read back into it (`output::read_rows`); a missing
+/// value is an empty field ([`crate::output::number`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyRow {
     /// Month, 0 (the state at the start) to [`months`] of the run's weeks.
     pub month: u32,
     /// The measure's name, one of [`observe::MEASURE_NAMES`].
-    pub measure: &'static str,
+    #[serde(deserialize_with = "observe::deserialize_name")]
+    pub measure: observe::Name,
     /// Mean across replicates (NaN in every statistic when no replicate has a finite value).
+    #[serde(with = "crate::output::number")]
     pub mean: f64,
     /// Sample standard deviation across replicates.
+    #[serde(with = "crate::output::number")]
     pub sd: f64,
     /// 5th percentile across replicates.
+    #[serde(with = "crate::output::number")]
     pub p05: f64,
     /// Median across replicates.
+    #[serde(with = "crate::output::number")]
     pub p50: f64,
     /// 95th percentile across replicates.
+    #[serde(with = "crate::output::number")]
     pub p95: f64,
 }
 

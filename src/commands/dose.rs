@@ -47,7 +47,7 @@ pub(super) fn dose(
     let mut md = dose::markdown(&curves, replicates, &human::shell_command(&words), "");
     md.push_str(&dose::drivers_table(&s, replicates, threads)?);
     let mut batch = Batch::default();
-    batch.stage(out.join("dose-response.csv"), dose::csv(&curves).as_bytes())?;
+    batch.stage(out.join("dose-response.csv"), &dose::csv(&curves))?;
     batch.stage(out.join("dose-response.md"), md.as_bytes())?;
     for c in &curves {
         let title = format!(

@@ -67,16 +67,16 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
             version: env!("CARGO_PKG_VERSION").into(),
             command: command.clone(),
             scenario_file: file.display().to_string(),
-            seed: scenario.simulation.seed,
-            replicates: scenario.simulation.replicates,
+            seed: Some(scenario.simulation.seed),
+            replicates: Some(scenario.simulation.replicates),
             threads: if threads == 0 {
                 rayon::current_num_threads()
             } else {
                 threads
             },
-            seed_derivation: "splitmix64(splitmix64(seed) ^ replicate)".into(),
-            generator: crate::rng::GENERATOR.into(),
-            uncertainty: scenario.simulation.uncertainty.name().into(),
+            seed_derivation: Some("splitmix64(splitmix64(seed) ^ replicate)".into()),
+            generator: Some(crate::rng::GENERATOR.into()),
+            uncertainty: Some(scenario.simulation.uncertainty.name().into()),
             drawn: uncertain::drawn_keys(&scenario).into_iter().map(String::from).collect(),
             wall_seconds: start.elapsed().as_secs_f64(),
         };

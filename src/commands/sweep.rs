@@ -129,7 +129,7 @@ pub(super) fn slurm(args: &SlurmArgs, ui: &dyn Ui) -> Result<u8, Error> {
             human::count(u64::from(args.tasks)),
             human::count(jobs.points as u64),
             jobs.results.display(),
-            slurm::shell_quote(&jobs.dir.join(slurm::SUBMIT).display().to_string()),
+            human::shell_quote(&jobs.dir.join(slurm::SUBMIT).display().to_string()),
             dir = jobs.dir.display(),
         ),
     );

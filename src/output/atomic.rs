@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+/// The page `lwsim report` (and `--report`) writes into a results directory.
+pub const REPORT: &str = "report.html";
+
 /// The lock file a run holds in each results directory while it writes there.
 pub const LOCK_FILE: &str = ".lwsim.lock";
 
@@ -51,25 +54,19 @@ impl Kind {
         }
     }
 
-    /// Every file this kind writes (what `--force` removes before writing anew).
-    fn files(self) -> &'static [&'static str] {
-        match self {
-            Kind::Run => &[
-                "scenario.resolved.toml",
-                "weekly.csv",
-                "monthly.csv",
-                "practices.csv",
-                "headline.csv",
-                "summary.json",
-                "run.json",
-                "integration.png",
-                "integration.svg",
-                "stages.png",
-                "stages.svg",
-                "capacity.png",
-                "capacity.svg",
-                "report.html",
-            ],
+    /// Every file this kind writes (what `--force` removes before writing anew). A run's are
+    /// its result files, its charts and its page ([`super::RESULT_FILES`], [`super::CHARTS`]).
+    fn files(self) -> Vec<String> {
+        let listed: &[&str] = match self {
+            Kind::Run => {
+                let charts = super::CHARTS.iter().flat_map(|(name, _)| super::chart_names(name));
+                return super::RESULT_FILES
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(charts)
+                    .chain([REPORT.to_string()])
+                    .collect();
+            }
             Kind::Comparison => &[
                 "headline.csv",
                 "integration.csv",
@@ -80,7 +77,7 @@ impl Kind {
                 "headline.svg",
                 "effects.png",
                 "effects.svg",
-                "report.html",
+                REPORT,
             ],
             Kind::Sweep => &[
                 "sweep.json",
@@ -120,10 +117,11 @@ impl Kind {
                 "seek.png",
                 "seek.svg",
                 "scenario.resolved.toml",
-                "run.json",
-                "report.html",
+                super::RUN_JSON,
+                REPORT,
             ],
-        }
+        };
+        listed.iter().map(ToString::to_string).collect()
     }
 
     /// The kind a directory holds, if any (the first whose markers are present).
@@ -323,7 +321,7 @@ fn remove_stale_temporaries(dir: &Path) {
             .is_some_and(|(file, pid)| {
                 !pid.is_empty()
                     && pid.bytes().all(|b| b.is_ascii_digit())
-                    && Kind::ALL.iter().any(|k| k.files().contains(&file))
+                    && Kind::ALL.iter().any(|k| k.files().iter().any(|f| f == file))
             });
         if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());

@@ -1,6 +1,7 @@
 //! Writing results: the files of INTERFACE.md "Results of `lwsim run`", each written under a
 //! temporary name and renamed into place only once every file is complete, so a run that is
-//! killed leaves either the complete file or none under its final name.
+//! killed leaves either the complete file or none under its final name; and reading them back
+//! through the same types (`read.rs`: [`read_rows`], [`RunFolder`]).
 
 #![warn(missing_docs, clippy::missing_errors_doc)]
 
@@ -12,25 +13,63 @@ use crate::error::Error;
 
 mod atomic;
 pub mod number;
+mod read;
 
 use crate::run::Replicate;
 use crate::scenario::Scenario;
 use crate::{charts, summary};
-pub use atomic::{Batch, DirLock, Kind, LOCK_FILE};
+pub use atomic::{Batch, DirLock, Kind, LOCK_FILE, REPORT};
+pub use read::{RunFolder, read_rows};
 
-/// The files a run writes; their presence marks a directory as holding results.
-pub const RESULT_FILES: [&str; 6] = [
+/// The files of one scenario's results that hold data, in [`data_files`]' order (the files the
+/// Python module receives): the one list of them, from which [`RESULT_FILES`] and [`Kind`]'s
+/// files derive.
+pub const DATA_FILES: [&str; 6] = [
     "scenario.resolved.toml",
     "weekly.csv",
     "monthly.csv",
     "practices.csv",
+    "headline.csv",
     "summary.json",
-    "run.json",
 ];
 
+/// Every file of one scenario's results but its charts ([`CHARTS`]) and report.html:
+/// [`DATA_FILES`] and run.json.
+pub const RESULT_FILES: [&str; DATA_FILES.len() + 1] = {
+    let mut files = [RUN_JSON; DATA_FILES.len() + 1];
+    let mut i = 0;
+    while i < DATA_FILES.len() {
+        files[i] = DATA_FILES[i];
+        i += 1;
+    }
+    files
+};
+
+/// The file that records how a run was made ([`RunInfo`]).
+pub const RUN_JSON: &str = "run.json";
+
+/// A chart of one scenario's results, drawn from its monthly statistics.
+pub type DrawChart = fn(&charts::Monthly) -> Result<charts::Rendered, String>;
+
+/// The charts every run writes, each as NAME.png and NAME.svg ([`chart_names`]), with how each
+/// is drawn, in the order they are written.
+pub const CHARTS: [(&str, DrawChart); 3] = [
+    ("integration", charts::integration),
+    ("stages", charts::stages),
+    ("capacity", charts::capacity),
+];
+
+/// The files chart `name` is written as: NAME.png and NAME.svg.
+pub fn chart_names(name: &str) -> [String; 2] {
+    [format!("{name}.png"), format!("{name}.svg")]
+}
+
 /// What `run.json` records about the run itself (not reproducible: it holds the wall time).
-/// Written by `lwsim run`, and read back by the pages ([`RunInfo::read`]), which take a field
-/// missing from an older or a seek's run.json as its default.
+/// Written by `lwsim run` (every field) and by `lwsim seek` (the fields marked optional left
+/// out: a seek's run.json has only `version`, `command`, `scenario_file`, `threads` and
+/// `wall_seconds`; its seed and replicates are seek.json's), and read back by the pages
+/// ([`RunInfo::read`]), which take a field missing from an older or a seek's run.json as its
+/// default.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RunInfo {
@@ -40,18 +79,23 @@ pub struct RunInfo {
     pub command: Vec<String>,
     /// The scenario file, as given on the command line.
     pub scenario_file: String,
-    /// The base seed (`simulation.seed`).
-    pub seed: u64,
-    /// Replicates run.
-    pub replicates: u32,
+    /// The base seed (`simulation.seed`); `lwsim run` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Replicates run; `lwsim run` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<u32>,
     /// Threads the replicates ran on (the results do not depend on it).
     pub threads: usize,
-    /// How each replicate's seed is derived from the base seed, in words.
-    pub seed_derivation: String,
-    /// The random number generator, in words.
-    pub generator: String,
-    /// `chance` or `full` (`simulation.uncertainty`).
-    pub uncertainty: String,
+    /// How each replicate's seed is derived from the base seed, in words; `lwsim run` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed_derivation: Option<String>,
+    /// The random number generator, in words; `lwsim run` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+    /// `chance` or `full` (`simulation.uncertainty`); `lwsim run` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<String>,
     /// Under `full`, the keys each replicate drew (the rest held at the scenario's values).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drawn: Vec<String>,
@@ -63,7 +107,7 @@ impl RunInfo {
     /// `dir/run.json`, if it is there and reads as a run.json; `None` otherwise (the pages
     /// then leave out what it would have told them).
     pub fn read(dir: &Path) -> Option<RunInfo> {
-        let text = std::fs::read_to_string(dir.join("run.json")).ok()?;
+        let text = std::fs::read_to_string(dir.join(RUN_JSON)).ok()?;
         serde_json::from_str(&text).ok()
     }
 }
@@ -102,6 +146,14 @@ fn detail_csv<T: Serialize + Sync>(
     out
 }
 
+/// A JSON file's bytes as lwsim writes every JSON file (summary.json, run.json, seek.json,
+/// sweep.json): pretty-printed (two spaces), with a final newline.
+pub fn json_bytes<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("lwsim's JSON files serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
 /// CSV bytes of rows with a header.
 pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -113,9 +165,6 @@ pub fn csv_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
 
 /// Result files in memory: (file name, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
-
-/// The charts every run writes, each as NAME.png and NAME.svg.
-pub const CHARTS: [&str; 3] = ["integration", "stages", "capacity"];
 
 /// Monthly statistics in the form the charts take.
 pub fn chart_data(scenario: &str, replicates: usize, colour: usize, rows: &[summary::MonthlyRow]) -> charts::Monthly {
@@ -134,10 +183,8 @@ pub fn chart_data(scenario: &str, replicates: usize, colour: usize, rows: &[summ
 /// A chart's PNG and SVG as two result files.
 fn chart_files(name: &str, chart: Result<charts::Rendered, String>) -> Result<[(String, Vec<u8>); 2], Error> {
     let r = chart.map_err(Error::Chart)?;
-    Ok([
-        (format!("{name}.png"), r.png),
-        (format!("{name}.svg"), r.svg.into_bytes()),
-    ])
+    let [png, svg] = chart_names(name);
+    Ok([(png, r.png), (svg, r.svg.into_bytes())])
 }
 
 /// headline.csv: every replicate's headline figures (`replicate, seed`, then the figures of
@@ -168,16 +215,15 @@ pub fn result_files(
 ) -> Result<(Files, charts::Monthly), Error> {
     let (mut files, monthly_rows) = data_files(scenario, replicates);
     let data = chart_data(&scenario.name, replicates.len(), colour, &monthly_rows);
-    files.extend(chart_files("integration", charts::integration(&data))?);
-    files.extend(chart_files("stages", charts::stages(&data))?);
-    files.extend(chart_files("capacity", charts::capacity(&data))?);
+    for (name, draw) in CHARTS {
+        files.extend(chart_files(name, draw(&data))?);
+    }
     Ok((files, data))
 }
 
-/// The result files of one scenario that hold data, as (name, bytes), in memory: the same
-/// bytes as `lwsim run` writes (scenario.resolved.toml, weekly.csv, monthly.csv, practices.csv,
-/// headline.csv, summary.json), without the charts; and the monthly statistics. The Python
-/// module uses it.
+/// The result files of one scenario that hold data ([`DATA_FILES`]), as (name, bytes), in
+/// memory: the same bytes as `lwsim run` writes, without the charts; and the monthly
+/// statistics. The Python module uses it.
 pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<summary::MonthlyRow>) {
     let weekly = detail_csv(
         replicates,
@@ -193,17 +239,18 @@ pub fn data_files(scenario: &Scenario, replicates: &[Replicate]) -> (Files, Vec<
         || crate::observe::practice_rows(&crate::model::World::new(scenario, 0), 0),
     );
     let monthly_rows = summary::monthly(replicates);
-    let monthly = number::missing_as_empty(csv_bytes(&monthly_rows));
-    let mut summary = serde_json::to_vec_pretty(&summary::summary_json(scenario, replicates)).expect("json");
-    summary.push(b'\n');
-    let files = vec![
-        ("scenario.resolved.toml".to_string(), scenario.to_toml().into_bytes()),
-        ("weekly.csv".to_string(), weekly),
-        ("monthly.csv".to_string(), monthly),
-        ("practices.csv".to_string(), practices),
-        ("headline.csv".to_string(), headline_csv(replicates)),
-        ("summary.json".to_string(), summary),
+    let monthly = csv_bytes(&monthly_rows);
+    let summary = json_bytes(&summary::summary_json(scenario, replicates));
+    // In DATA_FILES' order.
+    let bytes = [
+        scenario.to_toml().into_bytes(),
+        weekly,
+        monthly,
+        practices,
+        headline_csv(replicates),
+        summary,
     ];
+    let files = DATA_FILES.iter().map(ToString::to_string).zip(bytes).collect();
     (files, monthly_rows)
 }
 
@@ -225,24 +272,30 @@ pub fn write_results(
     for (name, bytes) in files {
         batch.stage(dir.join(name), &bytes)?;
     }
-    let mut run = serde_json::to_vec_pretty(info).expect("json");
-    run.push(b'\n');
-    batch.stage(dir.join("run.json"), &run)?;
+    batch.stage(dir.join(RUN_JSON), &json_bytes(info))?;
     batch.commit()?;
     Ok(monthly)
 }
 
-/// One row of comparison/headline.csv: a scenario's headline figure.
-#[derive(Debug, Serialize)]
-struct ComparisonRow<'a> {
-    scenario: &'a str,
-    measure: &'static str,
-    #[serde(serialize_with = "number::serialize")]
-    mean: f64,
-    #[serde(serialize_with = "number::serialize")]
-    p05: f64,
-    #[serde(serialize_with = "number::serialize")]
-    p95: f64,
+/// One row of a comparison's headline.csv (a scenario's headline figure across its replicates)
+/// or effects.csv (a scenario's paired effect on it against the reference): the two files' one
+/// declaration, written from it and read back into it ([`read_rows`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    /// The scenario's name (its folder beside comparison/).
+    pub scenario: String,
+    /// The headline figure's name ([`summary::HEADLINE_NAMES`]).
+    #[serde(deserialize_with = "summary::deserialize_name")]
+    pub measure: crate::observe::Name,
+    /// The mean (of the figure, or of the paired differences).
+    #[serde(with = "number")]
+    pub mean: f64,
+    /// The 5th percentile.
+    #[serde(with = "number")]
+    pub p05: f64,
+    /// The 95th percentile.
+    #[serde(with = "number")]
+    pub p95: f64,
 }
 
 /// One row of comparison/integration.csv: a scenario's integration rate in one month.
@@ -282,7 +335,7 @@ pub fn write_comparison(
         for (i, measure) in summary::HEADLINE_NAMES.iter().enumerate() {
             if let Some(s) = summary::headline_stats(reps, i) {
                 headline.push(ComparisonRow {
-                    scenario,
+                    scenario: scenario.to_string(),
                     measure,
                     mean: s.mean,
                     p05: s.p05,
@@ -309,7 +362,7 @@ pub fn write_comparison(
             for (i, measure) in summary::HEADLINE_NAMES.iter().enumerate() {
                 if let Some(s) = summary::effect_stats(ref_reps, reps, i) {
                     effects.push(ComparisonRow {
-                        scenario: monthly.scenario.as_str(),
+                        scenario: monthly.scenario.clone(),
                         measure,
                         mean: s.mean,
                         p05: s.p05,
@@ -367,15 +420,18 @@ pub const COMPARED: [(&str, &str); 7] = [
 /// The figures the comparison's charts show for a run of `months` months: [`COMPARED`], with
 /// integration at 60 months (runs of 60 months or more) and at the end (runs longer than 24
 /// months whose end is not month 60) after integration at 24 months, so that a long run's charts
-/// show the answer at its horizon (a cut from year 3 has no effect at 24 months).
+/// show the answer at its horizon (a cut from year 3 has no effect at 24 months). The months are
+/// the figures' own ([`summary::HeadlineFigure::month`]).
 pub fn compared(months: u32) -> Vec<(&'static str, &'static str)> {
+    const FIRST: u32 = summary::month("integration_rate_24m");
+    const LATER: u32 = summary::month("integration_rate_60m");
     let mut figures = COMPARED.to_vec();
     let mut at = 1;
-    if months >= 60 {
+    if months >= LATER {
         figures.insert(at, summary::charted("integration_rate_60m"));
         at += 1;
     }
-    if months > 24 && months != 60 {
+    if months > FIRST && months != LATER {
         figures.insert(at, summary::charted("integration_rate_end"));
     }
     figures

@@ -44,8 +44,22 @@ pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Err
     parse(&text).ok_or_else(|| serde::de::Error::custom(format!("expected a number or an empty field, found {text:?}")))
 }
 
+/// For `#[serde(serialize_with = "...")]` on an f64 field of dose-response.csv, the one CSV
+/// whose numbers are not [`fmt`]'s: as Rust's `Display` writes them (`0`, `0.05`, `10`, never an
+/// exponent: the file has always had them so), NaN as an empty field.
+///
+/// # Errors
+/// The serializer's.
+pub fn serialize_display<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.is_nan() {
+        s.serialize_none()
+    } else {
+        s.collect_str(x)
+    }
+}
+
 /// CSV bytes from the csv crate with every `NaN` field made empty. Only for files whose text
-/// columns are lwsim's own identifiers (weekly, monthly, practices, headline), which are never
+/// columns are lwsim's own identifiers (weekly, practices, headline), which are never
 /// `NaN`; rows with user text serialise their numbers with [`serialize`] instead.
 pub fn missing_as_empty(csv: Vec<u8>) -> Vec<u8> {
     if !csv.windows(3).any(|w| w == b"NaN") {

@@ -10,32 +10,25 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, read_monthly, small_sample_warning};
+use super::{REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
-use crate::output::compared;
-use crate::scenario::load::read_text;
+use crate::output::{ComparisonRow, RunFolder, compared, read_rows};
 use crate::scenario::params::SPECS;
 
-/// A figure's mean and 90% interval (an empty field in the CSV is `None`).
-#[derive(Debug, Clone, Copy)]
-struct Stats {
-    mean: Option<f64>,
-    p05: Option<f64>,
-    p95: Option<f64>,
-}
-
-/// Rows of headline.csv or effects.csv: scenario -> measure -> stats, and the scenarios in the
-/// order the file lists them (the order of the run: the reference first in headline.csv).
+/// Rows of headline.csv or effects.csv, and the scenarios in the order the file lists them (the
+/// order of the run: the reference first in headline.csv).
 #[derive(Default)]
 struct Table {
     order: Vec<String>,
-    rows: BTreeMap<(String, String), Stats>,
+    rows: Vec<ComparisonRow>,
 }
 
 impl Table {
-    fn get(&self, scenario: &str, measure: &str) -> Option<Stats> {
-        self.rows.get(&(scenario.to_string(), measure.to_string())).copied()
+    fn get(&self, scenario: &str, measure: &str) -> Option<&ComparisonRow> {
+        self.rows
+            .iter()
+            .find(|r| r.scenario == scenario && r.measure == measure)
     }
 }
 
@@ -55,7 +48,7 @@ fn not_comparison(path: &Path, what: &str) -> Error {
     crate::page::not_a(path, "a comparison of `lwsim run`", what)
 }
 
-/// Read `scenario, measure, mean, p05, p95` rows (comparison/headline.csv or effects.csv).
+/// Read comparison/headline.csv or effects.csv ([`ComparisonRow`]s).
 fn read_table(dir: &Path, file: &str) -> Result<Table, Error> {
     let path = dir.join(file);
     if !path.is_file() {
@@ -64,44 +57,14 @@ fn read_table(dir: &Path, file: &str) -> Result<Table, Error> {
             &format!("no {file} (run the scenarios again with `lwsim run`)"),
         ));
     }
-    let text = read_text(&path)?;
-    let mut table = Table::default();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().map(|h| h.iter().collect::<Vec<_>>().join(","));
-    if header.as_deref().ok() != Some("scenario,measure,mean,p05,p95") {
-        return Err(InputError::at(
-            &format!("{}:1", path.display()),
-            None,
-            "expected the header `scenario,measure,mean,p05,p95` (the file lwsim run writes)".into(),
-        )
-        .into());
-    }
-    for (i, row) in reader
-        .deserialize::<(String, String, Option<f64>, Option<f64>, Option<f64>)>()
-        .enumerate()
-    {
-        let at = format!("{}:{}", path.display(), i + 2);
-        let (scenario, measure, mean, p05, p95) = row.map_err(|e| {
-            Error::from(InputError::at(
-                &at,
-                None,
-                format!("expected a row `scenario, measure, mean, p05, p95`: {e}"),
-            ))
-        })?;
-        if crate::summary::headline_index(&measure).is_none() {
-            return Err(InputError::at(
-                &at,
-                None,
-                format!("expected a headline figure's name, found `{measure}`"),
-            )
-            .into());
+    let rows: Vec<ComparisonRow> = read_rows(&path)?;
+    let mut order: Vec<String> = Vec::new();
+    for row in &rows {
+        if !order.contains(&row.scenario) {
+            order.push(row.scenario.clone());
         }
-        if !table.order.contains(&scenario) {
-            table.order.push(scenario.clone());
-        }
-        table.rows.insert((scenario, measure), Stats { mean, p05, p95 });
     }
-    Ok(table)
+    Ok(Table { order, rows })
 }
 
 /// The folder that holds the scenarios' folders and `comparison/`.
@@ -125,36 +88,20 @@ fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Err
     if !dir.is_dir() {
         return Err(missing("no such folder"));
     }
-    for file in ["scenario.resolved.toml", "summary.json", "monthly.csv"] {
-        if !dir.join(file).is_file() {
-            return Err(missing(&format!("no {file}")));
-        }
-    }
-    let resolved = read_text(&dir.join("scenario.resolved.toml"))?;
-    let bad = |what: String| -> Error {
-        InputError::at(
-            &dir.join("scenario.resolved.toml").display().to_string(),
-            None,
-            format!("expected the resolved scenario lwsim wrote: {what}"),
-        )
-        .into()
-    };
-    let scenario: crate::scenario::RawScenario = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
-    let table: toml::Table = toml::from_str(&resolved).map_err(|e| bad(e.to_string()))?;
+    let RunFolder {
+        resolved,
+        scenario,
+        summary,
+        run,
+        mut monthly,
+        ..
+    } = RunFolder::read(&dir, &missing)?;
+    let table: toml::Table = toml::from_str(&resolved).map_err(|e| missing(&format!("scenario.resolved.toml: {e}")))?;
     let mut leaves = Vec::new();
     crate::scenario::load::leaves(&table, "", &mut leaves);
     let keys: BTreeMap<String, toml::Value> = leaves.into_iter().collect();
-    let summary: crate::summary::SummaryFile =
-        serde_json::from_str(&read_text(&dir.join("summary.json"))?).map_err(|e| {
-            Error::from(InputError::at(
-                &dir.join("summary.json").display().to_string(),
-                None,
-                format!("expected JSON: {e}"),
-            ))
-        })?;
-    let run = crate::output::RunInfo::read(&dir).unwrap_or_default();
-    let replicates = summary.replicates;
-    let mut monthly = read_monthly(&dir, name, replicates)?;
+    // The comparison names its scenarios (and their folders) as headline.csv does.
+    monthly.scenario = name.to_string();
     monthly.colour = colour;
     Ok(Compared {
         name: name.to_string(),
@@ -162,7 +109,7 @@ fn read_compared(root: &Path, name: &str, colour: usize) -> Result<Compared, Err
         scenario,
         keys,
         run,
-        replicates,
+        replicates: summary.replicates,
         monthly,
     })
 }
@@ -187,14 +134,10 @@ pub(crate) fn format_effect(x: f64, unit: Unit) -> String {
     }
 }
 
-/// A table cell: the mean (bold) above its 90% interval.
-fn cell(s: Option<Stats>, replicates: usize, show: impl Fn(f64) -> String) -> String {
+/// A table cell: the mean (bold) above its 90% interval; a dash when a statistic is missing.
+fn cell(s: Option<&ComparisonRow>, replicates: usize, show: impl Fn(f64) -> String) -> String {
     match s {
-        Some(Stats {
-            mean: Some(mean),
-            p05: Some(p05),
-            p95: Some(p95),
-        }) => format!(
+        Some(&ComparisonRow { mean, p05, p95, .. }) if !(mean.is_nan() || p05.is_nan() || p95.is_nan()) => format!(
             "<td class=\"n\"><strong>{}</strong><span class=\"i\">{}</span></td>",
             show(mean),
             interval(replicates, || {
@@ -462,7 +405,7 @@ fn figures(table: &Table, run: &Compared) -> Vec<Figure> {
         .iter()
         .map(|(measure, label)| {
             let s = table.get(&run.name, measure);
-            let v = |f: fn(&Stats) -> Option<f64>| s.as_ref().and_then(f).unwrap_or(0.0);
+            let v = |f: fn(&ComparisonRow) -> f64| s.map(f).filter(|x| !x.is_nan()).unwrap_or(0.0);
             Figure {
                 label,
                 mean: v(|s| s.mean),

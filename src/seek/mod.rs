@@ -163,16 +163,6 @@ pub struct Row {
     pub replicates: u32,
 }
 
-/// run.json of a seek directory (not reproducible: it holds the wall time and threads).
-#[derive(Debug, Serialize)]
-struct RunInfo<'a> {
-    version: &'static str,
-    command: &'a [String],
-    scenario_file: String,
-    threads: usize,
-    wall_seconds: f64,
-}
-
 /// What `lwsim seek` did: the results and where they are.
 pub struct Outcome {
     /// The results directory written.
@@ -354,17 +344,16 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
         })
         .collect();
     let mut batch = Batch::default();
-    let mut bytes = serde_json::to_vec_pretty(&json).expect("json");
-    bytes.push(b'\n');
-    batch.stage(dir.join("seek.json"), &bytes)?;
+    batch.stage(dir.join("seek.json"), &crate::output::json_bytes(&json))?;
     batch.stage(dir.join("seek.csv"), &crate::output::csv_bytes(&rows))?;
     let rendered = chart::draw(&json, &rows).map_err(Error::Chart)?;
     batch.stage(dir.join("seek.png"), &rendered.png)?;
     batch.stage(dir.join("seek.svg"), rendered.svg.as_bytes())?;
     batch.stage(dir.join("scenario.resolved.toml"), base.to_toml().as_bytes())?;
-    let info = RunInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        command: &opts.command,
+    // run.json as `lwsim run` writes it, less what seek.json holds (seed, replicates).
+    let info = crate::output::RunInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: opts.command.clone(),
         scenario_file: opts.scenario.display().to_string(),
         threads: if opts.threads == 0 {
             rayon::current_num_threads()
@@ -372,10 +361,9 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
             opts.threads
         },
         wall_seconds: start.elapsed().as_secs_f64(),
+        ..Default::default()
     };
-    let mut run = serde_json::to_vec_pretty(&info).expect("json");
-    run.push(b'\n');
-    batch.stage(dir.join("run.json"), &run)?;
+    batch.stage(dir.join(crate::output::RUN_JSON), &crate::output::json_bytes(&info))?;
     batch.commit()?;
     lock.finish();
     Ok(Outcome { dir, json })
@@ -555,9 +543,6 @@ pub fn show_mean(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-/// A word quoted for a POSIX shell where it needs quoting (re-exported for the report).
-pub use crate::human::shell_quote;
-
 /// The command that reproduces a seek from `dir`'s resolved scenario (every setting spelled out,
 /// quoted for a POSIX shell), writing to `NEW_DIRECTORY`.
 pub fn reproduce_command(dir: &Path, json: &SeekJson) -> String {
@@ -585,23 +570,12 @@ pub fn reproduce_command(dir: &Path, json: &SeekJson) -> String {
         "--out".into(),
         "NEW_DIRECTORY".into(),
     ];
-    words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
+    crate::human::shell_command(&words)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_are_quoted_for_a_posix_shell_only_where_needed() {
-        assert_eq!(shell_quote("scenarios/a.toml"), "scenarios/a.toml");
-        assert_eq!(
-            shell_quote("integration_rate_24m >= 0.3"),
-            "'integration_rate_24m >= 0.3'"
-        );
-        assert_eq!(shell_quote("it's here"), "'it'\\''s here'");
-        assert_eq!(shell_quote(""), "''");
-    }
 
     /// A value outside its interval (a jagged mean) is said, not hidden: the interval stays as
     /// the method gives it, `value_in_interval` is false, the answer and a note say so.

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Row, SeekJson, reproduce_command, shell_quote, show_mean};
+use super::{Row, SeekJson, reproduce_command, show_mean};
 use crate::error::Error;
 use crate::page::{chart_svg, escape, page_head};
 use crate::scenario::load::read_text;
@@ -135,17 +135,15 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         "<p>The scenario as run is below and in <code>scenario.resolved.toml</code>; this command repeats the search and gives the same seek.json and seek.csv, byte for byte:</p>\n<pre>{}</pre>",
         escape(&reproduce_command(dir, &json))
     );
-    if !run.command.is_empty() {
-        let words: Vec<String> = run
-            .command
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == 0 { "lwsim".to_string() } else { shell_quote(w) })
+    if let Some((_, args)) = run.command.split_first() {
+        // The program as `lwsim`, whatever path it was run by.
+        let words: Vec<&str> = std::iter::once("lwsim")
+            .chain(args.iter().map(String::as_str))
             .collect();
         let _ = writeln!(
             h,
             "<p>The original command was:</p>\n<pre>{}</pre>",
-            escape(&words.join(" "))
+            escape(&crate::human::shell_command(&words))
         );
     }
     let _ = writeln!(h, "<h2>Resolved scenario</h2>\n<pre>{}</pre>", escape(&resolved));

@@ -61,9 +61,7 @@ pub(super) fn manifest(sweep: &Sweep, shard: usize, shards: usize, complete: boo
         shards,
         sweep: Cow::Borrowed(sweep),
     };
-    let mut bytes = serde_json::to_vec_pretty(&m).expect("json");
-    bytes.push(b'\n');
-    bytes
+    crate::output::json_bytes(&m)
 }
 
 /// Does `dir` hold a sweep (a sweep.json)?

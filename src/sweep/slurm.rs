@@ -73,17 +73,17 @@ pub struct Scripts {
     pub commands: String,
 }
 
-/// A word for a POSIX shell: bare when it holds only characters no shell treats specially,
-/// else in single quotes (a `'` inside written `'\''`).
+/// A word for a job script: as [`crate::human::shell_quote`] quotes it for a POSIX shell, but
+/// a word holding `%` is always quoted too. In a job script `%` is SLURM's as well as the
+/// shell's: sbatch reads `#SBATCH` lines itself, where `%` starts a filename pattern (`%j`,
+/// `%A_%a`; a literal one written `%%`), so a word with one is set apart in quotes, whole,
+/// and the scripts lwsim has always written stay byte for byte the same. Everything else
+/// lwsim quotes goes through `human::shell_quote`.
 pub fn shell_quote(word: &str) -> String {
-    if !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@".contains(c))
-    {
-        word.to_string()
+    if word.contains('%') {
+        crate::human::single_quoted(word)
     } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
+        crate::human::shell_quote(word)
     }
 }
 
