@@ -139,7 +139,7 @@ pub struct SeekJson {
 }
 
 /// One row of seek.csv: one lever value evaluated.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Row {
     /// The lever value, in the lever's units.
     #[serde(

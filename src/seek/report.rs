@@ -24,12 +24,7 @@ fn not_seek(dir: &Path, what: &str) -> Error {
 pub fn build(dir: &Path) -> Result<String, Error> {
     let json: SeekJson = serde_json::from_str(&read_text(&dir.join("seek.json"))?)
         .map_err(|e| not_seek(dir, &format!("seek.json: {e}")))?;
-    let csv_path = dir.join("seek.csv");
-    let csv_text = read_text(&csv_path)?;
-    let rows: Vec<Row> = csv::Reader::from_reader(csv_text.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .map_err(|e| not_seek(dir, &format!("seek.csv: {e}")))?;
+    let rows: Vec<Row> = crate::output::read_rows(&dir.join("seek.csv"))?;
     let resolved = read_text(&dir.join("scenario.resolved.toml")).unwrap_or_default();
     let run = crate::output::RunInfo::read(dir).unwrap_or_default();
     let show = |x: f64| json.show(x);
