@@ -551,7 +551,7 @@ pub struct SummaryFile {
     /// The base seed.
     pub seed: u64,
     /// `chance` or `full` (`simulation.uncertainty`).
-    pub uncertainty: String,
+    pub uncertainty: crate::scenario::uncertain::Uncertainty,
     /// Weeks simulated.
     pub weeks: u32,
     /// Whole months simulated ([`months`]).
@@ -576,7 +576,7 @@ pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> ser
         scenario: scenario.name.clone(),
         replicates: replicates.len(),
         seed: scenario.simulation.seed,
-        uncertainty: scenario.simulation.uncertainty.name().into(),
+        uncertainty: scenario.simulation.uncertainty,
         weeks: scenario.simulation.weeks,
         months,
         figures,

@@ -95,7 +95,7 @@ pub struct RunInfo {
     pub generator: Option<String>,
     /// `chance` or `full` (`simulation.uncertainty`); `lwsim run` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<String>,
+    pub uncertainty: Option<crate::scenario::uncertain::Uncertainty>,
     /// Under `full`, the keys each replicate drew (the rest held at the scenario's values).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drawn: Vec<String>,

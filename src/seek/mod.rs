@@ -130,8 +130,8 @@ pub struct SeekJson {
     pub seed: u64,
     /// `chance` or `full` (`simulation.uncertainty`): whether each replicate also drew the
     /// uncertain constants ("chance" in seek.json files written before this field).
-    #[serde(default = "chance")]
-    pub uncertainty: String,
+    #[serde(default)]
+    pub uncertainty: crate::scenario::uncertain::Uncertainty,
     /// Is the lever a whole-number key (then `value` and `interval` are whole numbers)?
     pub integer: bool,
     /// The method in one sentence, with the scan size, replicates and test.
@@ -390,10 +390,6 @@ pub fn show(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}")
 }
 
-fn chance() -> String {
-    "chance".into()
-}
-
 impl SeekJson {
     /// A lever value for people, to the precision of [`decimals`].
     pub fn show(&self, x: f64) -> String {
@@ -517,7 +513,7 @@ fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, f
         scan_replicates: s.scan_replicates,
         replicate_runs: found.runs,
         seed: base.simulation.seed,
-        uncertainty: base.simulation.uncertainty.name().to_string(),
+        uncertainty: base.simulation.uncertainty,
         integer: s.integer,
         method: format!(
             "scan of {} values ({} replicates each), bisection on the mean with {} replicates near the crossing, common random numbers; interval: lever values where the mean is not significantly different from the goal (t-test, two-sided, at {})",

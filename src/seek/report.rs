@@ -53,7 +53,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
             json.target,
             100.0 * json.confidence,
             100.0 * json.confidence,
-            if json.uncertainty == "full" {
+            if !json.uncertainty.is_chance() {
                 "Each replicate also drew the model's uncertain constants (--uncertainty full), so it describes chance and what is not known about those constants."
             } else {
                 "It describes chance in the model's runs, not uncertainty in its assumptions (run with simulation.uncertainty = \"full\" to include it)."
