@@ -214,24 +214,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     h.push_str("</table>\n");
 
     h.push_str("<h2>Charts</h2>\n");
-    let figures: [(&str, crate::output::DrawChart, &str); 3] = [
-        (
-            "integration",
-            charts::integration,
-            "Share of practices fully integrated ('belonging'), by month: the line is the mean across replicates, the band holds 90% of them.",
-        ),
-        (
-            "stages",
-            charts::stages,
-            "Share of practices at each stage of integration (Tierney et al. 2025), mean across replicates.",
-        ),
-        (
-            "capacity",
-            charts::capacity,
-            "The link-worker side (caseload, waiting, vacancies) and the community side (places, closures).",
-        ),
-    ];
-    for (name, draw, caption) in figures {
+    for (name, draw, caption) in crate::output::CHARTS {
         let svg = chart_svg(dir, name, || draw(&monthly))?;
         let _ = writeln!(h, "<figure>{svg}<figcaption>{}</figcaption></figure>", escape(caption));
     }

@@ -27,7 +27,7 @@ fn reproducible_files(dir: &Path) -> Vec<(String, u64, usize)> {
     use std::hash::{Hash, Hasher};
     let charts = lwsim::output::CHARTS
         .iter()
-        .flat_map(|(c, _)| lwsim::output::chart_names(c));
+        .flat_map(|(c, _, _)| lwsim::output::chart_names(c));
     RESULT_FILES
         .iter()
         .filter(|f| **f != "run.json")

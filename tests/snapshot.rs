@@ -130,6 +130,29 @@ fn snapshot_of_every_result_file_is_unchanged() {
         ok(t, &["sweep", "lhs.toml", "--shard", shard, "-o", &dir, "-q"]);
     }
     ok(t, &["merge", "out/shards/0", "out/shards/1", "-o", "out/merge", "-q"]);
+    // Every file each command wrote is one its kind owns (what --force removes before writing).
+    use lwsim::output::Kind;
+    for (dir, kind) in [
+        ("run", Kind::Run),
+        ("full", Kind::Run),
+        ("compare/deep-end-baseline", Kind::Run),
+        ("compare/comparison", Kind::Comparison),
+        ("seek", Kind::Seek),
+        ("dose", Kind::DoseResponse),
+        ("calibrate", Kind::Sweep),
+        ("merge", Kind::Sweep),
+        ("sobol", Kind::Sweep),
+        ("morris", Kind::Sweep),
+    ] {
+        let owned = kind.files();
+        for entry in std::fs::read_dir(t.join("out").join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                name.starts_with('.') || owned.contains(&name),
+                "{dir}/{name} is not among {kind:?}'s files"
+            );
+        }
+    }
     let mut lines = Vec::new();
     listing(&t.join("out"), "", &mut lines);
     let now = lines.join("\n") + "\n";

@@ -47,7 +47,7 @@ impl Kind {
     fn markers(self) -> &'static [&'static str] {
         match self {
             Kind::Run => &["summary.json"],
-            Kind::Comparison => &["integration.csv", "effects.csv"],
+            Kind::Comparison => &[super::INTEGRATION_CSV, super::EFFECTS_CSV],
             Kind::Sweep => &["sweep.json"],
             Kind::Seek => &["seek.json"],
             Kind::DoseResponse => &["dose-response.csv"],
@@ -55,11 +55,13 @@ impl Kind {
     }
 
     /// Every file this kind writes (what `--force` removes before writing anew). A run's are
-    /// its result files, its charts and its page ([`super::RESULT_FILES`], [`super::CHARTS`]).
-    fn files(self) -> Vec<String> {
+    /// its result files, its charts and its page ([`super::RESULT_FILES`], [`super::CHARTS`]); a
+    /// comparison's likewise from its declarations. The snapshot test checks that every file a
+    /// run, comparison, seek, dose-response, sweep and calibration writes is listed here.
+    pub fn files(self) -> Vec<String> {
         let listed: &[&str] = match self {
             Kind::Run => {
-                let charts = super::CHARTS.iter().flat_map(|(name, _)| super::chart_names(name));
+                let charts = super::CHARTS.iter().flat_map(|(name, _, _)| super::chart_names(name));
                 return super::RESULT_FILES
                     .iter()
                     .map(ToString::to_string)
@@ -67,18 +69,17 @@ impl Kind {
                     .chain([REPORT.to_string()])
                     .collect();
             }
-            Kind::Comparison => &[
-                "headline.csv",
-                "integration.csv",
-                "effects.csv",
-                "integration.png",
-                "integration.svg",
-                "headline.png",
-                "headline.svg",
-                "effects.png",
-                "effects.svg",
-                REPORT,
-            ],
+            Kind::Comparison => {
+                let charts = super::COMPARISON_CHARTS
+                    .iter()
+                    .flat_map(|name| super::chart_names(name));
+                return [super::HEADLINE_CSV, super::INTEGRATION_CSV, super::EFFECTS_CSV]
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(charts)
+                    .chain([REPORT.to_string()])
+                    .collect();
+            }
             Kind::Sweep => &[
                 "sweep.json",
                 "design.csv",

@@ -29,9 +29,30 @@ pub const DATA_FILES: [&str; 6] = [
     "weekly.csv",
     "monthly.csv",
     "practices.csv",
-    "headline.csv",
+    HEADLINE_CSV,
     "summary.json",
 ];
+
+/// Each replicate's headline figures: a scenario's (one row a replicate) and a comparison's
+/// (their statistics, one row a scenario and figure).
+pub const HEADLINE_CSV: &str = "headline.csv";
+
+/// A comparison's integration rate by month, one row a scenario and month.
+pub const INTEGRATION_CSV: &str = "integration.csv";
+
+/// A comparison's paired effects against the reference, one row a scenario and figure.
+pub const EFFECTS_CSV: &str = "effects.csv";
+
+/// A comparison's charts, each as NAME.png and NAME.svg ([`chart_names`]): the integration rate
+/// of every scenario, their headline figures, and the paired effects.
+pub const COMPARISON_CHARTS: [&str; 3] = [INTEGRATION_CHART, HEADLINE_CHART, EFFECTS_CHART];
+
+/// The integration chart's name: a scenario's and a comparison's ([`CHARTS`], [`COMPARISON_CHARTS`]).
+pub const INTEGRATION_CHART: &str = "integration";
+/// A comparison's chart of the headline figures side by side.
+pub const HEADLINE_CHART: &str = "headline";
+/// A comparison's chart of the paired effects.
+pub const EFFECTS_CHART: &str = "effects";
 
 /// Every file of one scenario's results but its charts ([`CHARTS`]) and report.html:
 /// [`DATA_FILES`] and run.json.
@@ -52,11 +73,23 @@ pub const RUN_JSON: &str = "run.json";
 pub type DrawChart = fn(&charts::Monthly) -> Result<charts::Rendered, String>;
 
 /// The charts every run writes, each as NAME.png and NAME.svg ([`chart_names`]), with how each
-/// is drawn, in the order they are written.
-pub const CHARTS: [(&str, DrawChart); 3] = [
-    ("integration", charts::integration),
-    ("stages", charts::stages),
-    ("capacity", charts::capacity),
+/// is drawn and the caption the scenario's page gives it, in the order they are written and shown.
+pub const CHARTS: [(&str, DrawChart, &str); 3] = [
+    (
+        INTEGRATION_CHART,
+        charts::integration,
+        "Share of practices fully integrated ('belonging'), by month: the line is the mean across replicates, the band holds 90% of them.",
+    ),
+    (
+        "stages",
+        charts::stages,
+        "Share of practices at each stage of integration (Tierney et al. 2025), mean across replicates.",
+    ),
+    (
+        "capacity",
+        charts::capacity,
+        "The link-worker side (caseload, waiting, vacancies) and the community side (places, closures).",
+    ),
 ];
 
 /// The files chart `name` is written as: NAME.png and NAME.svg.
@@ -215,7 +248,7 @@ pub fn result_files(
 ) -> Result<(Files, charts::Monthly), Error> {
     let (mut files, monthly_rows) = data_files(scenario, replicates);
     let data = chart_data(&scenario.name, replicates.len(), colour, &monthly_rows);
-    for (name, draw) in CHARTS {
+    for (name, draw, _) in CHARTS {
         files.extend(chart_files(name, draw(&data))?);
     }
     Ok((files, data))
@@ -382,23 +415,26 @@ pub fn write_comparison(
             effect_figures.push((monthly.scenario.clone(), monthly.colour, figures));
         }
         let mut batch = Batch::default();
-        batch.stage(dir.join("effects.csv"), &csv_bytes(&effects))?;
-        for (name, bytes) in chart_files("effects", charts::effects(&reference.scenario, &effect_figures, mode))? {
+        batch.stage(dir.join(EFFECTS_CSV), &csv_bytes(&effects))?;
+        for (name, bytes) in chart_files(
+            EFFECTS_CHART,
+            charts::effects(&reference.scenario, &effect_figures, mode),
+        )? {
             batch.stage(dir.join(name), &bytes)?;
         }
         batch.commit()?;
     }
     let mut batch = Batch::default();
-    batch.stage(dir.join("headline.csv"), &csv_bytes(headline))?;
-    batch.stage(dir.join("integration.csv"), &csv_bytes(integration))?;
+    batch.stage(dir.join(HEADLINE_CSV), &csv_bytes(headline))?;
+    batch.stage(dir.join(INTEGRATION_CSV), &csv_bytes(integration))?;
     let monthly: Vec<charts::Monthly> = runs.iter().map(|(m, _)| m.clone()).collect();
     let figures: Vec<(String, Vec<charts::Figure>)> = runs
         .iter()
         .map(|(m, reps)| (m.scenario.clone(), headline_figures(reps, months)))
         .collect();
-    for (name, bytes) in chart_files("integration", charts::comparison(&monthly))?
+    for (name, bytes) in chart_files(INTEGRATION_CHART, charts::comparison(&monthly))?
         .into_iter()
-        .chain(chart_files("headline", charts::headline(&figures))?)
+        .chain(chart_files(HEADLINE_CHART, charts::headline(&figures))?)
     {
         batch.stage(dir.join(name), &bytes)?;
     }

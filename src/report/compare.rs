@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::{REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
-use crate::output::{ComparisonRow, RunFolder, compared, read_rows};
+use crate::output::{self, ComparisonRow, RunFolder, compared, read_rows};
 use crate::scenario::params::SPECS;
 
 /// Rows of headline.csv or effects.csv, and the scenarios in the order the file lists them (the
@@ -196,8 +196,8 @@ fn differences(reference: &Compared, other: &Compared) -> Vec<(String, String, S
 /// summary.json or monthly.csv) is missing or malformed; `Chart` when a chart that is not on
 /// disk cannot be drawn again.
 pub fn build(dir: &Path) -> Result<String, Error> {
-    let headline = read_table(dir, "headline.csv")?;
-    let effects = read_table(dir, "effects.csv")?;
+    let headline = read_table(dir, output::HEADLINE_CSV)?;
+    let effects = read_table(dir, output::EFFECTS_CSV)?;
     if headline.order.len() < 2 {
         return Err(not_comparison(dir, "headline.csv names fewer than two scenarios"));
     }
@@ -264,7 +264,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         }
     );
     h.push_str(&small_sample_warning(replicates));
-    let svg = chart_svg(dir, "effects", || {
+    let svg = chart_svg(dir, output::EFFECTS_CHART, || {
         charts::effects(
             &reference.name,
             &effect_figures(&effects, others),
@@ -280,7 +280,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
 
     h.push_str("<h2>Integration by month</h2>\n");
     let monthly: Vec<Monthly> = runs.iter().map(|r| r.monthly.clone()).collect();
-    let svg = chart_svg(dir, "integration", || charts::comparison(&monthly))?;
+    let svg = chart_svg(dir, output::INTEGRATION_CHART, || charts::comparison(&monthly))?;
     let _ = writeln!(
         h,
         "<figure>{svg}<figcaption>Share of practices fully integrated ('belonging'), by month: one panel per scenario, its mean line and 90% band, with the reference's mean dashed.</figcaption></figure>"
@@ -290,7 +290,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
 
     h.push_str("<h2>Headline figures side by side</h2>\n<p class=\"note\">Mean across replicates (bold), with the range that holds 90% of replicates (5th to 95th percentile).</p>\n");
     h.push_str(&small_sample_warning(replicates));
-    let svg = chart_svg(dir, "headline", || {
+    let svg = chart_svg(dir, output::HEADLINE_CHART, || {
         charts::headline(&headline_figures(&headline, &runs))
     })?;
     let _ = writeln!(
