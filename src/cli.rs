@@ -15,22 +15,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-/// Exit statuses, as INTERFACE.md names them.
-pub mod exit {
-    /// The command did what was asked.
-    pub const SUCCESS: u8 = 0;
-    /// The environment failed: a file could not be written, a chart not drawn.
-    pub const FAILURE: u8 = 1;
-    /// Bad input: a missing or malformed file, an unknown key, a value out of range, a refused
-    /// overwrite.
-    pub const BAD_INPUT: u8 = 2;
-    /// The command ran, but a check it performs failed (`lwsim targets` with a FAIL row).
-    pub const CHECK_FAILED: u8 = 3;
-    /// Interrupted by SIGINT (Ctrl-C): 128 + 2.
-    pub const INTERRUPTED: u8 = 130;
-    /// Stopped by SIGTERM: 128 + 15.
-    pub const TERMINATED: u8 = 143;
-}
+/// Exit statuses, as INTERFACE.md names them (declared with the errors that map to them).
+pub use crate::error::exit;
 
 /// The most worker threads any command accepts (`--threads`): more only adds scheduling work.
 pub const MAX_THREADS: usize = 1024;

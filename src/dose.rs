@@ -541,7 +541,9 @@ pub fn drivers_table(base: &Scenario, replicates: u32, threads: usize) -> Result
             p.reflexive_monitoring
         }),
     ];
-    let (yes, no): (Vec<_>, Vec<_>) = rows.iter().partition(|p| p.final_stage == "belonging");
+    let (yes, no): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .partition(|p| p.final_stage == crate::model::practice::Stage::Belonging.name());
     let mean = |group: &[&&crate::observe::PracticeRow], f: fn(&crate::observe::PracticeRow) -> f64| {
         let v: Vec<f64> = group.iter().map(|p| f(p)).collect();
         summary::mean_sd(&v).0

@@ -99,11 +99,28 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Stopped by SIGINT (status 130) or SIGTERM (143) between replicates or points.
-    #[error("interrupted by {}: work stopped and temporary files removed (a sweep keeps its finished points for --resume)", if *status == 143 { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
+    #[error("interrupted by {}: work stopped and temporary files removed (a sweep keeps its finished points for --resume)", if *status == exit::TERMINATED { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
     Interrupted {
         /// The exit status: 130 for SIGINT, 143 for SIGTERM.
         status: u8,
     },
+}
+
+/// Exit statuses, as INTERFACE.md names them.
+pub mod exit {
+    /// The command did what was asked.
+    pub const SUCCESS: u8 = 0;
+    /// The environment failed: a file could not be written, a chart not drawn.
+    pub const FAILURE: u8 = 1;
+    /// Bad input: a missing or malformed file, an unknown key, a value out of range, a refused
+    /// overwrite.
+    pub const BAD_INPUT: u8 = 2;
+    /// The command ran, but a check it performs failed (`lwsim targets` with a FAIL row).
+    pub const CHECK_FAILED: u8 = 3;
+    /// Interrupted by SIGINT (Ctrl-C): 128 + 2.
+    pub const INTERRUPTED: u8 = 130;
+    /// Stopped by SIGTERM: 128 + 15.
+    pub const TERMINATED: u8 = 143;
 }
 
 impl Error {
@@ -111,8 +128,8 @@ impl Error {
     /// 130 and 143 interrupted).
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Refused { .. } => 2,
-            Error::Io { .. } | Error::Listen { .. } | Error::Chart(_) => 1,
+            Error::Input(_) | Error::Refused { .. } => exit::BAD_INPUT,
+            Error::Io { .. } | Error::Listen { .. } | Error::Chart(_) => exit::FAILURE,
             Error::Interrupted { status } => *status,
         }
     }

@@ -1,6 +1,8 @@
 //! Reducing replicates: each replicate's headline figures, monthly statistics across
-//! replicates, and the run's summary (summary.json). All reductions run sequentially in
-//! replicate order, so floating-point sums do not depend on the thread count.
+//! replicates, and the run's summary (summary.json). Every sum runs in replicate order (the
+//! monthly statistics are computed in parallel, one measure and month to a task, each task's
+//! values in replicate order and the rows in a fixed order), so floating-point results do not
+//! depend on the thread count.
 
 #![warn(missing_docs)]
 

@@ -149,21 +149,7 @@ fn a_one_line_scenario_runs_with_every_default() {
 #[test]
 fn every_key_has_a_spec_and_the_key_reference_is_current() {
     let table = toml::Table::try_from(lwsim::Scenario::default()).unwrap();
-    fn leaves(t: &toml::Table, prefix: &str, out: &mut Vec<String>) {
-        for (k, v) in t {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            match v {
-                toml::Value::Table(inner) => leaves(inner, &key, out),
-                _ => out.push(key),
-            }
-        }
-    }
-    let mut keys = Vec::new();
-    leaves(&table, "", &mut keys);
+    let mut keys = lwsim::scenario::load::leaf_keys(&table);
     let mut specs: Vec<String> = lwsim::scenario::params::SPECS
         .iter()
         .map(|s| s.key.to_string())

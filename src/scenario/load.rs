@@ -513,8 +513,9 @@ pub(crate) fn leaves(table: &toml::Table, prefix: &str, out: &mut Vec<(String, t
     }
 }
 
-/// The dotted names of every value (not table) in `table` ([`leaves`]' names).
-pub(crate) fn leaf_keys(table: &toml::Table) -> Vec<String> {
+/// The dotted names of every value (not table) in `table` ([`leaves`]' names), in the table's
+/// order: `[a] b = 1` gives `a.b`.
+pub fn leaf_keys(table: &toml::Table) -> Vec<String> {
     let mut out = Vec::new();
     leaves(table, "", &mut out);
     out.into_iter().map(|(key, _)| key).collect()

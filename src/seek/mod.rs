@@ -201,11 +201,15 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
     let lever = goal::lever(opts.lever)?;
     let goal = goal::parse(opts.goal)?;
     let replicates = opts.replicates.unwrap_or(DEFAULT_REPLICATES);
-    if !(2..=1_000_000).contains(&replicates) {
+    // At least 2 (a t-test needs a standard deviation), at most what a scenario's replicates may be.
+    let most = crate::scenario::params::spec("simulation.replicates")
+        .expect("a scenario key")
+        .max;
+    if replicates < 2 || f64::from(replicates) > most {
         return Err(InputError::at(
             "--replicates",
             None,
-            format!("expected a value in [2, 1000000], found {replicates}"),
+            format!("expected a value in [2, {most}], found {replicates}"),
         )
         .into());
     }
