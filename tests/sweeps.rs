@@ -492,3 +492,25 @@ print(json.dumps({"S1": list(s["S1"]), "ST": list(s["ST"]), "mu_star": list(m["m
         );
     }
 }
+
+/// The annotated sweep file of docs/SWEEPS.md ("The file") is one `lwsim validate` accepts
+/// (a fresh-user trial copied it and it was refused: `levels` on a grid).
+#[test]
+fn the_documented_sweep_file_validates() {
+    let doc = std::fs::read_to_string(root().join("docs/SWEEPS.md")).unwrap();
+    let block = doc
+        .split("## The file")
+        .nth(1)
+        .and_then(|rest| rest.split("```toml\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml block under \"The file\"");
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/deep-end-baseline.toml");
+    let text = block.replace(
+        "\"../deep-end-baseline.toml\"",
+        &format!("{:?}", base.display().to_string()),
+    );
+    write(tmp.path(), "doc.toml", &text);
+    let o = lwsim(&["validate", tmp.path().join("doc.toml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
