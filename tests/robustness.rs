@@ -173,3 +173,23 @@ fn a_lock_left_by_a_dead_process_or_another_program_is_taken_over() {
         assert!(!dir.join(lwsim::output::LOCK_FILE).exists());
     }
 }
+
+/// An output directory that is a file, or under one, is bad input (exit 2) with a message that
+/// says which path is the file (a fresh-user trial got exit 1 and a raw OS error for the second).
+#[test]
+fn an_output_directory_that_is_or_is_under_a_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "afile", "x");
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    for (out, says) in [
+        ("afile", "afile: exists and is not a directory"),
+        (
+            "afile/sub",
+            "afile/sub: cannot be made: afile is a file, not a directory",
+        ),
+    ] {
+        let o = lwsim_in(tmp.path(), &["run", &base, "-r", "2", "-q", "-o", out]);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{out}: {}", stderr(&o));
+    }
+}

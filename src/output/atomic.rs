@@ -155,14 +155,22 @@ impl DirLock {
     /// Take `dir` for results of `kind`.
     ///
     /// # Errors
-    /// `Refused` (exit 2) when another lwsim process holds the directory, when `dir` is a plain
-    /// file, or when it holds results (of another kind, or a run's) and `force` is false; `Io`
+    /// `Refused` (exit 2) when another lwsim process holds the directory, when `dir` or one of
+    /// its parents is a plain file, or when it holds results (of another kind, or a run's) and `force` is false; `Io`
     /// (exit 1) when it cannot be created or locked.
     pub fn acquire(dir: &Path, kind: Kind, force: bool) -> Result<DirLock, Error> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Refused {
                 path: dir.into(),
                 message: "exists and is not a directory".into(),
+            });
+        }
+        // A parent that is a file is the same mistake as `dir` being one: bad input, not a
+        // failure of the machine.
+        if let Some(file) = dir.ancestors().skip(1).find(|a| a.is_file()) {
+            return Err(Error::Refused {
+                path: dir.into(),
+                message: format!("cannot be made: {} is a file, not a directory", file.display()),
             });
         }
         let created = (!dir.exists()).then(|| dir.to_path_buf());
