@@ -182,7 +182,7 @@ pub struct RunArgs {
     pub report: bool,
     /// Intervals from chance alone, or also from the uncertain constants each replicate draws
     /// (same as --set simulation.uncertainty=MODE; docs/SCENARIOS.md lists what is drawn).
-    #[arg(long, value_name = "MODE", value_parser = ["chance", "full"])]
+    #[arg(long, value_name = "MODE", value_parser = crate::scenario::uncertain::Uncertainty::NAMES)]
     pub uncertainty: Option<String>,
 }
 

@@ -49,11 +49,10 @@ impl<'de> Deserialize<'de> for Uncertainty {
                 f.write_str("\"chance\" or \"full\" (in quotes)")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Uncertainty, E> {
-                match v {
-                    "chance" => Ok(Uncertainty::Chance),
-                    "full" => Ok(Uncertainty::Full),
-                    _ => Err(E::custom(format!("expected \"chance\" or \"full\", found {v:?}"))),
-                }
+                Uncertainty::ALL
+                    .into_iter()
+                    .find(|u| u.name() == v)
+                    .ok_or_else(|| E::custom(format!("expected \"chance\" or \"full\", found {v:?}")))
             }
         }
         d.deserialize_str(Mode)
@@ -61,12 +60,15 @@ impl<'de> Deserialize<'de> for Uncertainty {
 }
 
 impl Uncertainty {
+    /// Every mode, in the order of [`Uncertainty::NAMES`].
+    pub const ALL: [Uncertainty; 2] = [Uncertainty::Chance, Uncertainty::Full];
+
+    /// Every mode's name (`--uncertainty`'s values).
+    pub const NAMES: [&'static str; 2] = ["chance", "full"];
+
     /// The name used in scenario files, summary.json and run.json.
     pub fn name(self) -> &'static str {
-        match self {
-            Uncertainty::Chance => "chance",
-            Uncertainty::Full => "full",
-        }
+        Self::NAMES[self as usize]
     }
 
     /// What the intervals hold, in a few words (reports' "Intervals" row).
