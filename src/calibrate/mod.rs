@@ -23,25 +23,13 @@ pub use targets::{Target, read_targets, round_sig, targets_table, validation_doc
 use crate::error::{Error, InputError};
 use crate::output::{Batch, csv_bytes, number};
 use crate::scenario::load::{parse_toml, read_text};
+use crate::scenario::uncertain::{ACCEPTED_COLUMNS, AcceptedRow};
 use crate::summary;
 use crate::sweep::files::{Keys, Num, csv_with_header};
 use crate::sweep::{self, run::Shard};
 
 /// Most replicates `refine` may ask for at each accepted point (as a scenario's replicates).
 pub const MAX_REFINE: u32 = 1_000_000;
-
-/// One row of accepted.csv: an accepted point, nearest first, with its keys and its outcomes'
-/// means.
-#[derive(Serialize)]
-struct AcceptedRow<'a> {
-    rank: usize,
-    point: usize,
-    /// Distance to the targets ([`Target::distance`], summed).
-    distance: Num,
-    keys: Keys<'a>,
-    /// Each outcome's mean at the point, in the sweep's order.
-    means: Vec<Num>,
-}
 
 /// One row of refined.csv: an accepted point's distance when re-run with `refine` replicates.
 #[derive(Serialize)]
@@ -172,7 +160,7 @@ pub fn calibrate(
     order.sort_by(|a, b| distance[*a].total_cmp(&distance[*b]));
     let accepted = &order[..cfg.accept];
 
-    let columns = ["rank", "point", "distance"]
+    let columns = ACCEPTED_COLUMNS
         .iter()
         .map(|s| s.to_string())
         .chain(sweep.keys.iter().cloned())
@@ -183,8 +171,7 @@ pub fn calibrate(
             rank: rank + 1,
             point: p,
             distance: Num(distance[p]),
-            keys: Keys::of(&sweep, p),
-            means: means.iter().map(|m| Num(m[p])).collect(),
+            values: (Keys::of(&sweep, p), means.iter().map(|m| Num(m[p])).collect::<Vec<_>>()),
         }),
     );
     // Refinement: each accepted point again with more replicates; the nearest is chosen.

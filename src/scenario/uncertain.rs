@@ -240,37 +240,74 @@ pub const ACCEPTED_CSV: &str = include_str!("../../calibration/accepted.csv");
 /// that lacks a calibrated key's column or a number.
 pub fn accepted() -> &'static AcceptedSets {
     static SETS: OnceLock<AcceptedSets> = OnceLock::new();
-    SETS.get_or_init(|| parse_accepted(ACCEPTED_CSV).expect("calibration/accepted.csv is valid"))
+    SETS.get_or_init(|| parse_accepted("calibration/accepted.csv", ACCEPTED_CSV).unwrap_or_else(|e| panic!("{e}")))
 }
 
-fn parse_accepted(text: &str) -> Result<AcceptedSets, String> {
+/// accepted.csv's first columns; the sweep's keys and then its outcomes follow.
+pub const ACCEPTED_COLUMNS: [&str; 3] = ["rank", "point", "distance"];
+
+/// One row of accepted.csv: an accepted point, nearest first. Written by `lwsim calibrate`
+/// (`N` its number type, `V` the point's keys then its outcomes' means, in the sweep's order)
+/// and read back here, through this one declaration.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AcceptedRow<N, V> {
+    /// 1 for the point nearest the targets.
+    pub rank: usize,
+    /// The sweep point.
+    pub point: usize,
+    /// Distance to the targets (each target's, summed).
+    pub distance: N,
+    /// The point's keys' values, then each outcome's mean at the point.
+    pub values: V,
+}
+
+/// Read accepted.csv's text (`file` names it in errors, with the line): the calibrated keys'
+/// values of every row.
+fn parse_accepted(file: &str, text: &str) -> Result<AcceptedSets, String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    let header = reader.headers().map_err(|e| format!("{file}: {e}"))?.clone();
+    if !header.iter().take(ACCEPTED_COLUMNS.len()).eq(ACCEPTED_COLUMNS) {
+        return Err(format!(
+            "{file}:1: expected the columns {}",
+            ACCEPTED_COLUMNS.join(", ")
+        ));
+    }
     let keys: Vec<&'static str> = params::SPECS
         .iter()
         .map(|s| s.key)
         .filter(|k| is_calibrated(k))
         .collect();
+    // Each key's index among a row's values.
     let columns = keys
         .iter()
         .map(|k| {
             header
                 .iter()
+                .skip(ACCEPTED_COLUMNS.len())
                 .position(|h| h == *k)
-                .ok_or_else(|| format!("no column {k}"))
+                .ok_or_else(|| format!("{file}:1: no column {k}"))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut sets = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| e.to_string())?;
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            format!("{file}:{line}: {e}")
+        })?;
+        let line = record.position().map_or(0, csv::Position::line);
+        // A missing value (an empty field) is None: a mean may be missing, a key's value not.
+        let row: AcceptedRow<Option<f64>, Vec<Option<f64>>> = record
+            .deserialize(None)
+            .map_err(|e| format!("{file}:{line}: expected an accepted.csv row: {e}"))?;
         let set = columns
             .iter()
-            .map(|&c| record.get(c).and_then(|v| v.parse::<f64>().ok()).ok_or("not a number"))
-            .collect::<Result<Vec<f64>, _>>()?;
+            .map(|&c| row.values.get(c).copied().flatten())
+            .collect::<Option<Vec<f64>>>()
+            .ok_or_else(|| format!("{file}:{line}: expected a number for every calibrated key"))?;
         sets.push(set);
     }
     if sets.is_empty() {
-        return Err("no accepted set".into());
+        return Err(format!("{file}: no accepted set"));
     }
     Ok(AcceptedSets { keys, sets })
 }
@@ -431,6 +468,29 @@ mod tests {
             let x = v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).unwrap();
             assert!((lo..=hi).contains(&x), "{key}: default {x} outside [{lo}, {hi}]");
         }
+    }
+
+    #[test]
+    fn a_malformed_accepted_csv_is_named_by_file_and_line() {
+        let mut lines = ACCEPTED_CSV.lines();
+        let header = lines.next().unwrap();
+        let first = lines.next().unwrap();
+        // A calibrated key's value missing (an empty field) on the second line.
+        let key = header.split(',').position(is_calibrated).unwrap();
+        let blank: Vec<&str> = first
+            .split(',')
+            .enumerate()
+            .map(|(i, f)| if i == key { "" } else { f })
+            .collect();
+        let e = parse_accepted("a.csv", &format!("{header}\n{}\n", blank.join(","))).unwrap_err();
+        assert!(e.starts_with("a.csv:2: "), "{e}");
+        let e = parse_accepted("a.csv", &format!("{header}\n{first}\nx,1,2\n")).unwrap_err();
+        assert!(e.starts_with("a.csv:3: "), "{e}");
+        let e = parse_accepted("a.csv", &header.replace("distance", "d")).unwrap_err();
+        assert!(e.starts_with("a.csv:1: "), "{e}");
+        // A missing mean is read (as the writer leaves it), not refused.
+        let last = first.rsplit_once(',').unwrap().0;
+        assert!(parse_accepted("a.csv", &format!("{header}\n{last},\n")).is_ok());
     }
 
     #[test]

@@ -94,13 +94,10 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest<'static>, Error> {
     Ok(m)
 }
 
-/// A number in a CSV field as `output::number` writes it (empty when NaN).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub(crate) struct Num(#[serde(serialize_with = "number::serialize")] pub f64);
-
-/// A number read back from a CSV field written as [`Num`] (empty as NaN).
-#[derive(Debug, Clone, Copy, Deserialize)]
-struct NumIn(#[serde(deserialize_with = "number::deserialize")] f64);
+/// A number in a CSV field as `output::number` writes it (empty when NaN), and read back so
+/// (empty as NaN).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(crate) struct Num(#[serde(with = "number")] pub f64);
 
 /// One point's values of the swept keys, in the sweep's key order, as consecutive CSV fields: a
 /// whole-number key's value as an integer, anything else as [`Num`].
@@ -194,15 +191,40 @@ fn sweep_columns(sweep: &Sweep) -> Vec<String> {
     cols
 }
 
-/// One row of sweep.csv: one replicate at one point.
-#[derive(Serialize)]
-struct SweepRow<'a> {
+/// One row of sweep.csv: one replicate at one point, written and read back (the journal, and
+/// the finished file) through this one declaration.
+#[derive(Serialize, Deserialize)]
+struct SweepRow<V> {
     point: usize,
     replicate: u32,
     seed: u64,
-    keys: Keys<'a>,
-    /// The sweep's outcomes, in its order.
-    outcomes: Vec<Num>,
+    /// The point's keys' values, then its outcomes, in the sweep's order: written as
+    /// [`Written`], read back as [`ReadBack`].
+    values: V,
+}
+
+/// A sweep.csv row's values as written: the point's [`Keys`] (a whole-number key as an integer),
+/// then the outcomes.
+type Written<'a> = (Keys<'a>, Vec<Num>);
+
+/// A sweep.csv row's values as read back: every field a number (keys, then outcomes).
+type ReadBack = Vec<Num>;
+
+impl SweepRow<ReadBack> {
+    /// The row of `record` if it is one lwsim writes for `sweep`: its point and replicate in
+    /// range and a value for every key and outcome.
+    fn of(record: &csv::StringRecord, sweep: &Sweep) -> Option<SweepRow<ReadBack>> {
+        let row: SweepRow<ReadBack> = record.deserialize(None).ok()?;
+        (row.point < sweep.points.len()
+            && row.replicate < sweep.replicates
+            && row.values.len() == sweep.keys.len() + sweep.outcomes.len())
+        .then_some(row)
+    }
+
+    /// The row's outcomes (after the keys' values).
+    fn outcomes<'r>(&'r self, sweep: &Sweep) -> impl Iterator<Item = f64> + 'r {
+        self.values[sweep.keys.len()..].iter().map(|v| v.0)
+    }
 }
 
 /// One point's rows of sweep.csv, from each replicate's `(seed, outcomes)` in replicate order
@@ -212,25 +234,13 @@ pub(super) fn point_rows(sweep: &Sweep, p: usize, replicates: impl IntoIterator<
         replicates
             .into_iter()
             .zip(0u32..)
-            .map(|((seed, outcomes), r)| SweepRow {
+            .map(|((seed, outcomes), r)| SweepRow::<Written> {
                 point: p,
                 replicate: r,
                 seed,
-                keys: Keys::of(sweep, p),
-                outcomes: outcomes.into_iter().map(Num).collect(),
+                values: (Keys::of(sweep, p), outcomes.into_iter().map(Num).collect()),
             }),
     )
-}
-
-/// One row of sweep.csv as read back.
-#[derive(Deserialize)]
-struct SweepRowIn {
-    point: usize,
-    replicate: u32,
-    /// Not needed to analyse the rows.
-    _seed: u64,
-    /// The keys' values, then the outcomes.
-    values: Vec<NumIn>,
 }
 
 /// A reader of a sweep's CSV, its header skipped.
@@ -280,15 +290,9 @@ pub(super) fn read_rows(
         bad_row(&path, Some(e), line)
     })? {
         let line = record.position().map_or(0, csv::Position::line);
-        let row: SweepRowIn = record.deserialize(None).map_err(|_| bad_row(&path, None, line))?;
-        if row.point >= sweep.points.len()
-            || row.replicate >= sweep.replicates
-            || row.values.len() != sweep.keys.len() + sweep.outcomes.len()
-        {
-            return Err(bad_row(&path, None, line));
-        }
+        let row = SweepRow::of(&record, sweep).ok_or_else(|| bad_row(&path, None, line))?;
         outcomes.clear();
-        outcomes.extend(row.values[sweep.keys.len()..].iter().map(|v| v.0));
+        outcomes.extend(row.outcomes(sweep));
         each(row.point, &outcomes)?;
     }
     Ok(())
@@ -345,9 +349,8 @@ pub(super) fn resume(
         if !whole(rows.position().byte()) {
             break;
         }
-        let key = (record.get(0), record.get(1));
-        let (Some(p), Some(r)) = key else { break };
-        if p.parse::<usize>().ok() != current || r.parse::<u32>().ok() != Some(replicate) {
+        let Some(row) = SweepRow::of(&record, sweep) else { break };
+        if Some(row.point) != current || row.replicate != replicate {
             break;
         }
         replicate += 1;
@@ -561,16 +564,31 @@ mod tests {
             values: &values,
             integer: &integer,
         };
-        let row = SweepRow {
+        let row = SweepRow::<Written> {
             point: 7,
             replicate: 1,
             seed: u64::MAX,
-            keys,
-            outcomes: vec![Num(1.0), Num(f64::NAN), Num(2.8e-15)],
+            values: (keys, vec![Num(1.0), Num(f64::NAN), Num(2.8e-15)]),
         };
+        let bytes = csv_rows([row]);
         assert_eq!(
-            String::from_utf8(csv_rows([row])).unwrap(),
+            String::from_utf8(bytes.clone()).unwrap(),
             format!("7,1,{},3,0.1,,3,1.0,,2.8e-15\n", u64::MAX)
         );
+        // Read back through the same row: every value, a missing one as NaN.
+        let record = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[..])
+            .records()
+            .next()
+            .unwrap()
+            .unwrap();
+        let back: SweepRow<ReadBack> = record.deserialize(None).unwrap();
+        assert_eq!((back.point, back.replicate, back.seed), (7, 1, u64::MAX));
+        let values: Vec<f64> = back.values.iter().map(|v| v.0).collect();
+        assert_eq!(values[..2], [3.0, 0.1]);
+        assert!(values[2].is_nan() && values[5].is_nan());
+        assert_eq!(values[3..5], [3.0, 1.0]);
+        assert_eq!(values[6], 2.8e-15);
     }
 }
