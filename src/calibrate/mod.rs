@@ -28,7 +28,8 @@ use crate::summary;
 use crate::sweep::files::{Keys, Num, csv_with_header};
 use crate::sweep::{self, run::Shard};
 
-/// Most replicates `refine` may ask for at each accepted point (as a scenario's replicates).
+/// Most replicates `refine` may ask for at each accepted point: a scenario's most replicates
+/// (`simulation.replicates`' maximum in `SPECS`; a unit test keeps them equal).
 pub const MAX_REFINE: u32 = 1_000_000;
 
 /// One row of refined.csv: an accepted point's distance when re-run with `refine` replicates.
@@ -263,4 +264,13 @@ fn outcome_index(outcomes: &[String], name: &str) -> usize {
         .iter()
         .position(|o| o == name)
         .expect("checked against the sweep's outcomes")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn refine_is_held_to_a_scenarios_most_replicates() {
+        let spec = crate::scenario::params::spec("simulation.replicates").expect("a key");
+        assert_eq!(f64::from(super::MAX_REFINE), spec.max);
+    }
 }

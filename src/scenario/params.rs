@@ -394,6 +394,17 @@ pub fn out_of_range<'a>(scenario: &RawScenario, specs: impl IntoIterator<Item = 
         .collect()
 }
 
+/// A number as the TOML value a key set by name is given: an integer for a whole-number key
+/// (`whole`) when `x` is whole (callers that sample round first), else a float, which a
+/// whole-number key then refuses as it would in a file.
+pub fn toml_number(x: f64, whole: bool) -> toml::Value {
+    if whole && x.fract() == 0.0 && x.abs() < 9e15 {
+        toml::Value::Integer(x as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
 /// Check every value against its range, the rules that tie keys together, and the size limits
 /// that keep a run within memory ([`MAX_ORGS`], [`MAX_REPLICATE_MONTHS`], [`MAX_DETAIL_ROWS`]).
 /// Returns (dotted key, what was expected) for each problem, in table order; empty when the

@@ -371,10 +371,8 @@ pub fn draw(scenario: &Scenario, seed: u64) -> Option<Scenario> {
             continue;
         }
         let spec = params::spec(key).expect("a drawn key is a scenario key");
-        let value = match spec.kind {
-            Kind::Int => toml::Value::Integer(x.round() as i64),
-            _ => toml::Value::Float(x),
-        };
+        let whole = spec.kind == Kind::Int;
+        let value = params::toml_number(if whole { x.round() } else { x }, whole);
         spec.write(&mut drawn, value).expect("drawn values are typed");
     }
     Some(Scenario(drawn))

@@ -177,16 +177,6 @@ pub fn default_dir(scenario: &str, lever: &str) -> PathBuf {
     PathBuf::from("output").join(format!("seek-{scenario}-{lever}"))
 }
 
-/// A lever value as TOML: whole numbers for an integer key (a fractional value is then refused,
-/// as it would be in a file).
-fn toml_value(x: f64, integer: bool) -> toml::Value {
-    if integer && x.fract() == 0.0 && x.abs() < 9e15 {
-        toml::Value::Integer(x as i64)
-    } else {
-        toml::Value::Float(x)
-    }
-}
-
 /// Read and check everything `lwsim seek` is given, before anything runs: the scenario (with
 /// `--set` and `--seed`), the goal, the lever and the method's settings.
 ///
@@ -262,7 +252,13 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
         if !x.is_finite() {
             return Err(InputError::at(flag, Some(&lever.key), format!("expected a finite number, found {x}")).into());
         }
-        if let Err((_, message)) = load::with_values(&base, &[(lever.key.as_str(), toml_value(x, lever.integer))]) {
+        if let Err((_, message)) = load::with_values(
+            &base,
+            &[(
+                lever.key.as_str(),
+                crate::scenario::params::toml_number(x, lever.integer),
+            )],
+        ) {
             return Err(InputError::at(flag, Some(&lever.key), message).into());
         }
     }
@@ -296,7 +292,13 @@ pub fn check(opts: &Options) -> Result<(Scenario, Goal, Lever, method::Settings)
 /// where it is undefined, after an interruption, or (not reached after [`check`]) if `x` is not
 /// a value the key takes.
 pub fn evaluate(base: &Scenario, lever: &Lever, measure: usize, x: f64, reps: Range<u32>) -> Vec<f64> {
-    match load::with_values(base, &[(lever.key.as_str(), toml_value(x, lever.integer))]) {
+    match load::with_values(
+        base,
+        &[(
+            lever.key.as_str(),
+            crate::scenario::params::toml_number(x, lever.integer),
+        )],
+    ) {
         // After SIGINT or SIGTERM, replicates not yet started are skipped (NaN): the search
         // winds down quickly and `seek` then stops with `Error::Interrupted`.
         Ok(s) => reps

@@ -206,12 +206,9 @@ pub fn point_seed(seed: u64, point: u64) -> u64 {
     rng::replicate_seed(seed, point) & (i64::MAX as u64)
 }
 
+/// A point's value as the TOML value its key is set to: whole-number keys rounded.
 fn value(x: f64, integer: bool) -> toml::Value {
-    if integer {
-        toml::Value::Integer(x.round() as i64)
-    } else {
-        toml::Value::Float(x)
-    }
+    params::toml_number(if integer { x.round() } else { x }, integer)
 }
 
 /// Where a value of the sweep file is, for error messages: `[["parameter", i], "key"]` etc.
