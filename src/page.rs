@@ -79,7 +79,8 @@ pub fn chart_svg(
     name: &str,
     draw: impl FnOnce() -> Result<charts::Rendered, String>,
 ) -> Result<String, Error> {
-    let svg = match std::fs::read_to_string(dir.join(format!("{name}.svg"))) {
+    let [_, file] = crate::output::chart_names(name);
+    let svg = match std::fs::read_to_string(dir.join(file)) {
         Ok(svg) if svg.contains("<svg") => svg,
         _ => draw().map_err(Error::Chart)?.svg,
     };

@@ -106,7 +106,7 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
             message: "exists; use --force to overwrite it".into(),
         });
     }
-    let html = if dir.join("seek.json").is_file() {
+    let html = if dir.join(crate::output::names::SEEK_JSON).is_file() {
         crate::seek::report::build(dir)?
     } else if crate::output::Kind::of(dir) == Some(crate::output::Kind::Comparison) {
         compare::build(dir)?

@@ -249,11 +249,11 @@ pub fn calibrate(
         })
         .collect();
     let mut batch = Batch::default();
-    batch.stage(out.join("accepted.csv"), &csv)?;
-    batch.stage(out.join("fit.csv"), &csv_bytes(&fit))?;
-    batch.stage(out.join("chosen.toml"), chosen.as_bytes())?;
+    batch.stage(out.join(crate::output::names::ACCEPTED_CSV), &csv)?;
+    batch.stage(out.join(crate::output::names::FIT_CSV), &csv_bytes(&fit))?;
+    batch.stage(out.join(crate::output::names::CHOSEN_TOML), chosen.as_bytes())?;
     if cfg.refine > 0 {
-        batch.stage(out.join("refined.csv"), &csv_bytes(&refined))?;
+        batch.stage(out.join(crate::output::names::REFINED_CSV), &csv_bytes(&refined))?;
     }
     batch.commit()?;
     Ok(out)

@@ -47,16 +47,17 @@ pub(super) fn dose(
     let mut md = dose::markdown(&curves, replicates, &human::shell_command(&words), "");
     md.push_str(&dose::drivers_table(&s, replicates, threads)?);
     let mut batch = Batch::default();
-    batch.stage(out.join("dose-response.csv"), &dose::csv(&curves))?;
-    batch.stage(out.join("dose-response.md"), md.as_bytes())?;
+    batch.stage(out.join(crate::output::names::DOSE_CSV), &dose::csv(&curves))?;
+    batch.stage(out.join(crate::output::names::DOSE_MD), md.as_bytes())?;
     for c in &curves {
         let title = format!(
             "{}: {} ({replicates} replicates a value; mean and 90% band)",
             s.name, c.lever.label
         );
         let r = charts::dose(&title, c.lever.label, panels(c)).map_err(Error::Chart)?;
-        batch.stage(out.join(format!("{}.png", c.lever.stem)), &r.png)?;
-        batch.stage(out.join(format!("{}.svg", c.lever.stem)), r.svg.as_bytes())?;
+        let [png, svg] = crate::output::chart_names(c.lever.stem);
+        batch.stage(out.join(png), &r.png)?;
+        batch.stage(out.join(svg), r.svg.as_bytes())?;
     }
     batch.commit()?;
     lock.finish();

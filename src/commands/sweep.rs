@@ -86,7 +86,10 @@ pub(super) fn calibrate(config: &Path, opts: SweepOpts, ui: &dyn Ui) -> Result<u
             human::duration(start.elapsed().as_secs_f64())
         ),
     );
-    print(ui, &format!("{}\n", dir.join("chosen.toml").display()))
+    print(
+        ui,
+        &format!("{}\n", dir.join(crate::output::names::CHOSEN_TOML).display()),
+    )
 }
 
 /// `lwsim merge SHARD_DIR... -o DIR`: the shards' rows into one sweep.
@@ -157,7 +160,7 @@ fn sweep_warnings(out: &Path, warnings: &[String], ui: &dyn Ui) {
             &format!(
                 "and {} more: see the note column of {}",
                 warnings.len() - SHOWN,
-                out.join("sensitivity.csv").display()
+                out.join(crate::output::names::SENSITIVITY_CSV).display()
             ),
         );
     }

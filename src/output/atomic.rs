@@ -48,81 +48,75 @@ impl Kind {
         match self {
             Kind::Run => &["summary.json"],
             Kind::Comparison => &[super::INTEGRATION_CSV, super::EFFECTS_CSV],
-            Kind::Sweep => &["sweep.json"],
-            Kind::Seek => &["seek.json"],
-            Kind::DoseResponse => &["dose-response.csv"],
+            Kind::Sweep => &[super::names::SWEEP_JSON],
+            Kind::Seek => &[super::names::SEEK_JSON],
+            Kind::DoseResponse => &[super::names::DOSE_CSV],
         }
     }
 
     /// Every file this kind writes (what `--force` removes before writing anew). A run's are
     /// its result files, its charts and its page ([`super::RESULT_FILES`], [`super::CHARTS`]); a
-    /// comparison's likewise from its declarations. The snapshot test checks that every file a
+    /// comparison's likewise from its declarations, the others' from [`super::names`]. The snapshot test checks that every file a
     /// run, comparison, seek, dose-response, sweep and calibration writes is listed here.
     pub fn files(self) -> Vec<String> {
-        let listed: &[&str] = match self {
+        match self {
             Kind::Run => {
                 let charts = super::CHARTS.iter().flat_map(|(name, _, _)| super::chart_names(name));
-                return super::RESULT_FILES
+                super::RESULT_FILES
                     .iter()
                     .map(ToString::to_string)
                     .chain(charts)
                     .chain([REPORT.to_string()])
-                    .collect();
+                    .collect()
             }
             Kind::Comparison => {
                 let charts = super::COMPARISON_CHARTS
                     .iter()
                     .flat_map(|name| super::chart_names(name));
-                return [super::HEADLINE_CSV, super::INTEGRATION_CSV, super::EFFECTS_CSV]
+                [super::HEADLINE_CSV, super::INTEGRATION_CSV, super::EFFECTS_CSV]
                     .iter()
                     .map(ToString::to_string)
                     .chain(charts)
                     .chain([REPORT.to_string()])
-                    .collect();
+                    .collect()
             }
-            Kind::Sweep => &[
-                "sweep.json",
-                "design.csv",
-                "sweep.csv",
-                "sweep.partial.csv",
-                "points.csv",
-                "sensitivity.csv",
-                "heatmap.png",
-                "heatmap.svg",
-                "sensitivity.png",
-                "sensitivity.svg",
-                "accepted.csv",
-                "fit.csv",
-                "chosen.toml",
-                "refined.csv",
-            ],
-            Kind::DoseResponse => &[
-                "dose-response.csv",
-                "dose-response.md",
-                "dose-annual-cut.png",
-                "dose-annual-cut.svg",
-                "dose-annual-cut-others-first.png",
-                "dose-annual-cut-others-first.svg",
-                "dose-community-budget.png",
-                "dose-community-budget.svg",
-                "dose-gp-buy-in.png",
-                "dose-gp-buy-in.svg",
-                "dose-referrals.png",
-                "dose-referrals.svg",
-                "dose-caseload-cap.png",
-                "dose-caseload-cap.svg",
-            ],
-            Kind::Seek => &[
-                "seek.json",
-                "seek.csv",
-                "seek.png",
-                "seek.svg",
-                "scenario.resolved.toml",
-                super::RUN_JSON,
-                REPORT,
-            ],
-        };
-        listed.iter().map(ToString::to_string).collect()
+            Kind::Sweep => {
+                use super::names::*;
+                let tables = [SWEEP_JSON, DESIGN_CSV, SWEEP_CSV, JOURNAL, POINTS_CSV, SENSITIVITY_CSV];
+                let calibration = [ACCEPTED_CSV, FIT_CSV, CHOSEN_TOML, REFINED_CSV];
+                tables
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(
+                        [HEATMAP_CHART, SENSITIVITY_CHART]
+                            .iter()
+                            .flat_map(|c| super::chart_names(c)),
+                    )
+                    .chain(calibration.iter().map(ToString::to_string))
+                    .collect()
+            }
+            Kind::DoseResponse => {
+                use super::names::*;
+                [DOSE_CSV, DOSE_MD]
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(DOSE_CHARTS.iter().flat_map(|c| super::chart_names(c)))
+                    .collect()
+            }
+            Kind::Seek => {
+                use super::names::*;
+                [SEEK_JSON, SEEK_CSV]
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(super::chart_names(SEEK_CHART))
+                    .chain(
+                        ["scenario.resolved.toml", super::RUN_JSON, REPORT]
+                            .iter()
+                            .map(ToString::to_string),
+                    )
+                    .collect()
+            }
+        }
     }
 
     /// The kind a directory holds, if any (the first whose markers are present).

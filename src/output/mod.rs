@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 mod atomic;
+pub mod names;
 pub mod number;
 mod read;
 
@@ -49,6 +50,9 @@ pub const COMPARISON_CHARTS: [&str; 3] = [INTEGRATION_CHART, HEADLINE_CHART, EFF
 
 /// The integration chart's name: a scenario's and a comparison's ([`CHARTS`], [`COMPARISON_CHARTS`]).
 pub const INTEGRATION_CHART: &str = "integration";
+/// A scenario's chart of its practices' stages of integration ([`CHARTS`]; the comparison's page
+/// shows each scenario's).
+pub const STAGES_CHART: &str = "stages";
 /// A comparison's chart of the headline figures side by side.
 pub const HEADLINE_CHART: &str = "headline";
 /// A comparison's chart of the paired effects.
@@ -81,7 +85,7 @@ pub const CHARTS: [(&str, DrawChart, &str); 3] = [
         "Share of practices fully integrated ('belonging'), by month: the line is the mean across replicates, the band holds 90% of them.",
     ),
     (
-        "stages",
+        STAGES_CHART,
         charts::stages,
         "Share of practices at each stage of integration (Tierney et al. 2025), mean across replicates.",
     ),

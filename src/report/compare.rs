@@ -522,7 +522,7 @@ fn stages(runs: &[Compared]) -> Result<String, Error> {
     }
     h.push_str("</table>\n<div class=\"grid\">\n");
     for r in runs {
-        let svg = chart_svg(&r.dir, "stages", || charts::stages(&r.monthly))?;
+        let svg = chart_svg(&r.dir, output::STAGES_CHART, || charts::stages(&r.monthly))?;
         let _ = writeln!(h, "<figure>{svg}</figure>");
     }
     h.push_str("</div>\n");

@@ -350,11 +350,18 @@ pub fn seek(opts: &Options) -> Result<Outcome, Error> {
         })
         .collect();
     let mut batch = Batch::default();
-    batch.stage(dir.join("seek.json"), &crate::output::json_bytes(&json))?;
-    batch.stage(dir.join("seek.csv"), &crate::output::csv_bytes(&rows))?;
+    batch.stage(
+        dir.join(crate::output::names::SEEK_JSON),
+        &crate::output::json_bytes(&json),
+    )?;
+    batch.stage(
+        dir.join(crate::output::names::SEEK_CSV),
+        &crate::output::csv_bytes(&rows),
+    )?;
     let rendered = chart::draw(&json, &rows).map_err(Error::Chart)?;
-    batch.stage(dir.join("seek.png"), &rendered.png)?;
-    batch.stage(dir.join("seek.svg"), rendered.svg.as_bytes())?;
+    let [png, svg] = crate::output::chart_names(crate::output::names::SEEK_CHART);
+    batch.stage(dir.join(png), &rendered.png)?;
+    batch.stage(dir.join(svg), rendered.svg.as_bytes())?;
     batch.stage(dir.join("scenario.resolved.toml"), base.to_toml().as_bytes())?;
     // run.json as `lwsim run` writes it, less what seek.json holds (seed, replicates).
     let info = crate::output::RunInfo {

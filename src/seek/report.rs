@@ -22,9 +22,9 @@ fn not_seek(dir: &Path, what: &str) -> Error {
 /// cannot be drawn again when seek.svg is missing. scenario.resolved.toml and run.json are
 /// optional.
 pub fn build(dir: &Path) -> Result<String, Error> {
-    let json: SeekJson = serde_json::from_str(&read_text(&dir.join("seek.json"))?)
+    let json: SeekJson = serde_json::from_str(&read_text(&dir.join(crate::output::names::SEEK_JSON))?)
         .map_err(|e| not_seek(dir, &format!("seek.json: {e}")))?;
-    let rows: Vec<Row> = crate::output::read_rows(&dir.join("seek.csv"))?;
+    let rows: Vec<Row> = crate::output::read_rows(&dir.join(crate::output::names::SEEK_CSV))?;
     let resolved = read_text(&dir.join("scenario.resolved.toml")).unwrap_or_default();
     let run = crate::output::RunInfo::read(dir).unwrap_or_default();
     let show = |x: f64| json.show(x);
@@ -64,7 +64,9 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         let _ = writeln!(h, "<p class=\"note\">Note: {}.</p>", escape(note));
     }
 
-    let svg = chart_svg(dir, "seek", || super::chart::draw(&json, &rows))?;
+    let svg = chart_svg(dir, crate::output::names::SEEK_CHART, || {
+        super::chart::draw(&json, &rows)
+    })?;
     let _ = writeln!(
         h,
         "<figure>{svg}<figcaption>The mean of {} at each lever value evaluated, with its {:.0}% confidence interval; the dashed line is the goal, the green line and band the answer and its interval.</figcaption></figure>",

@@ -18,7 +18,7 @@ use crate::output::{Batch, number};
 
 /// The journal: sweep.csv while the sweep runs, in point order, renamed when every point of the
 /// shard is done.
-pub const JOURNAL: &str = "sweep.partial.csv";
+pub const JOURNAL: &str = crate::output::names::JOURNAL;
 
 /// sweep.json: the sweep, its fingerprint, the shard the directory holds, and whether it is
 /// complete. Fields in this (alphabetical) order, and the sweep's keys sorted, as the file has
@@ -66,7 +66,7 @@ pub(super) fn manifest(sweep: &Sweep, shard: usize, shards: usize, complete: boo
 
 /// Does `dir` hold a sweep (a sweep.json)?
 pub(super) fn has_manifest(dir: &Path) -> bool {
-    dir.join("sweep.json").exists()
+    dir.join(crate::output::names::SWEEP_JSON).exists()
 }
 
 /// Read sweep.json from a directory, the sweep checked against its fingerprint.
@@ -75,7 +75,7 @@ pub(super) fn has_manifest(dir: &Path) -> bool {
 /// A file that cannot be read, is not sweep.json as lwsim writes it, or whose sweep does not
 /// match its fingerprint (exit 2).
 pub(super) fn read_manifest(dir: &Path) -> Result<Manifest<'static>, Error> {
-    let path = dir.join("sweep.json");
+    let path = dir.join(crate::output::names::SWEEP_JSON);
     let at = |message: String| InputError::at(&path.display().to_string(), None, message);
     // Not read_text: sweep.json holds the whole design and may be large.
     let text = std::fs::read_to_string(&path)
@@ -281,7 +281,7 @@ pub(super) fn read_rows(
     sweep: &Sweep,
     mut each: impl FnMut(usize, &[f64]) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let path = dir.join("sweep.csv");
+    let path = dir.join(crate::output::names::SWEEP_CSV);
     let mut rows = reader(&path)?;
     let mut record = csv::StringRecord::new();
     let mut outcomes = Vec::with_capacity(sweep.outcomes.len());
@@ -316,8 +316,8 @@ pub(super) fn resume(
     mut expected: impl Iterator<Item = usize>,
 ) -> Result<(usize, Option<u64>), Error> {
     let journal = dir.join(JOURNAL);
-    if !journal.exists() && dir.join("sweep.csv").exists() {
-        std::fs::rename(dir.join("sweep.csv"), &journal).map_err(|e| Error::io(&journal, e))?;
+    if !journal.exists() && dir.join(crate::output::names::SWEEP_CSV).exists() {
+        std::fs::rename(dir.join(crate::output::names::SWEEP_CSV), &journal).map_err(|e| Error::io(&journal, e))?;
     }
     if !journal.exists() {
         return Ok((0, None));
@@ -410,7 +410,7 @@ impl Journal {
     /// The rename fails.
     pub(super) fn complete(self, dir: &Path) -> Result<(), Error> {
         drop(self.file);
-        let to = dir.join("sweep.csv");
+        let to = dir.join(crate::output::names::SWEEP_CSV);
         std::fs::rename(&self.path, &to).map_err(|e| Error::io(to, e))
     }
 }
@@ -418,7 +418,11 @@ impl Journal {
 /// Remove a sweep's files that a run writes again from the start (sweep.csv, points.csv,
 /// sensitivity.csv); missing ones are fine.
 pub(super) fn remove_stale(dir: &Path) {
-    for stale in ["sweep.csv", "points.csv", "sensitivity.csv"] {
+    for stale in [
+        crate::output::names::SWEEP_CSV,
+        crate::output::names::POINTS_CSV,
+        crate::output::names::SENSITIVITY_CSV,
+    ] {
         let _ = std::fs::remove_file(dir.join(stale));
     }
 }
@@ -481,7 +485,7 @@ impl PointsCsv {
             .into_inner()
             .map_err(|e| Error::io(&self.tmp, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
-        batch.adopt(self.tmp, dir.join("points.csv"));
+        batch.adopt(self.tmp, dir.join(crate::output::names::POINTS_CSV));
         Ok(())
     }
 }
@@ -523,7 +527,7 @@ pub(super) fn sensitivity_csv(columns: &[&str; 10], rows: &[IndexRow]) -> Vec<u8
 pub(super) fn interleave(shards: &[PathBuf], sweep: &Sweep, out: &Path) -> Result<(), Error> {
     let mut readers = Vec::new();
     for dir in shards {
-        let path = dir.join("sweep.csv");
+        let path = dir.join(crate::output::names::SWEEP_CSV);
         let rows = reader(&path)?;
         readers.push((path, rows));
     }
@@ -549,7 +553,8 @@ pub(super) fn interleave(shards: &[PathBuf], sweep: &Sweep, out: &Path) -> Resul
         .map_err(|e| Error::io(&tmp, e.into_error()))?
         .sync_all()
         .map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, out.join("sweep.csv")).map_err(|e| Error::io(out.join("sweep.csv"), e))
+    std::fs::rename(&tmp, out.join(crate::output::names::SWEEP_CSV))
+        .map_err(|e| Error::io(out.join(crate::output::names::SWEEP_CSV), e))
 }
 
 #[cfg(test)]

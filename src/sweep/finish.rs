@@ -292,15 +292,20 @@ pub(super) fn finish(dir: &Path, sweep: &Sweep) -> Result<(Vec<String>, PointMea
         _ => None,
     };
     if let Some((columns, (rows, data))) = sensitivity {
-        batch.stage(dir.join("sensitivity.csv"), &files::sensitivity_csv(&columns, &rows))?;
+        batch.stage(
+            dir.join(crate::output::names::SENSITIVITY_CSV),
+            &files::sensitivity_csv(&columns, &rows),
+        )?;
         let chart = charts::sensitivity(&sweep.name, &sweep.keys, sweep.replicates, &data).map_err(Error::Chart)?;
-        batch.stage(dir.join("sensitivity.png"), &chart.png)?;
-        batch.stage(dir.join("sensitivity.svg"), chart.svg.as_bytes())?;
+        let [png, svg] = crate::output::chart_names(crate::output::names::SENSITIVITY_CHART);
+        batch.stage(dir.join(png), &chart.png)?;
+        batch.stage(dir.join(svg), chart.svg.as_bytes())?;
     }
     if sweep.design == DesignKind::Grid && k >= 2 {
         let chart = charts::heatmap(sweep, &points.mean[0]).map_err(Error::Chart)?;
-        batch.stage(dir.join("heatmap.png"), &chart.png)?;
-        batch.stage(dir.join("heatmap.svg"), chart.svg.as_bytes())?;
+        let [png, svg] = crate::output::chart_names(crate::output::names::HEATMAP_CHART);
+        batch.stage(dir.join(png), &chart.png)?;
+        batch.stage(dir.join(svg), chart.svg.as_bytes())?;
     }
     batch.commit()?;
     Ok((warnings, points))

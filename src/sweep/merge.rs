@@ -79,11 +79,14 @@ pub fn merge(shards: &[PathBuf], out: &Path, force: bool) -> Result<Vec<String>,
     let dirs: Vec<PathBuf> = found.into_iter().map(|(_, dir)| dir).collect();
     files::interleave(&dirs, &sweep, out)?;
     let mut batch = Batch::default();
-    batch.stage(out.join("design.csv"), &files::design_csv(&sweep))?;
+    batch.stage(out.join(crate::output::names::DESIGN_CSV), &files::design_csv(&sweep))?;
     batch.commit()?;
     let (warnings, _) = finish(out, &sweep)?;
     let mut batch = Batch::default();
-    batch.stage(out.join("sweep.json"), &files::manifest(&sweep, 0, 1, true))?;
+    batch.stage(
+        out.join(crate::output::names::SWEEP_JSON),
+        &files::manifest(&sweep, 0, 1, true),
+    )?;
     batch.commit()?;
     lock.finish();
     Ok(warnings)

@@ -180,10 +180,10 @@ fn run_sweep(sweep: &Sweep, opts: &Options) -> Result<(Ran, Option<PointMeans>),
     }
     let mut batch = Batch::default();
     batch.stage(
-        dir.join("sweep.json"),
+        dir.join(crate::output::names::SWEEP_JSON),
         &files::manifest(sweep, opts.shard.index, opts.shard.of, false),
     )?;
-    batch.stage(dir.join("design.csv"), &files::design_csv(sweep))?;
+    batch.stage(dir.join(crate::output::names::DESIGN_CSV), &files::design_csv(sweep))?;
     batch.commit()?;
     files::remove_stale(dir);
     let mut journal = Journal::open(dir, sweep, resumed_len)?;
@@ -236,7 +236,7 @@ fn run_sweep(sweep: &Sweep, opts: &Options) -> Result<(Ran, Option<PointMeans>),
     };
     let mut batch = Batch::default();
     batch.stage(
-        dir.join("sweep.json"),
+        dir.join(crate::output::names::SWEEP_JSON),
         &files::manifest(sweep, opts.shard.index, opts.shard.of, true),
     )?;
     batch.commit()?;

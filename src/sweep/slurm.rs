@@ -293,7 +293,7 @@ pub fn write(opts: &Options) -> Result<Jobs, Error> {
         Some(d) => absolute(d)?,
         None => results.join("slurm"),
     };
-    if results.join("sweep.json").is_file() {
+    if results.join(crate::output::names::SWEEP_JSON).is_file() {
         return Err(Error::Refused {
             path: results,
             message: "already holds a sweep, which the merge job would not overwrite: move it away first".into(),
