@@ -29,8 +29,9 @@ pub const MIN_RESAMPLES: u32 = 10;
 pub const MIN_SOBOL_SAMPLES: u32 = 8;
 /// Fewest Morris trajectories: sigma and the bootstrap need at least two effects per parameter.
 pub const MIN_MORRIS_TRAJECTORIES: u32 = 2;
-/// Keys a sweep sets itself at every point, which a `[[parameter]]` may not vary.
-const SET_BY_SWEEP: [&str; 3] = ["simulation.seed", "simulation.replicates", "output.detail_replicates"];
+/// Keys a sweep sets itself at every point, which a `[[parameter]]` may not vary: the run keys
+/// ([`params::RUN_KEYS`]).
+const SET_BY_SWEEP: [&str; 3] = params::RUN_KEYS;
 
 /// A sweep's design (docs/SWEEPS.md, "Designs"), as `design = "..."` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
