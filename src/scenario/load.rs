@@ -513,7 +513,7 @@ pub(crate) fn leaves(table: &toml::Table, prefix: &str, out: &mut Vec<(String, t
     }
 }
 
-/// The dotted names of every value (not table) in `table` ([`leaves`]' names), in the table's
+/// The dotted names of every value (not table) in `table` (`leaves`' names), in the table's
 /// order: `[a] b = 1` gives `a.b`.
 pub fn leaf_keys(table: &toml::Table) -> Vec<String> {
     let mut out = Vec::new();
