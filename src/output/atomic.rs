@@ -59,63 +59,34 @@ impl Kind {
     /// comparison's likewise from its declarations, the others' from [`super::names`]. The snapshot test checks that every file a
     /// run, comparison, seek, dose-response, sweep and calibration writes is listed here.
     pub fn files(self) -> Vec<String> {
+        use super::names::*;
+        let run_charts: Vec<&str> = super::CHARTS.iter().map(|(name, _, _)| *name).collect();
         match self {
-            Kind::Run => {
-                let charts = super::CHARTS.iter().flat_map(|(name, _, _)| super::chart_names(name));
-                super::RESULT_FILES
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(charts)
-                    .chain([REPORT.to_string()])
-                    .collect()
-            }
-            Kind::Comparison => {
-                let charts = super::COMPARISON_CHARTS
-                    .iter()
-                    .flat_map(|name| super::chart_names(name));
-                [super::HEADLINE_CSV, super::INTEGRATION_CSV, super::EFFECTS_CSV]
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(charts)
-                    .chain([REPORT.to_string()])
-                    .collect()
-            }
-            Kind::Sweep => {
-                use super::names::*;
-                let tables = [SWEEP_JSON, DESIGN_CSV, SWEEP_CSV, JOURNAL, POINTS_CSV, SENSITIVITY_CSV];
-                let calibration = [ACCEPTED_CSV, FIT_CSV, CHOSEN_TOML, REFINED_CSV];
-                tables
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(
-                        [HEATMAP_CHART, SENSITIVITY_CHART]
-                            .iter()
-                            .flat_map(|c| super::chart_names(c)),
-                    )
-                    .chain(calibration.iter().map(ToString::to_string))
-                    .collect()
-            }
-            Kind::DoseResponse => {
-                use super::names::*;
-                [DOSE_CSV, DOSE_MD]
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(DOSE_CHARTS.iter().flat_map(|c| super::chart_names(c)))
-                    .collect()
-            }
-            Kind::Seek => {
-                use super::names::*;
-                [SEEK_JSON, SEEK_CSV]
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(super::chart_names(SEEK_CHART))
-                    .chain(
-                        ["scenario.resolved.toml", super::RUN_JSON, REPORT]
-                            .iter()
-                            .map(ToString::to_string),
-                    )
-                    .collect()
-            }
+            Kind::Run => owned(&[&super::RESULT_FILES[..], &[REPORT]].concat(), &run_charts),
+            Kind::Comparison => owned(
+                &[super::HEADLINE_CSV, super::INTEGRATION_CSV, super::EFFECTS_CSV, REPORT],
+                &super::COMPARISON_CHARTS,
+            ),
+            Kind::Sweep => owned(
+                &[
+                    SWEEP_JSON,
+                    DESIGN_CSV,
+                    SWEEP_CSV,
+                    JOURNAL,
+                    POINTS_CSV,
+                    SENSITIVITY_CSV,
+                    ACCEPTED_CSV,
+                    FIT_CSV,
+                    CHOSEN_TOML,
+                    REFINED_CSV,
+                ],
+                &[HEATMAP_CHART, SENSITIVITY_CHART],
+            ),
+            Kind::DoseResponse => owned(&[DOSE_CSV, DOSE_MD], &DOSE_CHARTS),
+            Kind::Seek => owned(
+                &[SEEK_JSON, SEEK_CSV, "scenario.resolved.toml", super::RUN_JSON, REPORT],
+                &[SEEK_CHART],
+            ),
         }
     }
 
@@ -125,6 +96,15 @@ impl Kind {
             .into_iter()
             .find(|k| k.markers().iter().any(|m| dir.join(m).is_file()))
     }
+}
+
+/// `files` and each chart of `charts` as STEM.png and STEM.svg ([`super::chart_names`]).
+fn owned(files: &[&str], charts: &[&str]) -> Vec<String> {
+    files
+        .iter()
+        .map(ToString::to_string)
+        .chain(charts.iter().flat_map(|c| super::chart_names(c)))
+        .collect()
 }
 
 /// A results directory held by this process: created if needed, locked against a second run
