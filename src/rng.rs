@@ -213,50 +213,38 @@ pub fn pick_weighted(rng: &mut Rng, weights: &[f64]) -> Option<usize> {
     chosen
 }
 
-/// The weeks until an event of fixed weekly hazard (a waiting patient giving up): the draws of
-/// [`weeks_until`], bit for bit, with the logarithm of `1 - h` taken once per run.
-#[derive(Debug, Clone, Copy)]
+/// The weeks until an event of fixed weekly hazard (a waiting patient giving up, an active case
+/// dropping out): geometric, the failures before the first success, capped. The cumulative
+/// probabilities are tabulated once per run, so a draw is one uniform and a binary search, with
+/// no logarithm.
+#[derive(Debug, Clone)]
 pub struct Geometric {
-    h: f64,
-    ln_q: f64,
+    /// `cdf[k]`: P(weeks <= k) = 1 - (1 - h)^(k + 1), for k below the cap.
+    cdf: Vec<f64>,
 }
 
 impl Geometric {
-    /// Weekly hazard `h` (0..1).
-    pub fn new(h: f64) -> Self {
-        Geometric {
-            h,
-            ln_q: (1.0 - h).ln(),
-        }
+    /// Weekly hazard `h` (0..1; at most 0 never happens, at least 1 happens at once), capped at
+    /// `cap` weeks.
+    pub fn new(h: f64, cap: u32) -> Self {
+        let q = 1.0 - h.clamp(0.0, 1.0);
+        let mut survive = 1.0;
+        let cdf = (0..cap)
+            .map(|_| {
+                survive *= q;
+                1.0 - survive
+            })
+            .collect();
+        Geometric { cdf }
     }
 
-    /// One draw, capped at `cap` weeks: the same value, from the same uniform, as
-    /// `weeks_until(rng, h, cap)`.
-    pub fn sample(&self, rng: &mut Rng, cap: u32) -> u32 {
-        if self.h <= 0.0 {
-            return cap;
-        }
-        if self.h >= 1.0 {
-            return 0;
-        }
-        let u = 1.0 - uniform(rng); // in (0, 1]
-        let w = (u.ln() / self.ln_q).floor();
-        if w >= f64::from(cap) { cap } else { w as u32 }
+    /// One draw, in weeks (0 to the cap): exactly one uniform, whatever the hazard, so a stream
+    /// stays aligned across scenarios whose hazards differ.
+    pub fn sample(&self, rng: &mut Rng) -> u32 {
+        let u = uniform(rng);
+        // The first k with u < cdf[k]; the cap when there is none.
+        self.cdf.partition_point(|&c| c <= u) as u32
     }
-}
-
-/// Weeks until an event with weekly hazard `h` (a probability per week) happens (geometric,
-/// >= 0), capped at `cap`; `cap` when `h <= 0`, 0 when `h >= 1`.
-pub fn weeks_until(rng: &mut Rng, h: f64, cap: u32) -> u32 {
-    if h <= 0.0 {
-        return cap;
-    }
-    if h >= 1.0 {
-        return 0;
-    }
-    let u = 1.0 - uniform(rng); // in (0, 1]
-    let w = (u.ln() / (1.0 - h).ln()).floor();
-    if w >= f64::from(cap) { cap } else { w as u32 }
 }
 
 #[cfg(test)]
@@ -330,7 +318,7 @@ mod tests {
 
     #[test]
     fn tables_draw_what_the_plain_draws_draw() {
-        // Poisson and Geometric cache per-run work; every draw must equal the plain function's.
+        // Poisson caches per-run work; every draw must equal the plain function's.
         for lambda in [-1.0, 0.0, 1e-9, 0.3, 4.0, 5.5, 29.9, 30.0, 45.0] {
             let table = Poisson::new(lambda);
             let (mut a, mut b) = (generator(11), generator(11));
@@ -338,27 +326,23 @@ mod tests {
                 assert_eq!(table.sample(&mut a), poisson(&mut b, lambda), "lambda {lambda}");
             }
         }
-        for h in [0.0, 1e-6, 0.05, 0.5, 0.999, 1.0] {
-            let g = Geometric::new(h);
-            let (mut a, mut b) = (generator(12), generator(12));
-            for cap in [0, 3, 1000, u32::MAX] {
-                for _ in 0..5_000 {
-                    assert_eq!(g.sample(&mut a, cap), weeks_until(&mut b, h, cap), "h {h}");
-                }
-            }
-        }
     }
 
     #[test]
-    fn weeks_until_has_geometric_mean() {
+    fn geometric_has_its_mean_and_its_cap() {
         let mut rng = generator(2);
-        let h = 0.1;
         let n = 20_000;
-        let total: u64 = (0..n).map(|_| u64::from(weeks_until(&mut rng, h, 10_000))).sum();
+        let g = Geometric::new(0.1, 10_000);
+        let total: u64 = (0..n).map(|_| u64::from(g.sample(&mut rng))).sum();
         let mean = total as f64 / f64::from(n);
-        // Failures before the first success: mean (1 - h) / h = 9.
+        // Failures before the first success: mean (1 - h) / h = 9, standard error about 0.07.
         assert!((mean - 9.0).abs() < 0.3, "mean {mean}");
-        assert_eq!(weeks_until(&mut rng, 0.0, 55), 55);
-        assert_eq!(weeks_until(&mut rng, 1.0, 55), 0);
+        // P(0) = h: 10% of draws.
+        let zeros = (0..n).filter(|_| g.sample(&mut rng) == 0).count();
+        assert!((zeros as f64 / f64::from(n) - 0.1).abs() < 0.01, "{zeros}");
+        // A hazard of 0 never happens (the cap); of 1, at once; the cap bounds every draw.
+        assert!((0..100).all(|_| Geometric::new(0.0, 55).sample(&mut rng) == 55));
+        assert!((0..100).all(|_| Geometric::new(1.0, 55).sample(&mut rng) == 0));
+        assert!((0..1000).all(|_| Geometric::new(0.01, 3).sample(&mut rng) <= 3));
     }
 }

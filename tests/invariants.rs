@@ -15,7 +15,7 @@ pub fn check_world(world: &World) {
         .workers
         .iter()
         .flat_map(|w| w.waiting.iter())
-        .filter(|p| p.give_up_week > week)
+        .filter(|p| p.leaves_week > week)
         .count() as u64;
     assert_eq!(t.waiting, waiting_live, "week {week}: waiting count");
     let org_waiting: u64 = world.orgs.iter().map(|o| o.waiting.len() as u64).sum();

@@ -2,7 +2,7 @@
 //! patients from the waiting list while under the caseload cap); what is left goes to practice
 //! development and community networking, less where the practices do not engage.
 
-use super::{Outcome, World};
+use super::{Outcome, Patient, World};
 use crate::rng;
 
 impl World<'_> {
@@ -19,19 +19,25 @@ impl World<'_> {
         self.refer_onward();
     }
 
-    /// During a vacancy nobody is seen: active cases may drop out; the waiting list waits.
+    /// During a vacancy nobody is seen: active cases drop out at their drop-out week; the waiting
+    /// list waits.
     fn unattended(&mut self, w: usize) {
-        let p = &self.scenario.patients;
+        let week = self.week;
         let mut caseload = std::mem::take(&mut self.workers[w].caseload);
         caseload.retain(|pt| {
-            let drop = rng::chance(&mut self.rng.casework, p.dropout_per_week);
+            let drop = pt.leaves_week <= week;
             if drop {
-                self.tally.finish(pt, Outcome::DroppedOut, p);
-                self.tally.dropped_out_support += 1;
+                self.drop_out(pt);
             }
             !drop
         });
         self.workers[w].caseload = caseload;
+    }
+
+    /// An active case drops out of link-worker support.
+    fn drop_out(&mut self, pt: &Patient) {
+        self.tally.finish(pt, Outcome::DroppedOut, &self.scenario.patients);
+        self.tally.dropped_out_support += 1;
     }
 
     /// Sessions with active cases in caseload order, then new patients from the head of the
@@ -51,9 +57,8 @@ impl World<'_> {
         let mut left = (hours - follow_up).max(0.0);
         let mut caseload = std::mem::take(&mut worker.caseload);
         caseload.retain_mut(|pt| {
-            if rng::chance(&mut self.rng.casework, p.dropout_per_week) {
-                self.tally.finish(pt, Outcome::DroppedOut, p);
-                self.tally.dropped_out_support += 1;
+            if pt.leaves_week <= week {
+                self.drop_out(pt);
                 return false;
             }
             if pt.next_contact > week {
@@ -81,11 +86,11 @@ impl World<'_> {
             let Some(mut pt) = self.workers[w].waiting.pop_front() else {
                 break;
             };
-            if pt.give_up_week <= week {
+            if pt.leaves_week <= week {
                 continue; // gave up while waiting: already counted as never engaged
             }
-            if (pt.give_up_week as usize) < self.give_ups.len() {
-                self.give_ups[pt.give_up_week as usize] -= 1;
+            if (pt.leaves_week as usize) < self.give_ups.len() {
+                self.give_ups[pt.leaves_week as usize] -= 1;
             }
             self.tally.waiting -= 1;
             left -= per_contact;
@@ -102,6 +107,9 @@ impl World<'_> {
             if pt.contacts >= pt.sessions_needed {
                 self.onward.push((w as u32, pt));
             } else {
+                // Drop-out has a constant weekly hazard from next week: its week is drawn now.
+                let weeks = self.intake.dropout.sample(&mut self.rng.casework);
+                pt.leaves_week = week + 1 + weeks;
                 caseload.push(pt);
             }
         }

@@ -298,8 +298,8 @@ impl<'s> World<'s> {
             let worker = pr.worker as usize;
             for _ in 0..n {
                 let p = Patient::referred(&mut self.rng.patients, i as u32, week, &self.intake);
-                if (p.give_up_week as usize) < self.give_ups.len() {
-                    self.give_ups[p.give_up_week as usize] += 1;
+                if (p.leaves_week as usize) < self.give_ups.len() {
+                    self.give_ups[p.leaves_week as usize] += 1;
                 }
                 self.workers[worker].waiting.push_back(p);
             }
@@ -463,7 +463,7 @@ mod tests {
 
     fn patient(contacts: u16) -> Patient {
         Patient {
-            give_up_week: 0,
+            leaves_week: 0,
             sessions_needed: 4,
             contacts,
             ..Patient::example()

@@ -284,7 +284,7 @@ mod tests {
         o.set_funding(0, 1.0, 0.0, 0.0, &c);
         assert!(o.accepting(1.0));
         let p = crate::model::patient::Patient {
-            give_up_week: 0,
+            leaves_week: 0,
             sessions_needed: 1,
             contacts: 1,
             ..crate::model::patient::Patient::example()

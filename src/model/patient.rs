@@ -24,8 +24,11 @@ pub struct Patient {
     pub practice: u32,
     /// The week the patient joined the current waiting list.
     pub since_week: u32,
-    /// The week a waiting patient gives up (drawn once at referral).
-    pub give_up_week: u32,
+    /// The week the patient leaves unaided: on a link worker's waiting list, the week they give
+    /// up waiting (drawn at referral: [`Intake::give_up`]); on a caseload, the week they drop out
+    /// of support (drawn when the first session leaves more to come: [`Intake::dropout`]). One
+    /// field for both keeps the record at 28 bytes.
+    pub leaves_week: u32,
     /// Contacts a holistic case needs; 1 for signposting.
     pub sessions_needed: u16,
     /// Link-worker contacts (sessions attended) so far.
@@ -80,10 +83,12 @@ pub struct Intake {
     pub holistic_share: f64,
     /// Sessions a holistic case needs beyond the first (mean `patients.sessions_mean - 1`).
     pub extra_sessions: rng::Poisson,
-    /// Weeks a waiting patient waits before giving up (weekly hazard `patients.give_up_per_week`).
+    /// Weeks a waiting patient waits before giving up (weekly hazard `patients.give_up_per_week`),
+    /// at most the run's length in weeks plus one.
     pub give_up: rng::Geometric,
-    /// The most weeks until giving up: the run's length in weeks plus one.
-    pub horizon: u32,
+    /// Weeks an active case stays before dropping out, from the week after the first session
+    /// (weekly hazard `patients.dropout_per_week`), at most the run's length plus one.
+    pub dropout: rng::Geometric,
 }
 
 impl Intake {
@@ -95,8 +100,8 @@ impl Intake {
             second_need_prob: p.second_need_prob,
             holistic_share: sc.link_workers.holistic_share,
             extra_sessions: rng::Poisson::new(p.sessions_mean - 1.0),
-            give_up: rng::Geometric::new(p.give_up_per_week),
-            horizon: sc.simulation.weeks + 1,
+            give_up: rng::Geometric::new(p.give_up_per_week, sc.simulation.weeks + 1),
+            dropout: rng::Geometric::new(p.dropout_per_week, sc.simulation.weeks + 1),
         }
     }
 }
@@ -117,13 +122,11 @@ impl Patient {
             1
         };
         let confidence = rng::uniform(rng) as f32;
-        let give_up_week = week
-            .saturating_add(1)
-            .saturating_add(intake.give_up.sample(rng, intake.horizon));
+        let leaves_week = week.saturating_add(1).saturating_add(intake.give_up.sample(rng));
         Patient {
             practice,
             since_week: week,
-            give_up_week,
+            leaves_week,
             sessions_needed,
             contacts: 0,
             next_contact: 0,
@@ -166,7 +169,7 @@ impl Patient {
         Patient {
             practice: 0,
             since_week: 0,
-            give_up_week: 100,
+            leaves_week: 100,
             sessions_needed: 3,
             contacts: 0,
             next_contact: 0,
@@ -204,6 +207,13 @@ mod tests {
         assert!(patient(false, 0.1).uptake_prob(0.5, 0, &p) < patient(false, 0.9).uptake_prob(0.5, 0, &p));
         assert!(patient(true, 0.5).uptake_prob(0.9, 0, &p) > patient(true, 0.5).uptake_prob(0.1, 0, &p));
         assert!(patient(true, 0.5).uptake_prob(0.5, 8, &p) < patient(true, 0.5).uptake_prob(0.5, 0, &p));
+    }
+
+    #[test]
+    fn a_patient_record_is_28_bytes() {
+        // Patients live inline in queues and caseloads: England holds tens of thousands, and
+        // its speed is bound by memory (docs/PERFORMANCE.md).
+        assert_eq!(std::mem::size_of::<Patient>(), 28);
     }
 
     #[test]
