@@ -72,7 +72,8 @@ pub fn need_weights(p: &Patients) -> [f64; 6] {
 
 /// What every new referral of a run is drawn from (built once per world from the scenario): the
 /// mix of needs and of approaches, and the distributions of sessions needed and of the wait
-/// before giving up.
+/// before giving up; and, drawn later, when a patient joins a caseload, the weeks until they
+/// drop out.
 #[derive(Debug, Clone)]
 pub struct Intake {
     /// The weights of the kinds of need ([`need_weights`]).
