@@ -48,7 +48,7 @@ figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }} figur
 figcaption {{ font-size: 0.9em; color: #555; }}
 pre {{ background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; white-space: pre-wrap; }}
 .note {{ color: #555; font-size: 0.9em; }}
-td .i {{ display: block; font-size: 0.85em; color: #555; }} td .i span {{ white-space: nowrap; }} td.n strong {{ white-space: nowrap; }}
+td .i {{ display: block; font-size: 0.85em; color: #555; }} td .i span, td .c span {{ white-space: nowrap; }} td .c {{ display: block; font-size: 0.85em; }} td.n strong {{ white-space: nowrap; }}
 table.wide {{ font-size: 0.9em; }} table.wide th {{ vertical-align: bottom; }} table.what th {{ white-space: nowrap; }}
 .grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1em; }}
 code {{ background: #f6f6f6; padding: 0 0.2em; }}

@@ -344,18 +344,68 @@ pub struct Stats {
     pub p95: f64,
 }
 
+/// A paired effect ([`effect_stats`]): how the differences `scenario[r] - reference[r]` spread,
+/// and how precisely their mean is known. In the headline figure's unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EffectStats {
+    /// Mean of the paired differences ([`mean_sd`]).
+    pub mean: f64,
+    /// Sample standard deviation of the differences (n - 1; 0 for one pair).
+    pub sd: f64,
+    /// 5th percentile of the differences ([`quantile`]): with `p95`, the range that holds 90%
+    /// of the replicates' effects (how much the effect varies from run to run).
+    pub p05: f64,
+    /// 95th percentile of the differences.
+    pub p95: f64,
+    /// Standard error of the mean difference, `sd / sqrt(pairs)`; NaN with one pair.
+    pub se: f64,
+    /// Lower end of the 90% confidence interval of the mean difference, `mean - t * se` with
+    /// `t` Student's 95th percentile on `pairs - 1` degrees of freedom (replicates are
+    /// independent draws, so the differences are too); NaN with one pair. Exactly `mean` when
+    /// every difference is equal (0 for a scenario identical to the reference).
+    pub mean_lo: f64,
+    /// Upper end of that interval, `mean + t * se`.
+    pub mean_hi: f64,
+    /// Replicate pairs where both define the figure.
+    pub pairs: usize,
+}
+
 /// The effect of a scenario against the reference on headline figure `i`, taken replicate by
 /// replicate (replicate r of both started from the same seed: common random numbers): the
 /// statistics of `scenario[r] - reference[r]` over the replicates where both are defined.
 /// A scenario identical to the reference has every effect exactly 0. Replicates are paired by
 /// position; `None` when no pair defines the figure.
-pub fn effect_stats(reference: &[Replicate], scenario: &[Replicate], i: usize) -> Option<Stats> {
+pub fn effect_stats(reference: &[Replicate], scenario: &[Replicate], i: usize) -> Option<EffectStats> {
     let diffs: Vec<f64> = reference
         .iter()
         .zip(scenario)
         .map(|(a, b)| b.headline.values()[i] - a.headline.values()[i])
         .collect();
-    stats(&diffs)
+    let s = stats(&diffs)?;
+    let pairs = diffs.iter().filter(|x| x.is_finite()).count();
+    let (se, mean_lo, mean_hi) = mean_confidence(s.mean, s.sd, pairs);
+    Some(EffectStats {
+        mean: s.mean,
+        sd: s.sd,
+        p05: s.p05,
+        p95: s.p95,
+        se,
+        mean_lo,
+        mean_hi,
+        pairs,
+    })
+}
+
+/// The standard error of a mean of `n` independent values with sample standard deviation `sd`,
+/// and the mean's 90% confidence interval (Student's t on n - 1 degrees of freedom): `(se, lo,
+/// hi)`, all NaN below two values.
+fn mean_confidence(mean: f64, sd: f64, n: usize) -> (f64, f64, f64) {
+    if n < 2 {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let se = sd / (n as f64).sqrt();
+    let half = crate::seek::method::t_quantile(0.95, (n - 1) as f64) * se;
+    (se, mean - half, mean + half)
 }
 
 /// Statistics of the finite values (NaN are left out); `None` when there are none.
@@ -589,6 +639,21 @@ pub fn summary_json(scenario: &crate::Scenario, replicates: &[Replicate]) -> ser
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mean_effects_interval_is_students() {
+        // 1, 2, 3, 4: mean 2.5, sd 1.290994, se 0.645497; t(0.95, 3 df) = 2.353363, so 2.5 -/+ 1.519089.
+        let (se, lo, hi) = mean_confidence(2.5, 1.290_994_4, 4);
+        assert!((se - 0.645_497_2).abs() < 1e-6, "{se}");
+        assert!(
+            (lo - 0.980_911).abs() < 1e-5 && (hi - 4.019_089).abs() < 1e-5,
+            "{lo} {hi}"
+        );
+        // Equal differences: the interval is the mean itself, exactly.
+        assert_eq!(mean_confidence(-0.25, 0.0, 100), (0.0, -0.25, -0.25));
+        // One pair: no interval.
+        assert!(mean_confidence(1.0, 0.0, 1).0.is_nan());
+    }
 
     #[test]
     fn quantiles_interpolate_like_r() {

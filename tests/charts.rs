@@ -197,7 +197,7 @@ fn the_report_renders_in_headless_chromium() {
     assert!(!log.contains(":CONSOLE"), "console messages:\n{log}");
 }
 
-/// The `scenario, measure, mean, p05, p95` row of a comparison CSV.
+/// The `scenario, measure, mean, p05, p95` of a comparison CSV's row.
 fn comparison_row(csv: &str, scenario: &str, measure: &str) -> (f64, f64, f64) {
     let line = csv
         .lines()
@@ -264,15 +264,32 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
         }
     };
     let row = page_row(&html, "Referred patients connected to a community organisation");
-    let lo = pts(p05);
+    // The mean, its 90% confidence interval (effects.csv's last two columns) in brackets, then
+    // the 90% range of the paired differences.
+    let line = effects
+        .lines()
+        .find(|l| l.starts_with("austerity,share_connected,"))
+        .unwrap();
+    let v: Vec<f64> = line.split(',').skip(2).map(|x| x.parse().unwrap()).collect();
+    let (mean_lo, mean_hi) = (v[4], v[5]);
+    // A range with its unit once: `-2.0 to +0.1 pts`.
+    let range = |lo: f64, hi: f64| {
+        let (lo, hi) = (pts(lo), pts(hi));
+        let lo = match lo.strip_suffix("\u{a0}pts") {
+            Some(bare) if hi.ends_with("\u{a0}pts") => bare.to_string(),
+            _ => lo,
+        };
+        format!("<span>{lo}</span> to <span>{hi}</span>")
+    };
+    assert!(mean_lo <= mean && mean <= mean_hi, "{line}");
     assert!(
         row.contains(&format!(
-            "<strong>{}</strong><span class=\"i\"><span>{}</span> to <span>{}</span></span>",
+            "<strong>{}</strong><span class=\"c\">({})</span><span class=\"i\">{}</span>",
             pts(mean),
-            lo.strip_suffix("\u{a0}pts").unwrap_or(&lo),
-            pts(p95)
+            range(mean_lo, mean_hi),
+            range(p05, p95)
         )),
-        "effect of austerity on share_connected ({mean}, {p05}, {p95}) not in {row}"
+        "effect of austerity on share_connected ({mean}, {mean_lo} to {mean_hi}, {p05}, {p95}) not in {row}"
     );
     // ... beside the reference's own value, from headline.csv.
     let headline = std::fs::read_to_string(comparison.join("headline.csv")).unwrap();
@@ -380,7 +397,7 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     let o = lwsim(&["report", "-f", c]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("expected the header `scenario,measure,mean,p05,p95`"),
+        stderr(&o).contains("expected the header `scenario,measure,mean,p05,p95,se,mean_lo,mean_hi`"),
         "{}",
         stderr(&o)
     );
@@ -480,7 +497,7 @@ fn the_comparison_page_shows_zero_effects_for_an_identical_scenario() {
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(comparison.join("report.html")).unwrap();
     assert!(html.contains("Identical to deep-end-baseline in every key: its effects are exactly 0."));
-    let zero = "<strong>0</strong><span class=\"i\"><span>0</span> to <span>0</span></span>";
+    let zero = "<strong>0</strong><span class=\"c\">(<span>0</span> to <span>0</span>)</span><span class=\"i\"><span>0</span> to <span>0</span></span>";
     let figures = html.matches("<tr><td>").count();
     // Every figure row of the effects table (the first table of figures) ends in an exact 0.
     let table = &html[html.find("(reference)</th>").unwrap()..];

@@ -265,12 +265,12 @@ fn a_comparison_gives_paired_effects_exactly_zero_for_an_identical_scenario() {
     assert!(out.status.success(), "{}", stderr(&out));
     let effects = std::fs::read_to_string(tmp.path().join("o/comparison/effects.csv")).unwrap();
     let mut lines = effects.lines();
-    assert_eq!(lines.next(), Some("scenario,measure,mean,p05,p95"));
+    assert_eq!(lines.next(), Some("scenario,measure,mean,p05,p95,se,mean_lo,mean_hi"));
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let same_rows: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "same").collect();
     assert!(same_rows.len() >= 15, "every defined headline figure has an effect");
     for r in &same_rows {
-        assert_eq!(&r[2..], ["0.0", "0.0", "0.0"], "identical scenario: {r:?}");
+        assert_eq!(&r[2..], ["0.0"; 6], "identical scenario: {r:?}");
     }
     // A 30% annual cut lowers the share connected, every paired replicate within its interval.
     let connected = rows
@@ -284,6 +284,36 @@ fn a_comparison_gives_paired_effects_exactly_zero_for_an_identical_scenario() {
     let header: Vec<&str> = reference.lines().next().unwrap().split(',').collect();
     assert_eq!(header[..3], ["replicate", "seed", "integration_rate_24m"]);
     assert_eq!(reference.lines().count(), 201);
+    // The mean's standard error and 90% confidence interval, from the replicates' own figures:
+    // sd / sqrt(200) of the paired differences, and mean -/+ t(0.95, 199 df) = 1.652547 se.
+    let column = |text: &str| -> Vec<f64> {
+        let at = header.iter().position(|&h| h == "share_connected").unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(at).unwrap().parse().unwrap())
+            .collect()
+    };
+    let cut_headline = std::fs::read_to_string(tmp.path().join("o/cut/headline.csv")).unwrap();
+    let diffs: Vec<f64> = column(&cut_headline)
+        .iter()
+        .zip(column(&reference))
+        .map(|(c, r)| c - r)
+        .collect();
+    let n = diffs.len() as f64;
+    let mean = diffs.iter().sum::<f64>() / n;
+    let sd = (diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let got: Vec<f64> = connected[2..].iter().map(|x| x.parse().unwrap()).collect();
+    let (se, lo, hi) = (got[3], got[4], got[5]);
+    assert!((got[0] - mean).abs() < 1e-12, "mean {} against {mean}", got[0]);
+    assert!((se - sd / n.sqrt()).abs() < 1e-12, "se {se} against {}", sd / n.sqrt());
+    assert!(
+        (lo - (mean - 1.652_547 * se)).abs() < 1e-8 && (hi - (mean + 1.652_547 * se)).abs() < 1e-8,
+        "{connected:?}"
+    );
+    assert!(
+        hi < 0.0,
+        "a 30% cut's mean effect is known to be below 0: {connected:?}"
+    );
     for f in ["effects.png", "effects.svg"] {
         assert!(tmp.path().join("o/comparison").join(f).exists());
     }

@@ -182,7 +182,7 @@ fn a_comparison_gives_the_effects_of_lwsim_run_and_an_uploaded_file_runs_like_it
     for (row, e) in rows.iter().zip(effects) {
         assert_eq!(&row[0], "cut-20");
         assert_eq!(e["measure"], json!(&row[1]));
-        for (i, field) in ["mean", "p05", "p95"].iter().enumerate() {
+        for (i, field) in ["mean", "p05", "p95", "se", "mean_lo", "mean_hi"].iter().enumerate() {
             assert_eq!(e[field], csv_number(&row[i + 2]), "{} {field}", &row[1]);
         }
     }

@@ -314,9 +314,8 @@ pub fn write_results(
     Ok(monthly)
 }
 
-/// One row of a comparison's headline.csv (a scenario's headline figure across its replicates)
-/// or effects.csv (a scenario's paired effect on it against the reference): the two files' one
-/// declaration, written from it and read back into it ([`read_rows`]).
+/// One row of a comparison's headline.csv (a scenario's headline figure across its
+/// replicates): written from it and read back into it ([`read_rows`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRow {
     /// The scenario's name (its folder beside comparison/).
@@ -333,6 +332,38 @@ pub struct ComparisonRow {
     /// The 95th percentile.
     #[serde(with = "number")]
     pub p95: f64,
+}
+
+/// One row of a comparison's effects.csv: a scenario's paired effect on a headline figure
+/// against the reference ([`summary::effect_stats`]), in the figure's unit: how the replicates'
+/// differences spread (`p05`, `p95`) and how precisely their mean is known (`se`, and the 90%
+/// confidence interval `mean_lo` to `mean_hi`). Written from it and read back into it
+/// ([`read_rows`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EffectRow {
+    /// The scenario's name (its folder beside comparison/).
+    pub scenario: String,
+    /// The headline figure's name ([`summary::HEADLINE_NAMES`]).
+    #[serde(deserialize_with = "summary::deserialize_name")]
+    pub measure: crate::observe::Name,
+    /// The mean of the paired differences.
+    #[serde(with = "number")]
+    pub mean: f64,
+    /// The differences' 5th percentile.
+    #[serde(with = "number")]
+    pub p05: f64,
+    /// The differences' 95th percentile.
+    #[serde(with = "number")]
+    pub p95: f64,
+    /// The standard error of the mean difference (empty with one replicate).
+    #[serde(with = "number")]
+    pub se: f64,
+    /// The 90% confidence interval of the mean difference, lower end (empty with one replicate).
+    #[serde(with = "number")]
+    pub mean_lo: f64,
+    /// Its upper end.
+    #[serde(with = "number")]
+    pub mean_hi: f64,
 }
 
 /// One row of comparison/integration.csv: a scenario's integration rate in one month.
@@ -398,12 +429,15 @@ pub fn write_comparison(
         for (monthly, reps) in others {
             for (i, measure) in summary::HEADLINE_NAMES.iter().enumerate() {
                 if let Some(s) = summary::effect_stats(ref_reps, reps, i) {
-                    effects.push(ComparisonRow {
+                    effects.push(EffectRow {
                         scenario: monthly.scenario.clone(),
                         measure,
                         mean: s.mean,
                         p05: s.p05,
                         p95: s.p95,
+                        se: s.se,
+                        mean_lo: s.mean_lo,
+                        mean_hi: s.mean_hi,
                     });
                 }
             }

@@ -144,6 +144,13 @@ mod tests {
             e.contains("effects.csv:1: expected the header `scenario,measure,mean,p05,p95`"),
             "{e}"
         );
+        // effects.csv's own row has the mean's standard error and confidence interval too.
+        std::fs::write(&path, "scenario,measure,mean,p05,p95\n").unwrap();
+        let e = read_rows::<crate::output::EffectRow>(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("effects.csv:1: expected the header `scenario,measure,mean,p05,p95,se,mean_lo,mean_hi`"),
+            "{e}"
+        );
         let e = refused("scenario,measure,mean,p05,p95\nbase,share_connected,1,2,3\nbase,nonsense,1,2,3\n");
         assert!(
             e.contains(

@@ -13,22 +13,54 @@ use std::path::{Path, PathBuf};
 use super::{REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
-use crate::output::{self, ComparisonRow, RunFolder, compared, read_rows};
+use crate::output::{self, ComparisonRow, EffectRow, RunFolder, compared, read_rows};
 use crate::scenario::params::SPECS;
+
+/// A row of headline.csv ([`ComparisonRow`]) or effects.csv ([`EffectRow`]): a scenario's
+/// figure, its mean and the 90% range of its replicates.
+trait Row {
+    fn scenario(&self) -> &str;
+    fn measure(&self) -> &str;
+    /// The mean, 5th and 95th percentiles.
+    fn spread(&self) -> (f64, f64, f64);
+}
+
+impl Row for ComparisonRow {
+    fn scenario(&self) -> &str {
+        &self.scenario
+    }
+    fn measure(&self) -> &str {
+        self.measure
+    }
+    fn spread(&self) -> (f64, f64, f64) {
+        (self.mean, self.p05, self.p95)
+    }
+}
+
+impl Row for EffectRow {
+    fn scenario(&self) -> &str {
+        &self.scenario
+    }
+    fn measure(&self) -> &str {
+        self.measure
+    }
+    fn spread(&self) -> (f64, f64, f64) {
+        (self.mean, self.p05, self.p95)
+    }
+}
 
 /// Rows of headline.csv or effects.csv, and the scenarios in the order the file lists them (the
 /// order of the run: the reference first in headline.csv).
-#[derive(Default)]
-struct Table {
+struct Table<R> {
     order: Vec<String>,
-    rows: Vec<ComparisonRow>,
+    rows: Vec<R>,
 }
 
-impl Table {
-    fn get(&self, scenario: &str, measure: &str) -> Option<&ComparisonRow> {
+impl<R: Row> Table<R> {
+    fn get(&self, scenario: &str, measure: &str) -> Option<&R> {
         self.rows
             .iter()
-            .find(|r| r.scenario == scenario && r.measure == measure)
+            .find(|r| r.scenario() == scenario && r.measure() == measure)
     }
 }
 
@@ -48,8 +80,11 @@ fn not_comparison(path: &Path, what: &str) -> Error {
     crate::page::not_a(path, "a comparison of `lwsim run`", what)
 }
 
-/// Read comparison/headline.csv or effects.csv ([`ComparisonRow`]s).
-fn read_table(dir: &Path, file: &str) -> Result<Table, Error> {
+/// Read comparison/headline.csv ([`ComparisonRow`]s) or effects.csv ([`EffectRow`]s).
+fn read_table<R: Row + serde::Serialize + serde::de::DeserializeOwned + Default>(
+    dir: &Path,
+    file: &str,
+) -> Result<Table<R>, Error> {
     let path = dir.join(file);
     if !path.is_file() {
         return Err(not_comparison(
@@ -57,11 +92,11 @@ fn read_table(dir: &Path, file: &str) -> Result<Table, Error> {
             &format!("no {file} (run the scenarios again with `lwsim run`)"),
         ));
     }
-    let rows: Vec<ComparisonRow> = read_rows(&path)?;
+    let rows: Vec<R> = read_rows(&path)?;
     let mut order: Vec<String> = Vec::new();
     for row in &rows {
-        if !order.contains(&row.scenario) {
-            order.push(row.scenario.clone());
+        if !order.iter().any(|s| s == row.scenario()) {
+            order.push(row.scenario().to_string());
         }
     }
     Ok(Table { order, rows })
@@ -134,22 +169,35 @@ pub(crate) fn format_effect(x: f64, unit: Unit) -> String {
     }
 }
 
-/// A table cell: the mean (bold) above its 90% interval; a dash when a statistic is missing.
-fn cell(s: Option<&ComparisonRow>, replicates: usize, show: impl Fn(f64) -> String) -> String {
-    match s {
-        Some(&ComparisonRow { mean, p05, p95, .. }) if !(mean.is_nan() || p05.is_nan() || p95.is_nan()) => format!(
-            "<td class=\"n\"><strong>{}</strong><span class=\"i\">{}</span></td>",
-            show(mean),
-            interval(replicates, || {
-                let (lo, hi) = (show(p05), show(p95));
-                // `-2.0 to +0.1 pts`: the unit once.
-                // Each number in one piece (a narrow column breaks only at " to ").
-                match lo.strip_suffix("\u{a0}pts") {
-                    Some(lo) if hi.ends_with("\u{a0}pts") => format!("<span>{lo}</span> to <span>{hi}</span>"),
-                    _ => format!("<span>{lo}</span> to <span>{hi}</span>"),
+/// `lo to hi`, each number in one piece (a narrow column breaks only at " to "); the unit once
+/// (`-2.0 to +0.1 pts`).
+fn range(lo: f64, hi: f64, show: &impl Fn(f64) -> String) -> String {
+    let (lo, hi) = (show(lo), show(hi));
+    let lo = match lo.strip_suffix("\u{a0}pts") {
+        Some(bare) if hi.ends_with("\u{a0}pts") => bare,
+        _ => &lo,
+    };
+    format!("<span>{lo}</span> to <span>{hi}</span>")
+}
+
+/// A table cell: the mean (bold), then (for an effect) the 90% confidence interval of the mean
+/// in brackets, and below them the 90% range of the replicates; a dash when a statistic is
+/// missing.
+fn cell(s: Option<&impl Row>, mean_ci: Option<(f64, f64)>, replicates: usize, show: impl Fn(f64) -> String) -> String {
+    match s.map(Row::spread) {
+        Some((mean, p05, p95)) if !(mean.is_nan() || p05.is_nan() || p95.is_nan()) => {
+            let ci = match mean_ci {
+                Some((lo, hi)) if !(lo.is_nan() || hi.is_nan()) && replicates >= 2 => {
+                    format!("<span class=\"c\">({})</span>", range(lo, hi, &show))
                 }
-            })
-        ),
+                _ => String::new(),
+            };
+            format!(
+                "<td class=\"n\"><strong>{}</strong>{ci}<span class=\"i\">{}</span></td>",
+                show(mean),
+                interval(replicates, || range(p05, p95, &show))
+            )
+        }
         _ => "<td class=\"n\">-</td>".into(),
     }
 }
@@ -196,8 +244,8 @@ fn differences(reference: &Compared, other: &Compared) -> Vec<(String, String, S
 /// summary.json or monthly.csv) is missing or malformed; `Chart` when a chart that is not on
 /// disk cannot be drawn again.
 pub fn build(dir: &Path) -> Result<String, Error> {
-    let headline = read_table(dir, output::HEADLINE_CSV)?;
-    let effects = read_table(dir, output::EFFECTS_CSV)?;
+    let headline: Table<ComparisonRow> = read_table(dir, output::HEADLINE_CSV)?;
+    let effects: Table<EffectRow> = read_table(dir, output::EFFECTS_CSV)?;
     if headline.order.len() < 2 {
         return Err(not_comparison(dir, "headline.csv names fewer than two scenarios"));
     }
@@ -255,7 +303,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     h.push_str("<h2>Effects against the reference</h2>\n");
     let _ = writeln!(
         h,
-        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed{}, so much of chance cancels out of the difference. Bold: the mean difference; below it, the range that holds 90% of the paired differences: how much the effect varies from one run of the programme to another, not how precisely its mean is known. A share of a few practices moves in steps (1 of 7 practices is 14 points), and when most replicates differ by exactly 0 the mean can lie outside that range. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
+        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed{}, so much of chance cancels out of the difference. Bold: the mean difference; in brackets under it, the 90% confidence interval of that mean: how precisely the replicates pin it down (an interval that excludes 0 is an effect, not chance; Student's t on the paired differences). Below that, in grey, the range that holds 90% of the paired differences: how much the effect varies from one run of the programme to another. A share of a few practices moves in steps (1 of 7 practices is 14 points), and when most replicates differ by exactly 0 the mean can lie outside that range. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
         escape(&reference.name),
         if reference.scenario.simulation.uncertainty.is_chance() {
             ""
@@ -400,24 +448,24 @@ fn what_was_run(runs: &[Compared], replicates: usize) -> String {
 
 /// The charts' figures of scenario `run` from a table (effects.csv or headline.csv), in the
 /// order [`compared`] gives; a figure the table lacks is 0.
-fn figures(table: &Table, run: &Compared) -> Vec<Figure> {
+fn figures(table: &Table<impl Row>, run: &Compared) -> Vec<Figure> {
     compared(crate::summary::months(run.scenario.simulation.weeks))
         .iter()
         .map(|(measure, label)| {
-            let s = table.get(&run.name, measure);
-            let v = |f: fn(&ComparisonRow) -> f64| s.map(f).filter(|x| !x.is_nan()).unwrap_or(0.0);
+            let (mean, p05, p95) = table.get(&run.name, measure).map_or((0.0, 0.0, 0.0), Row::spread);
+            let v = |x: f64| if x.is_nan() { 0.0 } else { x };
             Figure {
                 label,
-                mean: v(|s| s.mean),
-                p05: v(|s| s.p05),
-                p95: v(|s| s.p95),
+                mean: v(mean),
+                p05: v(p05),
+                p95: v(p95),
             }
         })
         .collect()
 }
 
 /// The effect chart's figures from effects.csv (when the run's effects.svg is gone).
-fn effect_figures(effects: &Table, others: &[Compared]) -> Vec<(String, usize, Vec<Figure>)> {
+fn effect_figures(effects: &Table<EffectRow>, others: &[Compared]) -> Vec<(String, usize, Vec<Figure>)> {
     others
         .iter()
         .map(|o| (o.name.clone(), o.monthly.colour, figures(effects, o)))
@@ -425,7 +473,7 @@ fn effect_figures(effects: &Table, others: &[Compared]) -> Vec<(String, usize, V
 }
 
 /// The headline chart's figures from headline.csv (when the run's headline.svg is gone).
-fn headline_figures(headline: &Table, runs: &[Compared]) -> Vec<(String, Vec<Figure>)> {
+fn headline_figures(headline: &Table<ComparisonRow>, runs: &[Compared]) -> Vec<(String, Vec<Figure>)> {
     runs.iter().map(|r| (r.name.clone(), figures(headline, r))).collect()
 }
 
@@ -440,7 +488,13 @@ fn balanced<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
 }
 
 /// Every headline figure: the reference's value, then each scenario's effect.
-fn effects_table(headline: &Table, effects: &Table, reference: &Compared, others: &[Compared], n: usize) -> String {
+fn effects_table(
+    headline: &Table<ComparisonRow>,
+    effects: &Table<EffectRow>,
+    reference: &Compared,
+    others: &[Compared],
+    n: usize,
+) -> String {
     let mut h = String::new();
     for others in balanced(others) {
         h.push_str("<table class=\"wide\">\n<tr><th>Figure</th>");
@@ -459,10 +513,12 @@ fn effects_table(headline: &Table, effects: &Table, reference: &Compared, others
                 h,
                 "<tr><td>{}</td>{}",
                 escape(label),
-                cell(Some(base), n, |x| format_value(x, unit))
+                cell(Some(base), None, n, |x| format_value(x, unit))
             );
             for o in others {
-                h.push_str(&cell(effects.get(&o.name, measure), n, |x| format_effect(x, unit)));
+                let effect = effects.get(&o.name, measure);
+                let mean_ci = effect.map(|e| (e.mean_lo, e.mean_hi));
+                h.push_str(&cell(effect, mean_ci, n, |x| format_effect(x, unit)));
             }
             h.push_str("</tr>\n");
         }
@@ -471,7 +527,7 @@ fn effects_table(headline: &Table, effects: &Table, reference: &Compared, others
     h
 }
 
-fn headline_table(headline: &Table, runs: &[Compared], n: usize) -> String {
+fn headline_table(headline: &Table<ComparisonRow>, runs: &[Compared], n: usize) -> String {
     let mut h = String::new();
     for runs in balanced(runs) {
         h.push_str("<table class=\"wide\">\n<tr><th>Figure</th>");
@@ -486,7 +542,9 @@ fn headline_table(headline: &Table, runs: &[Compared], n: usize) -> String {
             }
             let _ = write!(h, "<tr><td>{}</td>", escape(label));
             for r in runs {
-                h.push_str(&cell(headline.get(&r.name, measure), n, |x| format_value(x, unit)));
+                h.push_str(&cell(headline.get(&r.name, measure), None, n, |x| {
+                    format_value(x, unit)
+                }));
             }
             h.push_str("</tr>\n");
         }

@@ -108,6 +108,12 @@ pub struct Effect {
     pub p05: f64,
     /// 95th percentile of the paired differences.
     pub p95: f64,
+    /// Standard error of the mean difference (null with one replicate).
+    pub se: f64,
+    /// 90% confidence interval of the mean difference, lower end (null with one replicate).
+    pub mean_lo: f64,
+    /// Its upper end.
+    pub mean_hi: f64,
 }
 
 /// A comparison's result.
@@ -368,6 +374,9 @@ impl Engine {
                     mean: s.mean,
                     p05: s.p05,
                     p95: s.p95,
+                    se: s.se,
+                    mean_lo: s.mean_lo,
+                    mean_hi: s.mean_hi,
                 })
             })
             .collect();
