@@ -25,29 +25,23 @@ trait Row {
     fn spread(&self) -> (f64, f64, f64);
 }
 
-impl Row for ComparisonRow {
-    fn scenario(&self) -> &str {
-        &self.scenario
-    }
-    fn measure(&self) -> &str {
-        self.measure
-    }
-    fn spread(&self) -> (f64, f64, f64) {
-        (self.mean, self.p05, self.p95)
-    }
+/// The two row structs name the same three columns alike.
+macro_rules! row {
+    ($($t:ty),*) => {$(
+        impl Row for $t {
+            fn scenario(&self) -> &str {
+                &self.scenario
+            }
+            fn measure(&self) -> &str {
+                self.measure
+            }
+            fn spread(&self) -> (f64, f64, f64) {
+                (self.mean, self.p05, self.p95)
+            }
+        }
+    )*};
 }
-
-impl Row for EffectRow {
-    fn scenario(&self) -> &str {
-        &self.scenario
-    }
-    fn measure(&self) -> &str {
-        self.measure
-    }
-    fn spread(&self) -> (f64, f64, f64) {
-        (self.mean, self.p05, self.p95)
-    }
-}
+row!(ComparisonRow, EffectRow);
 
 /// Rows of headline.csv or effects.csv, and the scenarios in the order the file lists them (the
 /// order of the run: the reference first in headline.csv).
