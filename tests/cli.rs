@@ -237,6 +237,30 @@ fn per_replicate_detail_is_limited_but_statistics_use_every_replicate() {
     assert!(monthly("d2") == monthly("d0"));
 }
 
+/// With `--report` each closing line names the page it wrote (fresh-user finding: the line
+/// named only the folder, and the page is what a person opens first).
+#[test]
+fn closing_lines_name_the_pages_report_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (scenario("deep-end-baseline.toml"), scenario("austerity.toml"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = lwsim_in(tmp.path(), &["run", a, b, "-r", "20", "--report", "-o", "o"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    for (line, dir) in lines.iter().zip(["o/deep-end-baseline", "o/austerity", "o/comparison"]) {
+        let page = std::path::Path::new(dir).join("report.html");
+        assert!(line.starts_with(&format!("wrote {dir}: ")), "{line}");
+        assert!(line.ends_with(&format!("; the page: {}", page.display())), "{line}");
+        assert!(tmp.path().join(&page).is_file(), "{line}");
+    }
+    // Without --report, no page and no mention of one.
+    let out = lwsim_in(tmp.path(), &["run", a, "-r", "20", "-o", "p"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("report.html"), "{}", stderr(&out));
+}
+
 #[test]
 fn a_comparison_gives_paired_effects_exactly_zero_for_an_identical_scenario() {
     let tmp = tempfile::tempdir().unwrap();

@@ -89,10 +89,11 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
             ui,
             quiet,
             &format!(
-                "wrote {}: {} in {}",
+                "wrote {}: {} in {}{}",
                 dir.display(),
                 human::things(replicates.len() as u64, "replicate"),
-                human::duration(info.wall_seconds)
+                human::duration(info.wall_seconds),
+                page_of(&dir, report)
             ),
         );
         if several {
@@ -108,13 +109,28 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
         done_line(
             ui,
             quiet,
-            &format!("wrote {}: {} scenarios compared", dir.display(), runs.len()),
+            &format!(
+                "wrote {}: {} scenarios compared{}",
+                dir.display(),
+                runs.len(),
+                page_of(&dir, report)
+            ),
         );
     }
     for lock in locks {
         lock.finish();
     }
     Ok(exit::SUCCESS)
+}
+
+/// The closing line's pointer to the page `--report` wrote in `dir` (empty without it): a
+/// person reads the page first.
+fn page_of(dir: &std::path::Path, report: bool) -> String {
+    if report {
+        format!("; the page: {}", dir.join("report.html").display())
+    } else {
+        String::new()
+    }
 }
 
 /// The keys the flags set, as `--set` texts, each with the flag it came from, so that a message

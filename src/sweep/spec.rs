@@ -495,6 +495,17 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                         .map(|x| if is_int { x.round() } else { x })
                         .collect()
                 } else {
+                    if p.steps.is_some() {
+                        return Err(err(
+                            Some(i),
+                            "steps",
+                            &at("steps"),
+                            format!(
+                                "`steps` has no effect with design = \"{}\" (steps: grid; the design samples between min and max)",
+                                format!("{:?}", raw.design).to_lowercase()
+                            ),
+                        ));
+                    }
                     vec![min, max]
                 }
             }
@@ -577,18 +588,34 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
             ),
         ));
     }
-    for (field, given) in [("levels", raw.levels.is_some()), ("resamples", raw.resamples.is_some())] {
-        let used = match field {
-            "levels" => raw.design == DesignKind::Morris,
-            _ => matches!(raw.design, DesignKind::Morris | DesignKind::Sobol),
-        };
+    // A setting the design does not read is refused, not ignored: the user meant something by it.
+    for (field, given, used, whose) in [
+        (
+            "samples",
+            raw.samples.is_some(),
+            raw.design != DesignKind::Grid,
+            "samples: lhs, morris and sobol; a grid is every combination of the parameters' values",
+        ),
+        (
+            "levels",
+            raw.levels.is_some(),
+            raw.design == DesignKind::Morris,
+            "levels: morris",
+        ),
+        (
+            "resamples",
+            raw.resamples.is_some(),
+            matches!(raw.design, DesignKind::Morris | DesignKind::Sobol),
+            "resamples: morris and sobol",
+        ),
+    ] {
         if given && !used {
             return Err(err(
                 None,
                 field,
                 field,
                 format!(
-                    "`{field}` has no effect on a {} design (levels: morris; resamples: morris and sobol)",
+                    "`{field}` has no effect with design = \"{}\" ({whose})",
                     format!("{:?}", raw.design).to_lowercase()
                 ),
             ));
