@@ -360,7 +360,7 @@ pub struct EffectStats {
     /// Standard error of the mean difference, `sd / sqrt(pairs)`; NaN with one pair.
     pub se: f64,
     /// Lower end of the 90% confidence interval of the mean difference, `mean - t * se` with
-    /// `t` Student's 95th percentile on `pairs - 1` degrees of freedom (replicates are
+    /// `t` Student's 95th percentile on `pairs - 1` degrees of freedom, at most 1,000 (replicates are
     /// independent draws, so the differences are too); NaN with one pair. Exactly `mean` when
     /// every difference is equal (0 for a scenario identical to the reference).
     pub mean_lo: f64,
@@ -397,7 +397,8 @@ pub fn effect_stats(reference: &[Replicate], scenario: &[Replicate], i: usize) -
 }
 
 /// The standard error of a mean of `n` independent values with sample standard deviation `sd`,
-/// and the mean's 90% confidence interval (Student's t on n - 1 degrees of freedom): `(se, lo,
+/// and the mean's 90% confidence interval (Student's t on n - 1 degrees of freedom, at most
+/// 1,000: [`crate::seek::method::t_quantile`]): `(se, lo,
 /// hi)`, all NaN below two values.
 fn mean_confidence(mean: f64, sd: f64, n: usize) -> (f64, f64, f64) {
     if n < 2 {

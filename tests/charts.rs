@@ -124,6 +124,7 @@ fn the_report_is_self_contained_and_says_what_was_run() {
         "scenario.resolved.toml --out NEW_DIRECTORY",
         "[link_workers]",
         "@font-face",
+        "Costs are illustrative: the NHS side uses the ARRS salary cap",
     ] {
         assert!(
             html.contains(needle) || html.contains(&needle.replace("&#39;", "'")),
@@ -282,14 +283,40 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
         format!("<span>{lo}</span> to <span>{hi}</span>")
     };
     assert!(mean_lo <= mean && mean <= mean_hi, "{line}");
+    // The effect's cell: `<strong>MEAN</strong><span class="c">(<span>LO</span> to
+    // <span>HI</span>)</span><span class="i">SPREAD</span>`, the mean and its interval to the
+    // places the interval's width warrants: each shown number within half a unit of its last
+    // digit of effects.csv's, and the two ends distinct.
+    let effect_cell = row.rsplit("<td class=\"n\">").next().unwrap();
+    let between = |from: &str, to: &str| -> String {
+        let i = effect_cell
+            .find(from)
+            .unwrap_or_else(|| panic!("no {from:?} in {effect_cell}"))
+            + from.len();
+        effect_cell[i..i + effect_cell[i..].find(to).unwrap()].to_string()
+    };
+    let close_to = |shown: &str, want: f64| {
+        let digits = shown.trim_end_matches("\u{a0}pts").trim_start_matches('+');
+        let places = digits.split_once('.').map_or(0, |(_, f)| f.len());
+        let got: f64 = digits.parse().unwrap_or_else(|_| panic!("{shown:?} is not a number"));
+        assert!(
+            (got - 100.0 * want).abs() <= 0.5 * 10f64.powi(-(places as i32)) + 1e-9,
+            "{shown} shows {want} (in points) in {effect_cell}"
+        );
+    };
+    close_to(&between("<strong>", "</strong>"), mean);
+    let ci = between("<span class=\"c\">(", ")</span>");
+    let (lo, hi) = ci.split_once(" to ").unwrap();
+    let (lo, hi) = (
+        lo.trim_start_matches("<span>").trim_end_matches("</span>"),
+        hi.trim_start_matches("<span>").trim_end_matches("</span>"),
+    );
+    close_to(lo, mean_lo);
+    close_to(hi, mean_hi);
+    assert_ne!(lo, hi.trim_end_matches("\u{a0}pts"), "{effect_cell}");
     assert!(
-        row.contains(&format!(
-            "<strong>{}</strong><span class=\"c\">({})</span><span class=\"i\">{}</span>",
-            pts(mean),
-            range(mean_lo, mean_hi),
-            range(p05, p95)
-        )),
-        "effect of austerity on share_connected ({mean}, {mean_lo} to {mean_hi}, {p05}, {p95}) not in {row}"
+        effect_cell.contains(&format!("<span class=\"i\">{}</span>", range(p05, p95))),
+        "the 90% range of austerity's effect on share_connected ({p05}, {p95}) not in {effect_cell}"
     );
     // ... beside the reference's own value, from headline.csv.
     let headline = std::fs::read_to_string(comparison.join("headline.csv")).unwrap();
@@ -303,6 +330,13 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
         "Community cost over the run (organisations' funding, per-referral payments)",
     );
     assert!(row.contains("<strong>-£"), "{row}");
+    // ... and the note that says this fall is the cut itself, not a saving (fresh-user finding).
+    assert!(
+        html.contains(
+            "that fall is the cut itself (and the organisations that close), not a saving the programme makes"
+        ),
+        "the cost note"
+    );
     assert!(html.contains("Intervals unreliable:</strong> only 5 replicates"));
     assert_eq!(
         html.matches("<svg").count(),
@@ -497,7 +531,7 @@ fn the_comparison_page_shows_zero_effects_for_an_identical_scenario() {
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(comparison.join("report.html")).unwrap();
     assert!(html.contains("Identical to deep-end-baseline in every key: its effects are exactly 0."));
-    let zero = "<strong>0</strong><span class=\"c\">(<span>0</span> to <span>0</span>)</span><span class=\"i\"><span>0</span> to <span>0</span></span>";
+    let zero = "<strong>0</strong><span class=\"c\">(the same in every pair)</span><span class=\"i\"><span>0</span> to <span>0</span></span>";
     let figures = html.matches("<tr><td>").count();
     // Every figure row of the effects table (the first table of figures) ends in an exact 0.
     let table = &html[html.find("(reference)</th>").unwrap()..];

@@ -331,8 +331,8 @@ fn a_comparison_gives_paired_effects_exactly_zero_for_an_identical_scenario() {
     assert!((got[0] - mean).abs() < 1e-12, "mean {} against {mean}", got[0]);
     assert!((se - sd / n.sqrt()).abs() < 1e-12, "se {se} against {}", sd / n.sqrt());
     assert!(
-        (lo - (mean - 1.652_547 * se)).abs() < 1e-8 && (hi - (mean + 1.652_547 * se)).abs() < 1e-8,
-        "{connected:?}"
+        ((got[0] - lo) / se - 1.652_547).abs() < 1e-5 && ((hi - got[0]) / se - 1.652_547).abs() < 1e-5,
+        "t(0.95, 199 df) = 1.652547 (200 df would be 1.652508): {connected:?}"
     );
     assert!(
         hi < 0.0,
@@ -341,6 +341,95 @@ fn a_comparison_gives_paired_effects_exactly_zero_for_an_identical_scenario() {
     for f in ["effects.png", "effects.svg"] {
         assert!(tmp.path().join("o/comparison").join(f).exists());
     }
+}
+
+/// The mean effect's interval counts only the pairs where both replicates define the figure
+/// (a 4-week run leaves cost_per_connected undefined where nobody was connected), and with one
+/// replicate there is none: empty fields, and no brackets on the page.
+#[test]
+fn a_mean_effects_interval_counts_the_pairs_that_define_the_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("deep-end-baseline.toml").display().to_string();
+    let holistic = write(
+        tmp.path(),
+        "holistic.toml",
+        &format!("name = \"holistic\"\nextends = {base:?}\n[link_workers]\nholistic_share = 0.3\n"),
+    );
+    let run = |replicates: &str, out: &str| {
+        let o = lwsim_in(
+            tmp.path(),
+            &[
+                "run",
+                &base,
+                holistic.to_str().unwrap(),
+                "-r",
+                replicates,
+                "--set",
+                "simulation.weeks=4",
+                "--report",
+                "-q",
+                "-o",
+                out,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run("40", "o");
+    let column = |file: &str| -> Vec<Option<f64>> {
+        let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let at = header.iter().position(|&h| h == "cost_per_connected").unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(at).unwrap().parse().ok())
+            .collect()
+    };
+    let diffs: Vec<f64> = column("o/holistic/headline.csv")
+        .into_iter()
+        .zip(column("o/deep-end-baseline/headline.csv"))
+        .filter_map(|(a, b)| Some(a? - b?))
+        .collect();
+    let n = diffs.len();
+    assert!(
+        (2..40).contains(&n),
+        "some replicates leave the figure undefined: {n} of 40 pairs"
+    );
+    let mean = diffs.iter().sum::<f64>() / n as f64;
+    let sd = (diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let effects = std::fs::read_to_string(tmp.path().join("o/comparison/effects.csv")).unwrap();
+    let row: Vec<f64> = effects
+        .lines()
+        .find(|l| l.starts_with("holistic,cost_per_connected,"))
+        .unwrap()
+        .split(',')
+        .skip(2)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let (got_mean, se, lo, hi) = (row[0], row[3], row[4], row[5]);
+    assert!(
+        (got_mean - mean).abs() < 1e-9 * mean.abs().max(1.0),
+        "mean {got_mean} against {mean}"
+    );
+    assert!(
+        (se - sd / (n as f64).sqrt()).abs() < 1e-9 * se.abs(),
+        "se {se}: sd / sqrt({n} pairs)"
+    );
+    let t = lwsim::seek::method::t_quantile(0.95, (n - 1) as f64);
+    assert!(
+        ((hi - got_mean) / se - t).abs() < 1e-6 && ((got_mean - lo) / se - t).abs() < 1e-6,
+        "t({n} - 1 df) = {t}: {row:?}"
+    );
+
+    run("1", "one");
+    let effects = std::fs::read_to_string(tmp.path().join("one/comparison/effects.csv")).unwrap();
+    for line in effects.lines().skip(1) {
+        assert!(line.ends_with(",,,"), "one replicate: no se or interval: {line}");
+    }
+    let page = std::fs::read_to_string(tmp.path().join("one/comparison/report.html")).unwrap();
+    assert!(
+        !page.contains("<span class=\"c\">"),
+        "one replicate: no brackets on the page"
+    );
 }
 
 #[test]

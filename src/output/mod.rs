@@ -355,10 +355,11 @@ pub struct EffectRow {
     /// The differences' 95th percentile.
     #[serde(with = "number")]
     pub p95: f64,
-    /// The standard error of the mean difference (empty with one replicate).
+    /// The standard error of the mean difference (empty when fewer than two replicate pairs
+    /// define the figure).
     #[serde(with = "number")]
     pub se: f64,
-    /// The 90% confidence interval of the mean difference, lower end (empty with one replicate).
+    /// The 90% confidence interval of the mean difference, lower end (empty as `se`).
     #[serde(with = "number")]
     pub mean_lo: f64,
     /// Its upper end.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, small_sample_warning};
+use super::{COST_NOTE, REPORTED, Unit, chart_svg, escape, format_value, interval, page_head, small_sample_warning};
 use crate::charts::{self, Figure, Monthly};
 use crate::error::{Error, InputError};
 use crate::output::{self, ComparisonRow, EffectRow, RunFolder, compared, read_rows};
@@ -174,25 +174,90 @@ fn range(lo: f64, hi: f64, show: &impl Fn(f64) -> String) -> String {
     format!("<span>{lo}</span> to <span>{hi}</span>")
 }
 
-/// A table cell: the mean (bold), then (for an effect) the 90% confidence interval of the mean
-/// in brackets, and below them the 90% range of the replicates; a dash when a statistic is
-/// missing.
-fn cell(s: Option<&impl Row>, mean_ci: Option<(f64, f64)>, replicates: usize, show: impl Fn(f64) -> String) -> String {
+/// A table cell: the mean (bold) above its 90% interval; a dash when a statistic is missing.
+fn cell(s: Option<&ComparisonRow>, replicates: usize, show: impl Fn(f64) -> String) -> String {
     match s.map(Row::spread) {
-        Some((mean, p05, p95)) if !(mean.is_nan() || p05.is_nan() || p95.is_nan()) => {
-            let ci = match mean_ci {
-                Some((lo, hi)) if !(lo.is_nan() || hi.is_nan()) && replicates >= 2 => {
-                    format!("<span class=\"c\">({})</span>", range(lo, hi, &show))
-                }
-                _ => String::new(),
-            };
-            format!(
-                "<td class=\"n\"><strong>{}</strong>{ci}<span class=\"i\">{}</span></td>",
-                show(mean),
-                interval(replicates, || range(p05, p95, &show))
-            )
-        }
+        Some((mean, p05, p95)) if !(mean.is_nan() || p05.is_nan() || p95.is_nan()) => format!(
+            "<td class=\"n\"><strong>{}</strong><span class=\"i\">{}</span></td>",
+            show(mean),
+            interval(replicates, || range(p05, p95, &show))
+        ),
         _ => "<td class=\"n\">-</td>".into(),
+    }
+}
+
+/// An effect's cell: the mean (bold) and, in brackets, the 90% confidence interval of the mean,
+/// both to the decimal places the interval's width warrants ([`places_for`]), so its two ends
+/// always differ; "(the same in every pair)" when every paired difference is equal (no interval
+/// of chance to show); below them, in grey, the 90% range of the paired differences. A dash when
+/// a statistic is missing; no brackets with fewer than two pairs.
+fn effect_cell(e: Option<&EffectRow>, replicates: usize, unit: Unit) -> String {
+    let Some(e) = e.filter(|e| !(e.mean.is_nan() || e.p05.is_nan() || e.p95.is_nan())) else {
+        return "<td class=\"n\">-</td>".into();
+    };
+    let show = |x: f64| format_effect(x, unit);
+    let (mean, ci) = if replicates < 2 || e.mean_lo.is_nan() || e.mean_hi.is_nan() {
+        (show(e.mean), String::new())
+    } else if e.mean_lo == e.mean_hi {
+        (
+            show(e.mean),
+            "<span class=\"c\">(the same in every pair)</span>".to_string(),
+        )
+    } else {
+        let places = places_for((e.mean_hi - e.mean_lo) / 2.0, unit);
+        let at = |x: f64| format_effect_at(x, unit, places);
+        (
+            at(e.mean),
+            format!("<span class=\"c\">({})</span>", range(e.mean_lo, e.mean_hi, &at)),
+        )
+    };
+    format!(
+        "<td class=\"n\"><strong>{mean}</strong>{ci}<span class=\"i\">{}</span></td>",
+        interval(replicates, || range(e.p05, e.p95, &show))
+    )
+}
+
+/// Decimal places that show an interval of half-width `half` (> 0, in the figure's unit) to one
+/// significant digit: `-0.8 (-1.0 to -0.5) pts`, `-0.018 (-0.019 to -0.017)`; at least one for
+/// points and numbers, none for pounds, at most four.
+fn places_for(half: f64, unit: Unit) -> usize {
+    let (shown, least) = match unit {
+        Unit::Percent => (100.0 * half, 1),
+        Unit::Number => (half, 1),
+        Unit::Pounds => (half, 0),
+    };
+    (-shown.log10().floor()).clamp(f64::from(least), 4.0) as usize
+}
+
+/// [`format_effect`] to `places` decimal places (points for a share); a value that is not 0
+/// but would show as 0 gets the places it needs (up to four), so `+£0` never stands for +£0.12.
+fn format_effect_at(x: f64, unit: Unit, places: usize) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let sign = if x > 0.0 { "+" } else { "-" };
+    let shown = if unit == Unit::Percent {
+        100.0 * x.abs()
+    } else {
+        x.abs()
+    };
+    let mut places = places;
+    while places < 4 && format!("{shown:.places$}").bytes().all(|b| b == b'0' || b == b'.') {
+        places += 1;
+    }
+    let digits = format!("{shown:.places$}");
+    match unit {
+        Unit::Percent => format!("{sign}{digits}\u{a0}pts"),
+        Unit::Number => format!("{sign}{digits}"),
+        Unit::Pounds => match digits.split_once('.') {
+            Some((whole, fraction)) => {
+                format!(
+                    "{sign}{}.{fraction}",
+                    format_value(whole.parse().unwrap_or(0.0), Unit::Pounds)
+                )
+            }
+            None => format!("{sign}{}", format_value(shown, Unit::Pounds)),
+        },
     }
 }
 
@@ -297,7 +362,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
     h.push_str("<h2>Effects against the reference</h2>\n");
     let _ = writeln!(
         h,
-        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed{}, so much of chance cancels out of the difference. Bold: the mean difference; in brackets under it, the 90% confidence interval of that mean: how precisely the replicates pin it down (an interval that excludes 0 is an effect, not chance; Student's t on the paired differences). Below that, in grey, the range that holds 90% of the paired differences: how much the effect varies from one run of the programme to another. A share of a few practices moves in steps (1 of 7 practices is 14 points), and when most replicates differ by exactly 0 the mean can lie outside that range. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
+        "<p class=\"note\">Each scenario minus {}, taken replicate by replicate: replicate r of every scenario starts from the same seed{}, so much of chance cancels out of the difference. Bold: the mean difference; in brackets under it, the 90% confidence interval of that mean: how precisely the replicates pin it down (Student's t on the paired differences; an interval that excludes 0 is unlikely to be chance alone, at 90% confidence figure by figure, so about 1 in 10 figures with no real effect will exclude it). Below that, in grey, the range that holds 90% of the paired differences: how much the effect varies from one run of the programme to another. A share of a few practices moves in steps (1 of 7 practices is 14 points), and when most replicates differ by exactly 0 the mean can lie outside that range. Shares differ in percentage points (pts). A scenario identical to the reference has every effect exactly 0.</p>",
         escape(&reference.name),
         if reference.scenario.simulation.uncertainty.is_chance() {
             ""
@@ -319,6 +384,7 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         escape(&reference.name)
     );
     h.push_str(&effects_table(&headline, &effects, reference, others, replicates));
+    h.push_str(COST_NOTE);
 
     h.push_str("<h2>Integration by month</h2>\n");
     let monthly: Vec<Monthly> = runs.iter().map(|r| r.monthly.clone()).collect();
@@ -507,12 +573,10 @@ fn effects_table(
                 h,
                 "<tr><td>{}</td>{}",
                 escape(label),
-                cell(Some(base), None, n, |x| format_value(x, unit))
+                cell(Some(base), n, |x| format_value(x, unit))
             );
             for o in others {
-                let effect = effects.get(&o.name, measure);
-                let mean_ci = effect.map(|e| (e.mean_lo, e.mean_hi));
-                h.push_str(&cell(effect, mean_ci, n, |x| format_effect(x, unit)));
+                h.push_str(&effect_cell(effects.get(&o.name, measure), n, unit));
             }
             h.push_str("</tr>\n");
         }
@@ -536,9 +600,7 @@ fn headline_table(headline: &Table<ComparisonRow>, runs: &[Compared], n: usize) 
             }
             let _ = write!(h, "<tr><td>{}</td>", escape(label));
             for r in runs {
-                h.push_str(&cell(headline.get(&r.name, measure), None, n, |x| {
-                    format_value(x, unit)
-                }));
+                h.push_str(&cell(headline.get(&r.name, measure), n, |x| format_value(x, unit)));
             }
             h.push_str("</tr>\n");
         }
@@ -654,6 +716,26 @@ mod tests {
         assert_eq!(format_effect(-294_010.4, Unit::Pounds), "-£294,010");
         assert_eq!(format_effect(1.254, Unit::Number), "+1.25");
         assert_eq!(format_effect(-0.00123, Unit::Number), "-0.0012");
+    }
+
+    #[test]
+    fn a_mean_effect_and_its_interval_show_the_places_the_interval_warrants() {
+        // Half-widths: 0.26 points, 0.047 points, GBP 1,389, GBP 0.33, 0.0011.
+        assert_eq!(places_for(0.0026, Unit::Percent), 1);
+        assert_eq!(places_for(0.00047, Unit::Percent), 2);
+        assert_eq!(places_for(1389.0, Unit::Pounds), 0);
+        assert_eq!(places_for(0.33, Unit::Pounds), 1);
+        assert_eq!(places_for(0.0011, Unit::Number), 3);
+        assert_eq!(places_for(5.0, Unit::Number), 1, "at least one place");
+        assert_eq!(places_for(1e-9, Unit::Number), 4, "at most four");
+        assert_eq!(format_effect_at(-0.009_541_9, Unit::Percent, 2), "-0.95\u{a0}pts");
+        assert_eq!(format_effect_at(-294_069.4, Unit::Pounds, 0), "-£294,069");
+        assert_eq!(format_effect_at(1234.56, Unit::Pounds, 1), "+£1,234.6");
+        assert_eq!(format_effect_at(-0.018_24, Unit::Number, 3), "-0.018");
+        assert_eq!(format_effect_at(0.0, Unit::Number, 3), "0");
+        // Not zero, so never shown as zero: +GBP 0.12 at no places is +GBP 0.1, not +GBP 0.
+        assert_eq!(format_effect_at(0.12, Unit::Pounds, 0), "+£0.1");
+        assert_eq!(format_effect_at(0.000_37, Unit::Number, 3), "+0.0004");
     }
 
     #[test]

@@ -108,9 +108,10 @@ pub struct Effect {
     pub p05: f64,
     /// 95th percentile of the paired differences.
     pub p95: f64,
-    /// Standard error of the mean difference (null with one replicate).
+    /// Standard error of the mean difference (null when fewer than two replicate pairs define
+    /// the figure).
     pub se: f64,
-    /// 90% confidence interval of the mean difference, lower end (null with one replicate).
+    /// 90% confidence interval of the mean difference, lower end (null as `se`).
     pub mean_lo: f64,
     /// Its upper end.
     pub mean_hi: f64,
