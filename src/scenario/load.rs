@@ -240,12 +240,14 @@ fn check_text(file: &str, text: &str) -> Result<(Extends, toml::Table), InputErr
     })?;
     let mut problems = Vec::new();
     unknown_keys(doc.get_ref(), "", file, text, &mut problems);
-    if let Some(first) = problems.into_iter().min_by_key(|(pos, _)| *pos) {
+    if !problems.is_empty() {
+        // Every unknown key, in the file's order.
+        problems.sort_by_key(|(pos, _)| *pos);
         return Err(InputError {
-            problems: vec![first.1],
+            problems: problems.into_iter().map(|(_, p)| p).collect(),
         });
     }
-    // Types: serde reports the first value of the wrong type, with its span and path.
+    // Types: every value of the wrong type, with its span and path.
     parse_toml::<RawScenario>(file, text)?;
     // A value serde took that a TOML table cannot hold (an integer beyond 64-bit signed).
     let table: toml::Table = parse_toml(file, text)?;
@@ -311,25 +313,82 @@ fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: 
     }
 }
 
-/// Parse TOML text into `T`, reporting a syntax error or a value of the wrong type with the
+/// Most values of the wrong type one file reports at once.
+const MAX_TYPE_PROBLEMS: usize = 20;
+
+/// Parse TOML text into `T`, reporting a syntax error or the values of the wrong type with the
 /// file, line and column, and the dotted key: the one way lwsim reads a typed TOML file.
 ///
+/// Every value of the wrong type is reported, not only the first (up to 20): after each, its
+/// entry is blanked out ([`blank_entry`]) and the text read again, so a user fixes a file in one
+/// pass. A later error that the blanking itself causes (a required key now missing, a line left
+/// malformed) is not reported.
+///
 /// # Errors
-/// Malformed TOML (located at the error's start), or the first value serde cannot read as `T`
-/// (located, with its dotted key and what was expected, in plain words).
+/// Malformed TOML (located at the error's start), or the values serde cannot read as `T`
+/// (each located, with its dotted key and what was expected, in plain words).
 pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, InputError> {
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| {
-        let at = e.span().map_or(file.to_string(), |s| location(file, text, s.start));
-        InputError::at(&at, None, format!("malformed TOML: {}", first_line(e.message())))
-    })?;
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    let mut problems = Vec::new();
+    let mut current = std::borrow::Cow::Borrowed(text);
+    loop {
+        let deserializer = match toml::Deserializer::parse(&current) {
+            Ok(d) => d,
+            Err(e) if problems.is_empty() => {
+                let at = e.span().map_or(file.to_string(), |s| location(file, text, s.start));
+                return Err(InputError::at(
+                    &at,
+                    None,
+                    format!("malformed TOML: {}", first_line(e.message())),
+                ));
+            }
+            Err(_) => break,
+        };
+        let e = match serde_path_to_error::deserialize(deserializer) {
+            Ok(value) if problems.is_empty() => return Ok(value),
+            Ok(_) => break,
+            Err(e) => e,
+        };
         let key = e.path().to_string();
         let inner = e.into_inner();
+        if !problems.is_empty() && inner.message().contains("missing field") {
+            break;
+        }
+        // Blanking keeps every byte's position, so spans index the original text too.
         let at = inner.span().map_or(file.to_string(), |s| location(file, text, s.start));
         let key = (!key.is_empty() && key != ".").then_some(key);
-        let literal = inner.span().and_then(|s| text.get(s)).unwrap_or("").trim();
-        InputError::at(&at, key.as_deref(), describe(inner.message(), literal))
-    })
+        let literal = inner.span().and_then(|s| current.get(s)).unwrap_or("").trim();
+        problems.push(Problem {
+            location: at,
+            key,
+            message: describe(inner.message(), literal),
+        });
+        match inner.span().and_then(|s| blank_entry(&current, s)) {
+            Some(next) if problems.len() < MAX_TYPE_PROBLEMS => current = std::borrow::Cow::Owned(next),
+            _ => break,
+        }
+    }
+    Err(InputError { problems })
+}
+
+/// `text` with the entry whose value spans `span` blanked out: every character from the start
+/// of the value's first line to the value's end replaced by spaces of the same byte length
+/// (line breaks kept), so every other position in the text stays where it was. `None` when
+/// there is nothing left to blank.
+fn blank_entry(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    let end = span.end.min(text.len());
+    let start = text.get(..span.start.min(end))?.rfind('\n').map_or(0, |i| i + 1);
+    let entry = text.get(start..end)?;
+    if entry.trim().is_empty() {
+        return None;
+    }
+    let blank: String = entry
+        .chars()
+        .flat_map(|c| {
+            let n = if matches!(c, '\n' | '\r') { 0 } else { c.len_utf8() };
+            std::iter::repeat_n(' ', n).chain((n == 0).then_some(c))
+        })
+        .collect();
+    Some(format!("{}{blank}{}", &text[..start], &text[end..]))
 }
 
 /// Serde's message for a value of the wrong type, in plain words, naming what the user wrote
@@ -616,4 +675,46 @@ pub fn with_values(base: &RawScenario, values: &[(&str, toml::Value)]) -> Result
     }
     scenario.explicit.sort();
     scenario.check_first()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanking_an_entry_keeps_every_other_position() {
+        let text = "a = 1\nb = \"é\"\nc = [1,\n  2]\n";
+        let value = text.find("\"é\"").unwrap();
+        let blanked = blank_entry(text, value..value + "\"é\"".len()).unwrap();
+        assert_eq!(blanked, "a = 1\n        \nc = [1,\n  2]\n");
+        assert_eq!(blanked.len(), text.len());
+        // A value over several lines keeps its line breaks.
+        let array = text.find('[').unwrap();
+        let blanked = blank_entry(text, array..text.len() - 1).unwrap();
+        assert_eq!(blanked, "a = 1\nb = \"é\"\n       \n    \n");
+        // Nothing left to blank.
+        assert_eq!(blank_entry("   \n", 0..3), None);
+    }
+
+    #[test]
+    fn every_value_of_the_wrong_type_is_reported() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            a: Option<u32>,
+            b: Option<f64>,
+            c: Option<String>,
+        }
+        let e = parse_toml::<T>("f.toml", "a = \"x\"\nb = 2.5\nc = 3\n").unwrap_err();
+        let shown: Vec<String> = e
+            .problems
+            .iter()
+            .map(|p| format!("{} {:?}", p.location, p.key))
+            .collect();
+        assert_eq!(shown, ["f.toml:1:5 Some(\"a\")", "f.toml:3:5 Some(\"c\")"]);
+        // A syntax error is reported alone.
+        let e = parse_toml::<T>("f.toml", "a = \n").unwrap_err();
+        assert_eq!(e.problems.len(), 1);
+        assert!(e.problems[0].message.starts_with("malformed TOML"), "{e:?}");
+    }
 }
