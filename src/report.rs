@@ -85,7 +85,7 @@ pub(crate) fn small_sample_warning(replicates: usize) -> String {
 /// The note under a table with costs: what the cost figures are and are not (docs/VALIDATION.md,
 /// "Wellbeing and costs are illustrative"), so that a cut's fall in community cost is not read as
 /// the programme's saving.
-pub(crate) const COST_NOTE: &str = "<p class=\"note\">Costs are illustrative: the NHS side uses the ARRS salary cap and assumed support and development costs; the community side is every open organisation's funding, not the programme's share of it. A funding cut lowers the community cost: that fall is the cut itself (and the organisations that close), not a saving the programme makes, and its price is in the other figures (lwsim's docs/VALIDATION.md, \"What the model cannot claim\").</p>\n";
+pub(crate) const COST_NOTE: &str = "<p class=\"note\">Costs are illustrative: the NHS side uses the ARRS salary cap and assumed support and development costs; the community side is every open organisation's funding, not the programme's share of it. A funding cut lowers the community cost, and with it the total cost and the community cost per patient connected: that fall is the cut itself (and the organisations that close), not a saving or an efficiency the programme makes, and its price is in the other figures (lwsim's docs/VALIDATION.md, \"What the model cannot claim\").</p>\n";
 
 /// An interval's text, or that there is none with one replicate.
 pub(crate) fn interval(replicates: usize, text: impl FnOnce() -> String) -> String {

@@ -333,11 +333,12 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     // ... and the note that says this fall is the cut itself, not a saving (fresh-user finding).
     assert!(
         html.contains(
-            "that fall is the cut itself (and the organisations that close), not a saving the programme makes"
+            "that fall is the cut itself (and the organisations that close), not a saving or an efficiency the programme makes"
         ),
         "the cost note"
     );
     assert!(html.contains("Intervals unreliable:</strong> only 5 replicates"));
+    assert!(html.contains("With so few pairs the confidence intervals of the means are rough too"));
     assert_eq!(
         html.matches("<svg").count(),
         5,

@@ -242,8 +242,13 @@ fn format_effect_at(x: f64, unit: Unit, places: usize) -> String {
         x.abs()
     };
     let mut places = places;
-    while places < 4 && format!("{shown:.places$}").bytes().all(|b| b == b'0' || b == b'.') {
+    let zero = |places: usize| format!("{shown:.places$}").bytes().all(|b| b == b'0' || b == b'.');
+    while places < 4 && zero(places) {
         places += 1;
+    }
+    if zero(places) {
+        // Below every place shown (rounding noise such as 1e-14): not a signed zero.
+        return "~0".into();
     }
     let digits = format!("{shown:.places$}");
     match unit {
@@ -371,6 +376,9 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         }
     );
     h.push_str(&small_sample_warning(replicates));
+    if (2..20).contains(&replicates) {
+        h.push_str("<p class=\"warning\">With so few pairs the confidence intervals of the means are rough too, and an effect shown as \"(the same in every pair)\" may only mean that no pair happened to differ.</p>\n");
+    }
     let svg = chart_svg(dir, output::EFFECTS_CHART, || {
         charts::effects(
             &reference.name,
@@ -736,6 +744,8 @@ mod tests {
         // Not zero, so never shown as zero: +GBP 0.12 at no places is +GBP 0.1, not +GBP 0.
         assert_eq!(format_effect_at(0.12, Unit::Pounds, 0), "+£0.1");
         assert_eq!(format_effect_at(0.000_37, Unit::Number, 3), "+0.0004");
+        // Rounding noise is not shown as a signed zero.
+        assert_eq!(format_effect_at(9.5e-15, Unit::Number, 3), "~0");
     }
 
     #[test]
