@@ -51,6 +51,17 @@ def test_a_python_thread_runs_while_the_model_runs(baseline):
     assert len(during) > 0.25 * (end - start) / 0.001, (len(during), end - start)
 
 
+@pytest.fixture(autouse=True)
+def _sigint_raises_keyboard_interrupt():
+    """Python installs its KeyboardInterrupt handler only when SIGINT is not ignored at start-up,
+    and a job started in the background by a non-interactive shell (`cmd &`, as some CI runners
+    do) starts with SIGINT ignored: then neither SIGINT nor interrupt_main does anything. These
+    tests are about lwsim's answer to Ctrl-C, so they give Python its usual handler."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _interrupt_after(delay: float, how: str) -> threading.Timer:
     def fire():
         if how == "interrupt_main":
