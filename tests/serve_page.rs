@@ -91,6 +91,29 @@ fn the_page_runs_a_change_in_headless_chromium_and_shows_the_comparison() {
         let mean = share(&api[which]["summary"]["share_connected"]["mean"]);
         assert!(row.contains(&mean), "{which}: {mean} not in {row}");
     }
+    // The effect's mean and, in brackets, the 90% confidence interval of that mean, each within
+    // half a unit of its last shown digit of the API's figures (percentage points), ends distinct.
+    let effect = api["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["measure"] == "share_connected")
+        .unwrap();
+    let ci = &row[row.find("<span class=\"ci\">(").expect("the mean's interval") + "<span class=\"ci\">(".len()..];
+    let ci = &ci[..ci.find(")</span>").unwrap()];
+    let (lo, hi) = ci.split_once(" to ").unwrap();
+    let close_to = |shown: &str, want: f64| {
+        let digits = shown.trim_end_matches(" pp").replace('\u{2212}', "-").replace('+', "");
+        let places = digits.split_once('.').map_or(0, |(_, f)| f.len());
+        let got: f64 = digits.parse().unwrap_or_else(|_| panic!("{shown:?} in {row}"));
+        assert!(
+            (got - 100.0 * want).abs() <= 0.5 * 10f64.powi(-(places as i32)) + 1e-9,
+            "{shown} for {want} in {row}"
+        );
+    };
+    close_to(lo, effect["mean_lo"].as_f64().unwrap());
+    close_to(hi, effect["mean_hi"].as_f64().unwrap());
+    assert_ne!(lo, hi, "{row}");
 
     // The tables and charts the page builds from /api/figures: every headline figure defined in
     // a two-year run (all but integration_rate_60m) in the table of all figures, four capacity

@@ -243,10 +243,46 @@ function fmt(value, unit, effect) {
   return sign + (Math.abs(value) >= 100 ? Math.round(value).toLocaleString("en-GB") : value.toFixed(2));
 }
 
+// An effect to `places` decimals (points for a share), as the comparison page shows a mean and
+// its confidence interval (src/report/compare.rs, format_effect_at): a value that is not 0 never
+// reads as 0, and rounding noise reads "~0".
+function fmtAt(value, unit, places) {
+  if (value === 0) return "0";
+  const sign = value > 0 ? "+" : "−";
+  const shown = Math.abs(unit === "percent" ? value * 100 : value);
+  let p = places;
+  while (p < 4 && Number(shown.toFixed(p)) === 0) p += 1;
+  if (Number(shown.toFixed(p)) === 0) return "~0";
+  const digits = unit === "pounds"
+    ? Number(shown.toFixed(p)).toLocaleString("en-GB", { minimumFractionDigits: p, maximumFractionDigits: p })
+    : shown.toFixed(p);
+  return unit === "percent" ? `${sign}${digits} pp` : unit === "pounds" ? `${sign}£${digits}` : sign + digits;
+}
+
+// Decimal places that show an interval of half-width `half` to one significant digit (at least
+// one for points and numbers, none for pounds, at most four).
+function placesFor(half, unit) {
+  const shown = unit === "percent" ? half * 100 : half;
+  return Math.min(4, Math.max(unit === "pounds" ? 0 : 1, -Math.floor(Math.log10(shown))));
+}
+
+// A table cell: the mean above the 90% range of replicates; for an effect, the 90% confidence
+// interval of its mean in brackets between them (/api/compare's mean_lo, mean_hi), both to the
+// places that interval warrants.
 function cell(stats, unit, effect) {
   if (!stats) return `<td>–</td>`;
   const clear = effect && (stats.p05 > 0 || stats.p95 < 0) ? " clear" : "";
-  return `<td class="${effect ? "effect" + clear : ""}">${fmt(stats.mean, unit, effect)}<span class="interval">${fmt(stats.p05, unit, effect)} to ${fmt(stats.p95, unit, effect)}</span></td>`;
+  let mean = fmt(stats.mean, unit, effect), ci = "";
+  if (effect && stats.mean_lo !== null && stats.mean_lo !== undefined && stats.mean_hi !== null && stats.mean_hi !== undefined) {
+    if (stats.mean_lo === stats.mean_hi) {
+      ci = `<span class="ci">(the same in every pair)</span>`;
+    } else {
+      const places = placesFor((stats.mean_hi - stats.mean_lo) / 2, unit);
+      mean = fmtAt(stats.mean, unit, places);
+      ci = `<span class="ci">(${fmtAt(stats.mean_lo, unit, places)} to ${fmtAt(stats.mean_hi, unit, places)})</span>`;
+    }
+  }
+  return `<td class="${effect ? "effect" + clear : ""}">${mean}${ci}<span class="interval">${fmt(stats.p05, unit, effect)} to ${fmt(stats.p95, unit, effect)}</span></td>`;
 }
 
 function table(el, result, rows) {
