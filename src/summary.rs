@@ -398,8 +398,7 @@ pub fn effect_stats(reference: &[Replicate], scenario: &[Replicate], i: usize) -
 
 /// The standard error of a mean of `n` independent values with sample standard deviation `sd`,
 /// and the mean's 90% confidence interval (Student's t on n - 1 degrees of freedom, at most
-/// 1,000: [`crate::seek::method::t_quantile`]): `(se, lo,
-/// hi)`, all NaN below two values.
+/// 1,000: [`crate::seek::method::t_quantile`]): `(se, lo, hi)`, all NaN below two values.
 fn mean_confidence(mean: f64, sd: f64, n: usize) -> (f64, f64, f64) {
     if n < 2 {
         return (f64::NAN, f64::NAN, f64::NAN);

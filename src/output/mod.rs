@@ -338,7 +338,8 @@ pub struct ComparisonRow {
 /// against the reference ([`summary::effect_stats`]), in the figure's unit: how the replicates'
 /// differences spread (`p05`, `p95`) and how precisely their mean is known (`se`, and the 90%
 /// confidence interval `mean_lo` to `mean_hi`). Written from it and read back into it
-/// ([`read_rows`]).
+/// ([`read_rows`]). Its first five columns are [`ComparisonRow`]'s, repeated rather than nested
+/// because the csv crate cannot flatten a nested struct into columns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EffectRow {
     /// The scenario's name (its folder beside comparison/).
@@ -428,8 +429,12 @@ pub fn write_comparison(
     let mut effect_figures = Vec::new();
     if let Some(((reference, ref_reps), others)) = runs.split_first() {
         for (monthly, reps) in others {
-            for (i, measure) in summary::HEADLINE_NAMES.iter().enumerate() {
-                if let Some(s) = summary::effect_stats(ref_reps, reps, i) {
+            // Each figure's effect once, for the file and the chart.
+            let stats: Vec<Option<summary::EffectStats>> = (0..summary::HEADLINE_NAMES.len())
+                .map(|i| summary::effect_stats(ref_reps, reps, i))
+                .collect();
+            for (measure, s) in summary::HEADLINE_NAMES.iter().zip(&stats) {
+                if let Some(s) = s {
                     effects.push(EffectRow {
                         scenario: monthly.scenario.clone(),
                         measure,
@@ -446,8 +451,7 @@ pub fn write_comparison(
                 .iter()
                 .map(|(measure, label)| {
                     let i = summary::headline_index(measure).expect("a headline name");
-                    let (mean, p05, p95) =
-                        summary::effect_stats(ref_reps, reps, i).map_or((0.0, 0.0, 0.0), |s| (s.mean, s.p05, s.p95));
+                    let (mean, p05, p95) = stats[i].map_or((0.0, 0.0, 0.0), |s| (s.mean, s.p05, s.p95));
                     charts::Figure { label, mean, p05, p95 }
                 })
                 .collect();
