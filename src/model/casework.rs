@@ -8,6 +8,10 @@ use crate::rng;
 impl World<'_> {
     pub(super) fn link_workers_work(&mut self) {
         for w in 0..self.workers.len() {
+            if let Some(next) = self.workers.get(w + 1) {
+                super::prefetch::front(&next.waiting);
+                super::prefetch::start(&next.caseload);
+            }
             self.workers[w].week = Default::default();
             if self.workers[w].in_post {
                 self.casework(w);
@@ -261,8 +265,10 @@ impl Candidates {
         if self.network != Some(network) {
             self.network = Some(network);
             self.orgs.clear();
-            self.orgs
-                .extend(orgs.iter().map(|o| Candidate::of(o, refuse_waiting_ratio)));
+            self.orgs.extend(orgs.iter().map(|o| {
+                super::prefetch::back(&o.waiting); // where a referral to it will be written
+                Candidate::of(o, refuse_waiting_ratio)
+            }));
         }
     }
 }

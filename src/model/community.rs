@@ -58,6 +58,9 @@ impl World<'_> {
         let (c, pat) = (&sc.community, &sc.patients);
         let week = self.week;
         for i in 0..self.orgs.len() {
+            if let Some(ahead) = self.orgs.get(i + 8) {
+                super::prefetch::front(&ahead.waiting);
+            }
             let org = &self.orgs[i];
             // Nothing to free (no one attends) and no one waiting: nothing to do this week.
             if !org.open || (org.occupancy == 0 && org.waiting.is_empty()) {

@@ -18,6 +18,7 @@ pub mod link_worker;
 pub mod organisation;
 pub mod patient;
 pub mod practice;
+mod prefetch;
 
 use std::ops::Range;
 
@@ -283,6 +284,9 @@ impl<'s> World<'s> {
         let pp = &sc.practices;
         let week = self.week;
         for i in 0..self.practices.len() {
+            if let Some(next) = self.practices.get(i + 1) {
+                prefetch::back(&self.workers[next.worker as usize].waiting);
+            }
             let pr = &mut self.practices[i];
             pr.innovations.retain(|&end| end > week);
             let arrivals = self.innovations.sample(&mut self.rng.referrals);

@@ -110,6 +110,7 @@ impl Intake {
 impl Patient {
     /// A new referral at `week` from `practice`: needs, approach, complexity, confidence and the
     /// week they would give up waiting, drawn from `intake` in that order.
+    #[inline]
     pub fn referred(rng: &mut Rng, practice: u32, week: u32, intake: &Intake) -> Patient {
         let weights = &intake.weights;
         let mut needs = draw_need(rng, weights);
