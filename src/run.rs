@@ -125,6 +125,26 @@ pub fn draws_nothing(file: &std::path::Path, scenario: &Scenario) -> Option<Stri
     })
 }
 
+/// The warning a run of `scenario` (read from `file`) deserves when its annual funding cut
+/// (`funding.annual_cut` above 0) falls at no point within the run: the first cut comes at the
+/// start of programme year `funding.cut_first_year`, after the run's last week, so the run is
+/// one of no cut. `None` otherwise.
+pub fn cuts_nothing(file: &std::path::Path, scenario: &Scenario) -> Option<String> {
+    let f = &scenario.funding;
+    let weeks = scenario.simulation.weeks;
+    (f.annual_cut > 0.0 && crate::model::organisation::cut_weeks(weeks, f.cut_first_year, f.cut_last_year).is_empty())
+        .then(|| {
+            format!(
+                "{}: funding.annual_cut = {} makes no cut within the run: the first falls at the start of programme year {} (week {}), after the run's {} weeks, so the run is one of no cut",
+                file.display(),
+                f.annual_cut,
+                f.cut_first_year.max(2),
+                52 * (f.cut_first_year.max(2) - 1) + 1,
+                weeks
+            )
+        })
+}
+
 /// In a comparison the first scenario is the reference, and every other scenario runs with its
 /// seed, replicate count and uncertainty mode, so that replicate r of each starts from the same seed (common random
 /// numbers) and the effects in comparison/effects.csv are paired. A different horizon cannot be

@@ -495,6 +495,49 @@ fn the_comparison_page_refuses_a_replaced_scenario_and_long_runs_chart_their_hor
     );
 }
 
+/// A run shorter than 24 months charts integration at its end, labelled so: before, the charts
+/// said "at 24 months" over a figure the run does not have; and a cut that falls after the run
+/// is said (before, every effect was 0 beside "differs in funding.annual_cut": fresh-user
+/// findings).
+#[test]
+fn a_short_comparison_charts_integration_at_its_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let (base, cut) = (scenario("deep-end-baseline.toml"), scenario("austerity.toml"));
+    let o = lwsim(&[
+        "run",
+        base.to_str().unwrap(),
+        cut.to_str().unwrap(),
+        "-r",
+        "20",
+        "--detail",
+        "0",
+        "-q",
+        "--set",
+        "simulation.weeks=52",
+        "--report",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for chart in ["effects.svg", "headline.svg"] {
+        let svg = std::fs::read_to_string(dir.join("comparison").join(chart)).unwrap();
+        assert!(svg.contains("fully integrated at the run"), "{chart} lacks the end");
+        assert!(!svg.contains("at 24 months"), "{chart} names month 24");
+    }
+    // Austerity's cut falls at week 53, after this run: said on stderr and on the page.
+    assert!(
+        stderr(&o).contains("austerity.toml: funding.annual_cut = 0.1 makes no cut within the run: the first falls at the start of programme year 2 (week 53), after the run's 52 weeks"),
+        "{}",
+        stderr(&o)
+    );
+    let page = std::fs::read_to_string(dir.join("comparison/report.html")).unwrap();
+    assert!(
+        page.contains("Its annual cut of 10% makes no cut within the run's 52 weeks (the first would fall at week 53): every effect here is that of no cut."),
+        "the page does not say the cut falls outside the run"
+    );
+}
+
 /// A scenario identical to the reference has every effect exactly 0, and the page says so.
 #[test]
 fn the_comparison_page_shows_zero_effects_for_an_identical_scenario() {

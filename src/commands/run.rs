@@ -231,8 +231,9 @@ impl Places {
     }
 }
 
-/// The warnings about intervals before a run: fewer than 20 replicates (the first scenario
-/// that has them), and each `--uncertainty full` scenario that draws no constant.
+/// The warnings before a run: fewer than 20 replicates (the first scenario that has them), each
+/// `--uncertainty full` scenario that draws no constant, and each annual cut that falls outside
+/// the run.
 fn warn_of_weak_intervals(scenarios: &[(PathBuf, Scenario)], ui: &dyn Ui) {
     if let Some(w) = scenarios
         .iter()
@@ -242,6 +243,9 @@ fn warn_of_weak_intervals(scenarios: &[(PathBuf, Scenario)], ui: &dyn Ui) {
     }
     for (f, s) in scenarios {
         if let Some(w) = crate::run::draws_nothing(f, s) {
+            warn(ui, &w);
+        }
+        if let Some(w) = crate::run::cuts_nothing(f, s) {
             warn(ui, &w);
         }
     }

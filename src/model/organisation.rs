@@ -15,6 +15,18 @@ pub fn cuts_by_year(year: u32, first: u32, last: u32) -> u32 {
     (year + 1).min(last).saturating_sub(first.saturating_sub(1))
 }
 
+/// The weeks at which the annual cuts of programme years `first` to `last` fall within a run of
+/// `weeks` weeks: the start of each programme year Y, week `52 * (Y - 1) + 1` (year 2's at week
+/// 53), when phase 1 sets the year's funding ([`cuts_by_year`] counts the same cuts). `first`
+/// below 2 counts from year 2 (the key's range starts there: a cut at the start of year 1
+/// would come before the programme).
+pub fn cut_weeks(weeks: u32, first: u32, last: u32) -> Vec<u32> {
+    (first.max(2)..=last)
+        .map(|year| 52 * (year - 1) + 1)
+        .take_while(|&week| week <= weeks)
+        .collect()
+}
+
 /// Longest attendance, in weeks: the size of the ring that schedules places freeing up.
 pub const RING: usize = 64;
 
@@ -230,6 +242,22 @@ mod tests {
         );
         // A last year before the first: no cut.
         assert_eq!(cuts_by_year(9, 5, 3), 0);
+    }
+
+    #[test]
+    fn the_cuts_within_a_run_are_those_its_financial_years_make() {
+        assert_eq!(cut_weeks(52, 2, 100), Vec::<u32>::new());
+        assert_eq!(cut_weeks(104, 2, 100), [53]);
+        assert_eq!(cut_weeks(104, 3, 100), Vec::<u32>::new());
+        assert_eq!(cut_weeks(260, 3, 4), [105, 157]);
+        // The same count as phase 1's, at the last financial year of the run.
+        for (weeks, first, last) in [(104, 2, 100), (260, 2, 3), (312, 3, 100), (520, 5, 3), (53, 2, 2)] {
+            let year = (weeks - 1) / 52;
+            assert_eq!(
+                cut_weeks(weeks, first, last).len() as u32,
+                cuts_by_year(year, first, last)
+            );
+        }
     }
 
     #[test]

@@ -499,12 +499,17 @@ pub const COMPARED: [(&str, &str); 7] = [
 /// The figures the comparison's charts show for a run of `months` months: [`COMPARED`], with
 /// integration at 60 months (runs of 60 months or more) and at the end (runs longer than 24
 /// months whose end is not month 60) after integration at 24 months, so that a long run's charts
-/// show the answer at its horizon (a cut from year 3 has no effect at 24 months). The months are
-/// the figures' own ([`summary::HeadlineFigure::month`]).
+/// show the answer at its horizon (a cut from year 3 has no effect at 24 months). A run shorter
+/// than 24 months has no integration at 24 months: integration at the end takes its place. The
+/// months are the figures' own ([`summary::HeadlineFigure::month`]).
 pub fn compared(months: u32) -> Vec<(&'static str, &'static str)> {
     const FIRST: u32 = summary::month("integration_rate_24m");
     const LATER: u32 = summary::month("integration_rate_60m");
     let mut figures = COMPARED.to_vec();
+    if months < FIRST {
+        figures[0] = summary::charted("integration_rate_end");
+        return figures;
+    }
     let mut at = 1;
     if months >= LATER {
         figures.insert(at, summary::charted("integration_rate_60m"));

@@ -482,8 +482,44 @@ fn question(reference: &Compared, others: &[Compared]) -> String {
             );
         }
         h.push_str("</ul>\n");
+        if let Some(note) = cuts_within(&other.scenario) {
+            let _ = writeln!(h, "<p>{}</p>", escape(&note));
+        }
     }
     h
+}
+
+/// When a scenario cuts community funding each year: how many of its cuts fall within the run,
+/// and when (an annual cut from year 2 makes one cut in a two-year run, none in a one-year run).
+fn cuts_within(s: &crate::scenario::RawScenario) -> Option<String> {
+    let f = &s.funding;
+    if f.annual_cut <= 0.0 {
+        return None;
+    }
+    let weeks = s.simulation.weeks;
+    let at = crate::model::organisation::cut_weeks(weeks, f.cut_first_year, f.cut_last_year);
+    let pct = format!("{}%", (100.0 * f.annual_cut * 1e6).round() / 1e6);
+    Some(if at.is_empty() {
+        format!(
+            "Its annual cut of {pct} makes no cut within the run's {weeks} weeks (the first would fall at week {}): every effect here is that of no cut.",
+            52 * (f.cut_first_year.max(2) - 1) + 1
+        )
+    } else {
+        let weeks_at = at.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        format!(
+            "Within the run's {weeks} weeks its annual cut of {pct} is made {} (at the start of week {weeks_at}): the effects are of {}.",
+            match at.len() {
+                1 => "once".to_string(),
+                2 => "twice".to_string(),
+                n => format!("{n} times"),
+            },
+            if at.len() == 1 {
+                "that one cut"
+            } else {
+                "those cuts, compounding"
+            }
+        )
+    })
 }
 
 fn what_was_run(runs: &[Compared], replicates: usize) -> String {

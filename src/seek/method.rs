@@ -375,8 +375,14 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
         .map(|(x, o)| point(*x, o))
         .collect();
     full.sort_by(|p, q| ahead(p.value).total_cmp(&ahead(q.value)));
-    let at_a = full.iter().position(|p| p.value == a).expect("the bracket's ends have the full replicates");
-    let at_b = full.iter().position(|p| p.value == b).expect("the bracket's ends have the full replicates");
+    let at_a = full
+        .iter()
+        .position(|p| p.value == a)
+        .expect("the bracket's ends have the full replicates");
+    let at_b = full
+        .iter()
+        .position(|p| p.value == b)
+        .expect("the bracket's ends have the full replicates");
     let interpolate = |inner: &Point, outer: &Point, f: &dyn Fn(&Point) -> f64| {
         let (fa, fb) = (f(inner), f(outer));
         let x = if fa.is_finite() && fb.is_finite() && fa != fb {
@@ -571,7 +577,12 @@ mod tests {
     /// ends are both significant.
     fn inverted(s: &Settings, found: &Found) -> (f64, f64) {
         let t = t_quantile((1.0 + s.confidence) / 2.0, f64::from(s.replicates - 1));
-        let full: Vec<Point> = found.points.iter().copied().filter(|p| p.runs == s.replicates).collect();
+        let full: Vec<Point> = found
+            .points
+            .iter()
+            .copied()
+            .filter(|p| p.runs == s.replicates)
+            .collect();
         let d = |p: &Point| s.sense * (p.mean - s.goal);
         let band = |p: &Point, sign: f64| d(p) + sign * t * p.se();
         let v = found.value.unwrap();
