@@ -348,7 +348,7 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Res
             Ok(_) => break,
             Err(e) => e,
         };
-        let key = e.path().to_string();
+        let key = counted_from_one(e.path());
         let inner = e.into_inner();
         if !problems.is_empty() && inner.message().contains("missing field") {
             break;
@@ -368,6 +368,29 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Res
         }
     }
     Err(InputError { problems })
+}
+
+/// A value's key path as people count: `parameter[2].values[1]` for the first value of the
+/// second `[[parameter]]` (serde counts from 0; lwsim's own messages, and a reader, from 1).
+fn counted_from_one(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        let name = match segment {
+            Segment::Seq { index } => {
+                out.push_str(&format!("[{}]", index + 1));
+                continue;
+            }
+            Segment::Map { key } => key.as_str(),
+            Segment::Enum { variant } => variant.as_str(),
+            Segment::Unknown => "?",
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(name);
+    }
+    out
 }
 
 /// `text` with the entry whose value spans `span` blanked out: every character from the start

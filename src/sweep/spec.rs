@@ -490,6 +490,21 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                             format!("expected at most {MAX_POINTS} steps, found {steps}"),
                         ));
                     }
+                    let whole = max.round() - min.round() + 1.0;
+                    if is_int && f64::from(steps) > whole {
+                        // Rounded, the grid would hold a value twice, each with its own seeds:
+                        // two "caseload 11" rows differing by chance alone.
+                        return Err(err(
+                            Some(i),
+                            "steps",
+                            &at("steps"),
+                            format!(
+                                "expected at most {whole} steps for a whole-number key from {} to {} (a larger grid repeats values once rounded), found {steps}",
+                                params::fmt_num(min),
+                                params::fmt_num(max)
+                            ),
+                        ));
+                    }
                     design::linspace(min, max, steps as usize)
                         .into_iter()
                         .map(|x| if is_int { x.round() } else { x })
