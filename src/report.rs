@@ -172,7 +172,11 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         ("Scenario", scenario.name.clone()),
         ("Replicates", replicates.to_string()),
         ("Base seed", scenario.simulation.seed.to_string()),
-        ("Intervals", scenario.simulation.uncertainty.label().to_string()),
+        (
+            "Intervals",
+            crate::scenario::uncertain::intervals_label(scenario.simulation.uncertainty, run.drew_nothing())
+                .to_string(),
+        ),
         ("Weeks simulated", scenario.simulation.weeks.to_string()),
         ("Practices", scenario.practices.count.to_string()),
         ("lwsim version", version.to_string()),
@@ -186,7 +190,8 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         h,
         "<h2>Headline figures</h2>\n<p class=\"note\">Mean across replicates, with the range that holds 90% of replicates (5th to 95th percentile). {}</p>",
         escape(crate::scenario::uncertain::interval_kind(
-            scenario.simulation.uncertainty
+            scenario.simulation.uncertainty,
+            run.drew_nothing()
         ))
     );
     h.push_str(&small_sample_warning(replicates));
@@ -257,7 +262,8 @@ pub fn build(dir: &Path) -> Result<String, Error> {
         h,
         "<p class=\"note\">The model is described in docs/ODD.md of lwsim; every parameter's source is in docs/SCENARIOS.md. {}</p>\n</body></html>",
         escape(crate::scenario::uncertain::interval_kind(
-            scenario.simulation.uncertainty
+            scenario.simulation.uncertainty,
+            run.drew_nothing()
         ))
     );
     Ok(h)

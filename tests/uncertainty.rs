@@ -70,6 +70,36 @@ fn full_uncertainty_widens_intervals_and_is_recorded() {
         std::fs::read(full.join("summary.json")).unwrap(),
         std::fs::read(again.join("summary.json")).unwrap()
     );
+    // A chance run's resolved scenario sets every uncertain key: under full it draws nothing,
+    // and run.json (`drawn: []`), stderr and the page say its intervals hold chance alone
+    // (before, the page said each replicate drew the model's uncertain constants).
+    assert!(json(&chance.join("run.json")).get("drawn").is_none());
+    let nothing = tmp.path().join("nothing");
+    let out = lwsim(&[
+        "run",
+        chance.join("scenario.resolved.toml").to_str().unwrap(),
+        "--uncertainty",
+        "full",
+        "-r",
+        "20",
+        "-q",
+        "--report",
+        "--out",
+        nothing.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--uncertainty full draws no constant"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json(&nothing.join("run.json"))["drawn"], serde_json::json!([]));
+    let page = std::fs::read_to_string(nothing.join("report.html")).unwrap();
+    assert!(page.contains(
+        "<td>chance alone (--uncertainty full drew no constant: the scenario sets every uncertain key)</td>"
+    ));
+    assert!(page.contains("The intervals hold chance alone: the run asked for --uncertainty full"));
+    assert!(!page.contains("each replicate also drew"));
 }
 
 #[test]

@@ -77,7 +77,8 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
             seed_derivation: Some("splitmix64(splitmix64(seed) ^ replicate)".into()),
             generator: Some(crate::rng::GENERATOR.into()),
             uncertainty: Some(scenario.simulation.uncertainty),
-            drawn: uncertain::drawn_keys(&scenario).into_iter().map(String::from).collect(),
+            drawn: (!scenario.simulation.uncertainty.is_chance())
+                .then(|| uncertain::drawn_keys(&scenario).into_iter().map(String::from).collect()),
             wall_seconds: start.elapsed().as_secs_f64(),
         };
         let dir = places.dir_of(&scenario);

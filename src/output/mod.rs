@@ -133,14 +133,22 @@ pub struct RunInfo {
     /// `chance` or `full` (`simulation.uncertainty`); `lwsim run` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<crate::scenario::uncertain::Uncertainty>,
-    /// Under `full`, the keys each replicate drew (the rest held at the scenario's values).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub drawn: Vec<String>,
+    /// Under `full`, the keys each replicate drew (the rest held at the scenario's values); `[]`
+    /// when the scenario sets every uncertain key, so nothing was drawn and the intervals hold
+    /// chance alone. Absent under `chance`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawn: Option<Vec<String>>,
     /// Wall-clock time of the run, seconds.
     pub wall_seconds: f64,
 }
 
 impl RunInfo {
+    /// A run that asked for `--uncertainty full` but drew no constant (`drawn` is `[]`): its
+    /// intervals hold chance alone.
+    pub fn drew_nothing(&self) -> bool {
+        self.drawn.as_ref().is_some_and(Vec::is_empty)
+    }
+
     /// `dir/run.json`, if it is there and reads as a run.json; `None` otherwise (the pages
     /// then leave out what it would have told them).
     pub fn read(dir: &Path) -> Option<RunInfo> {

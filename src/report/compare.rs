@@ -427,7 +427,8 @@ pub fn build(dir: &Path) -> Result<String, Error> {
                 .join(", ")
         ),
         escape(crate::scenario::uncertain::interval_kind(
-            reference.scenario.simulation.uncertainty
+            reference.scenario.simulation.uncertainty,
+            reference.run.drew_nothing()
         ))
     );
     Ok(h)
@@ -540,7 +541,10 @@ fn what_was_run(runs: &[Compared], replicates: usize) -> String {
         ("Base seed (shared)", s.simulation.seed.to_string()),
         ("Weeks simulated", s.simulation.weeks.to_string()),
     ];
-    rows.push(("Intervals", s.simulation.uncertainty.label().to_string()));
+    rows.push((
+        "Intervals",
+        crate::scenario::uncertain::intervals_label(s.simulation.uncertainty, reference.run.drew_nothing()).to_string(),
+    ));
     rows.push(("lwsim version", version.to_string()));
     let mut h = String::from("<h2>What was run</h2>\n<table class=\"what\">\n");
     for (k, v) in rows {

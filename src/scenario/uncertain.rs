@@ -92,8 +92,23 @@ impl params::FieldType for Uncertainty {
     }
 }
 
-/// What a run's intervals hold, in a sentence for reports and the README.
-pub fn interval_kind(mode: Uncertainty) -> &'static str {
+/// What a run's intervals hold, in a few words (reports' "Intervals" row): `mode`'s
+/// [`Uncertainty::label`], or chance alone when a `full` run drew nothing (`drew_nothing`:
+/// run.json's `drawn` is `[]`, the scenario setting every uncertain key).
+pub fn intervals_label(mode: Uncertainty, drew_nothing: bool) -> &'static str {
+    if drew_nothing {
+        "chance alone (--uncertainty full drew no constant: the scenario sets every uncertain key)"
+    } else {
+        mode.label()
+    }
+}
+
+/// What a run's intervals hold, in a sentence for reports and the README; `drew_nothing` as for
+/// [`intervals_label`].
+pub fn interval_kind(mode: Uncertainty, drew_nothing: bool) -> &'static str {
+    if drew_nothing {
+        return "The intervals hold chance alone: the run asked for --uncertainty full, but its scenario sets every uncertain constant (a resolved scenario does), so no replicate drew one. Leave out the constants to be drawn.";
+    }
     match mode {
         Uncertainty::Chance => {
             "The intervals hold chance alone: how much the outcome varies between runs of the same programme with the model's constants fixed. They leave out what is not known about those constants; run with --uncertainty full to include it."
