@@ -142,6 +142,46 @@ fn results_are_not_overwritten_without_force() {
     assert_ne!(std::fs::read(dir.join("weekly.csv")).unwrap(), before);
 }
 
+/// A comparison that replaces another in the same folder: the earlier one's scenarios that this
+/// one does not compare are warned of, or with --force removed (they stayed, looking part of
+/// the new comparison: a fresh-user finding). A folder of the user's own beside them is kept.
+#[test]
+fn a_replaced_comparisons_other_scenarios_are_warned_of_or_removed_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cmp");
+    let run = |names: &[&str], force: bool| {
+        let paths: Vec<String> = names.iter().map(|n| scenario(n).display().to_string()).collect();
+        let mut args: Vec<&str> = vec!["run"];
+        args.extend(paths.iter().map(String::as_str));
+        args.extend(["-r", "2", "--detail", "0", "-q", "--out", dir.to_str().unwrap()]);
+        if force {
+            args.push("--force");
+        }
+        let out = lwsim(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    run(&["deep-end-baseline.toml", "no-support.toml"], false);
+    std::fs::create_dir(dir.join("notes")).unwrap();
+    std::fs::write(dir.join("notes/mine.txt"), "keep").unwrap();
+    let err = run(&["low-buy-in.toml", "high-buy-in.toml"], false);
+    assert!(
+        err.contains("no-support: results of the comparison this one replaced, not part of it (left as they were; --force removes them)"),
+        "{err}"
+    );
+    assert!(dir.join("no-support/summary.json").is_file());
+    run(&["low-buy-in.toml", "austerity.toml"], true);
+    assert!(
+        !dir.join("high-buy-in").exists(),
+        "--force leaves the replaced comparison's scenario"
+    );
+    assert!(
+        dir.join("no-support/summary.json").is_file(),
+        "not part of the comparison replaced"
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("notes/mine.txt")).unwrap(), "keep");
+}
+
 #[test]
 fn two_scenarios_write_two_directories_and_a_comparison() {
     let tmp = tempfile::tempdir().unwrap();

@@ -44,6 +44,12 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
     for (_, s) in &scenarios {
         locks.push(DirLock::acquire(&places.dir_of(s), Kind::Run, force)?);
     }
+    // The scenarios of the comparison this one replaces, read before it is replaced.
+    let earlier = if several {
+        earlier_scenarios(&places.comparison())
+    } else {
+        Vec::new()
+    };
     if several {
         // A comparison is made anew from the scenarios just run: it replaces an older one.
         locks.push(DirLock::acquire(&places.comparison(), Kind::Comparison, true)?);
@@ -121,7 +127,57 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
     for lock in locks {
         lock.finish();
     }
+    if several {
+        let now: Vec<&str> = runs.iter().map(|(m, _)| m.scenario.as_str()).collect();
+        leave_earlier(&places.root(), &earlier, &now, force, ui)?;
+    }
     Ok(exit::SUCCESS)
+}
+
+/// The scenarios the comparison in `dir` compared (the names in its headline.csv, in order);
+/// none when there is no comparison there or its file does not read.
+fn earlier_scenarios(dir: &std::path::Path) -> Vec<String> {
+    let path = dir.join(output::HEADLINE_CSV);
+    let rows: Vec<output::ComparisonRow> = output::read_rows(&path).unwrap_or_default();
+    let mut names: Vec<String> = Vec::new();
+    for row in rows {
+        if !names.contains(&row.scenario) {
+            names.push(row.scenario);
+        }
+    }
+    names
+}
+
+/// The folders beside the new comparison of scenarios the comparison it replaced compared but
+/// this one does not (`earlier` less `now`): with `force`, every file lwsim wrote in them is
+/// removed (and each folder, once empty), as `--force` removes every file lwsim wrote where it
+/// writes; without it they stay, and a warning says they are not part of this comparison.
+fn leave_earlier(
+    root: &std::path::Path,
+    earlier: &[String],
+    now: &[&str],
+    force: bool,
+    ui: &dyn Ui,
+) -> Result<(), Error> {
+    for name in earlier.iter().filter(|n| !now.contains(&n.as_str())) {
+        let dir = root.join(name);
+        if Kind::of(&dir) != Some(Kind::Run) {
+            continue;
+        }
+        if force {
+            DirLock::acquire(&dir, Kind::Run, true)?.finish();
+            let _ = std::fs::remove_dir(&dir); // only if nothing else is left in it
+        } else {
+            warn(
+                ui,
+                &format!(
+                    "{}: results of the comparison this one replaced, not part of it (left as they were; --force removes them)",
+                    dir.display()
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The closing line's pointer to the page `--report` wrote in `dir` (empty without it): a
