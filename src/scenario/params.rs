@@ -453,6 +453,23 @@ pub fn check(scenario: &RawScenario) -> super::Problems {
             ));
         }
     }
+    // Organisations exist at baseline only if viable: a baseline funding below viability is
+    // drawn again (model::init). A median so low that hardly a draw is viable would set nearly
+    // every organisation's funding to the threshold itself, silently.
+    let c = &scenario.community;
+    let lowest = c.viability_funding * (-VIABLE_Z * c.funding_spread).exp();
+    if c.viability_funding > 0.0 && c.funding_mean < lowest {
+        problems.push((
+            "community.funding_mean".into(),
+            format!(
+                "expected at least {} with community.funding_spread = {} and community.viability_funding = {} (an organisation's baseline funding is drawn again until viable; below this, fewer than 1 draw in 100 is, and the rest would be set to the threshold), found {}",
+                fmt_num(lowest.ceil()),
+                fmt_num(c.funding_spread),
+                fmt_num(c.viability_funding),
+                fmt_num(c.funding_mean)
+            ),
+        ));
+    }
     let n = &scenario.patients;
     let weights = [
         n.need_mental_health,
@@ -472,7 +489,7 @@ pub fn check(scenario: &RawScenario) -> super::Problems {
         problems.push((
             "name".into(),
             format!(
-                "expected a name of letters, digits, '-', '_' or '.' (it names a directory), found {:?}",
+                "expected a name of ASCII letters, digits, '-', '_' or '.' (it names a directory), found {:?}",
                 scenario.name
             ),
         ));
@@ -513,6 +530,10 @@ pub fn check(scenario: &RawScenario) -> super::Problems {
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) && !name.starts_with('.')
 }
+
+/// The standard normal's 99th percentile: a median baseline funding at least
+/// `viability_funding * exp(-VIABLE_Z * funding_spread)` makes at least 1 draw in 100 viable.
+const VIABLE_Z: f64 = 2.326;
 
 /// Most community organisations in one world (networks times organisations per network).
 pub const MAX_ORGS: u64 = 2_000_000;
