@@ -70,8 +70,8 @@ fn seek_finds_the_buy_in_that_integrates_half_the_practices_and_independent_runs
         stdout(&o)
     );
     assert_eq!(j["holds_at_start"], false);
-    // The interval is never widened to hold the value: here the mean is smooth enough that it
-    // does, and seek.json says whether it does.
+    // The interval is never widened to hold the value; standing on the values evaluated around
+    // the crossing, it holds it, and seek.json says so.
     assert!(lo <= v && v <= hi && lo > 0.3 && hi < 1.0, "{v} ({lo}, {hi})");
     assert_eq!(j["value_in_interval"], true);
     let at = |x: f64| confirm("practices.gp_buy_in.mean", x, "integration_rate_24m", 320);

@@ -54,7 +54,7 @@ pub(super) fn run(args: RunArgs, ui: &dyn Ui) -> Result<u8, Error> {
         // A comparison is made anew from the scenarios just run: it replaces an older one.
         locks.push(DirLock::acquire(&places.comparison(), Kind::Comparison, true)?);
     }
-    warn_of_weak_intervals(&scenarios, ui);
+    warn_before_run(&scenarios, ui);
     let command = command_line();
     let mode = scenarios[0].1.simulation.uncertainty;
     let mut runs = Vec::new();
@@ -291,7 +291,7 @@ impl Places {
 /// The warnings before a run: fewer than 20 replicates (the first scenario that has them), each
 /// `--uncertainty full` scenario that draws no constant, and each annual cut that falls outside
 /// the run.
-fn warn_of_weak_intervals(scenarios: &[(PathBuf, Scenario)], ui: &dyn Ui) {
+fn warn_before_run(scenarios: &[(PathBuf, Scenario)], ui: &dyn Ui) {
     if let Some(w) = scenarios
         .iter()
         .find_map(|(_, s)| crate::run::weak_intervals(s.simulation.replicates))

@@ -443,6 +443,9 @@ fn question(reference: &Compared, others: &[Compared]) -> String {
         escape(&reference.name),
         escape(&reference.scenario.description)
     );
+    if let Some(note) = cuts_within(&reference.scenario, None) {
+        let _ = writeln!(h, "<p>{}</p>", escape(&note));
+    }
     for other in others {
         let diffs = differences(reference, other);
         let _ = writeln!(
@@ -483,7 +486,7 @@ fn question(reference: &Compared, others: &[Compared]) -> String {
             );
         }
         h.push_str("</ul>\n");
-        if let Some(note) = cuts_within(&other.scenario) {
+        if let Some(note) = cuts_within(&other.scenario, Some(&reference.scenario)) {
             let _ = writeln!(h, "<p>{}</p>", escape(&note));
         }
     }
@@ -492,33 +495,47 @@ fn question(reference: &Compared, others: &[Compared]) -> String {
 
 /// When a scenario cuts community funding each year: how many of its cuts fall within the run,
 /// and when (an annual cut from year 2 makes one cut in a two-year run, none in a one-year run).
-fn cuts_within(s: &crate::scenario::RawScenario) -> Option<String> {
+/// Against `reference` (for a compared scenario), the effects are said to be the cut's only when
+/// the cut is what differs from the reference (its size or its years).
+fn cuts_within(s: &crate::scenario::RawScenario, reference: Option<&crate::scenario::RawScenario>) -> Option<String> {
     let f = &s.funding;
     if f.annual_cut <= 0.0 {
         return None;
     }
+    let the_cut_differs = reference.is_some_and(|r| {
+        let g = &r.funding;
+        (g.annual_cut, g.cut_first_year, g.cut_last_year) != (f.annual_cut, f.cut_first_year, f.cut_last_year)
+    });
     let weeks = s.simulation.weeks;
     let at = crate::model::organisation::cut_weeks(weeks, f.cut_first_year, f.cut_last_year);
     let pct = format!("{}%", (100.0 * f.annual_cut * 1e6).round() / 1e6);
+    let whose = if reference.is_some() { "Its" } else { "The reference's" };
     Some(if at.is_empty() {
         format!(
-            "Its annual cut of {pct} makes no cut within the run's {weeks} weeks (the first would fall at week {}): every effect here is that of no cut.",
-            52 * (f.cut_first_year.max(2) - 1) + 1
+            "{whose} annual cut of {pct} makes no cut within the run's {weeks} weeks (the first would fall at week {}){}",
+            52 * (f.cut_first_year.max(2) - 1) + 1,
+            if the_cut_differs {
+                ": the cut has no effect here."
+            } else {
+                "."
+            }
         )
     } else {
         let weeks_at = at.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        let times = match at.len() {
+            1 => "once".to_string(),
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        let plural = if at.len() == 1 { "week" } else { "weeks" };
+        let effects = match (the_cut_differs, at.len()) {
+            (false, _) => String::new(),
+            (true, 1) => ": the cut's effects are of that one cut".into(),
+            (true, _) => ": the cut's effects are of those cuts, compounding".into(),
+        };
         format!(
-            "Within the run's {weeks} weeks its annual cut of {pct} is made {} (at the start of week {weeks_at}): the effects are of {}.",
-            match at.len() {
-                1 => "once".to_string(),
-                2 => "twice".to_string(),
-                n => format!("{n} times"),
-            },
-            if at.len() == 1 {
-                "that one cut"
-            } else {
-                "those cuts, compounding"
-            }
+            "Within the run's {weeks} weeks {} annual cut of {pct} is made {times} (at the start of {plural} {weeks_at}){effects}.",
+            whose.to_lowercase()
         )
     })
 }

@@ -99,8 +99,8 @@ pub struct Found {
     /// search was interrupted).
     pub value: Option<f64>,
     /// (lo, hi), lo <= hi, at `confidence`: the lever values where the test does not reject,
-    /// `None` with `value`. Not widened to hold `value`: on a mean jagged between the scan
-    /// values the bisection's crossing can lie outside it.
+    /// `None` with `value`. Never widened to hold `value`; standing on the values evaluated
+    /// around the bisection's crossing, it holds it.
     pub interval: Option<(f64, f64)>,
     /// Does the goal hold at the `from` end? (Everywhere, when `value` is `None` and it holds.)
     pub holds_at_start: bool,
@@ -344,9 +344,6 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
         }
         cache.ensure(&next, s.replicates);
     }
-    // No significant value on a side (NaN counts as none): the interval runs to the range's end.
-    let open_near = near(&cache.point(g[k_near])).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater);
-    let open_far = far(&cache.point(g[k_far])).partial_cmp(&0.0) != Some(std::cmp::Ordering::Less);
 
     let mut brackets = [Bisection { a: g[j - 1], b: g[j] }];
     bisect_all(&mut cache, s, &mut brackets, &|_, p| holds(p) == holds_at_start);
@@ -396,19 +393,16 @@ pub fn search<F: Fn(f64, Range<u32>) -> Vec<f64> + Sync>(s: &Settings, eval: &F)
             (true, false) => x.floor(),
         }
     };
-    // Near side: from the bracket's start-side end back toward the start.
-    let lo = (0..=at_a)
-        .rev()
-        .find(|&i| near(&full[i]) > 0.0)
-        .filter(|_| !open_near)
-        .map_or(g[0], |i| interpolate(&full[i + 1], &full[i], &near));
-    let hi = (at_b..full.len())
-        .find(|&i| far(&full[i]) < 0.0)
-        .filter(|_| !open_far)
-        .map_or(g[g.len() - 1], |i| interpolate(&full[i - 1], &full[i], &far));
-    // The interval is the test inversion's, never moved to hold the value: on a mean that is
-    // jagged (or sharply curved) between the scan values, the bisection's crossing can lie
-    // outside it, and seek.json says so (`value_in_interval`, a note) instead of hiding it.
+    // Near side: from the bracket's start-side end back toward the start; far side: from its
+    // other end on. No value the test rejects on a side (NaN counts as none): the interval runs
+    // to the range's end there.
+    let near_end = (0..=at_a).rev().find(|&i| near(&full[i]) > 0.0);
+    let far_end = (at_b..full.len()).find(|&i| far(&full[i]) < 0.0);
+    let (open_near, open_far) = (near_end.is_none(), far_end.is_none());
+    let lo = near_end.map_or(g[0], |i| interpolate(&full[i + 1], &full[i], &near));
+    let hi = far_end.map_or(g[g.len() - 1], |i| interpolate(&full[i - 1], &full[i], &far));
+    // The interval is the test inversion's, never moved to hold the value; should the two ever
+    // disagree, seek.json says so (`value_in_interval`, a note) instead of hiding it.
     let (lo, hi) = (lo.min(hi), lo.max(hi));
     finish(
         cache,
@@ -617,11 +611,10 @@ mod tests {
 
     /// Over 200 seeded trials on a rising line with its root at 0.55, the 90% interval holds the
     /// root in 90% of trials (binomial sd 2.1 points: tolerance 6 points, about 3 sd), and the
-    /// estimate is unbiased. The interval is the test inversion's, whatever the value: on the
-    /// line with a jag finer than the scan's spacing (zero at the scan values, up to 0.1 between
-    /// them) and a twentieth of the noise, the bisection's crossing falls outside the
-    /// interval in most trials, and the interval stays exactly where the test puts it (an
-    /// interval widened to hold the value would fail both checks).
+    /// estimate is unbiased. The interval is the test inversion's on the values evaluated: on
+    /// the line with a jag finer than the scan's spacing (zero at the scan values, up to 0.1
+    /// between them) and a twentieth of the noise, it is exactly the one recomputed from the
+    /// evaluations, and it holds the bisection's crossing.
     #[test]
     fn the_interval_covers_a_known_root_at_its_stated_rate() {
         let trials = 200;
@@ -667,6 +660,37 @@ mod tests {
             );
             assert!(lo <= v && v <= hi, "trial {trial}: value {v} outside ({lo}, {hi})");
         }
+    }
+
+    /// Coverage where the mean is jagged inside every scan cell (bumps of 0.03, below the
+    /// noise's standard error of about 0.05 at the crossing), the interval standing on the
+    /// bisection's values too: the first crossing of the mean (found on a fine grid) lies in the
+    /// 90% interval in 86.5% of these 200 trials, as with the interval on the scan values alone
+    /// (the method before, run on the same trials: 86.5%).
+    #[test]
+    fn coverage_holds_on_a_mean_jagged_inside_the_scan_cells() {
+        let jagged = |x: f64| {
+            let cell = (x / 0.05).fract();
+            0.5 + 0.5 * (x - 0.55) + 0.03 * (std::f64::consts::PI * cell).sin().powi(2)
+        };
+        let root = (0..=100_000)
+            .map(|i| f64::from(i) / 100_000.0)
+            .find(|&x| jagged(x) >= 0.5)
+            .unwrap();
+        let trials = 200;
+        let mut covered = 0;
+        for trial in 0..trials {
+            let s = settings(1.0, 0.5, From::Low);
+            let found = search(&s, &stand_in(9000 + trial, jagged));
+            if let Some((lo, hi)) = found.interval
+                && lo <= root
+                && root <= hi
+            {
+                covered += 1;
+            }
+        }
+        let rate = f64::from(covered) / f64::from(trials as u32);
+        assert!((rate - 0.9).abs() <= 0.06, "coverage {rate}");
     }
 
     /// A response sharply curved inside the crossing's scan cell (19/x on whole numbers 1 to

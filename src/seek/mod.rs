@@ -100,9 +100,10 @@ pub struct SeekJson {
     /// values at which the mean is not significantly different from the goal (test inversion);
     /// never widened to hold `value` (see `value_in_interval`).
     pub interval: Option<[f64; 2]>,
-    /// Does `interval` hold `value`? False when the bisection's crossing lies outside the test
-    /// inversion's interval: the mean is jagged (or sharply curved) between the scan values, and
-    /// `notes` says so. Null with `value` (and in seek.json files written before this field).
+    /// Does `interval` hold `value`? The interval stands on the values evaluated around the
+    /// bisection's crossing, so it does; false would mean the interval and the crossing
+    /// disagree, and `notes` would say so. Null with `value` (and in seek.json files written
+    /// before this field).
     #[serde(default)]
     pub value_in_interval: Option<bool>,
     /// The interval's confidence level, strictly between 0 and 1.
@@ -441,12 +442,12 @@ fn describe(base: &Scenario, goal: &Goal, lever: &Lever, s: &method::Settings, f
                 if inside {
                     ""
                 } else {
-                    "; the value lies outside its interval (a jagged mean: see the notes in seek.json)"
+                    "; the value lies outside its interval (see the notes in seek.json)"
                 }
             );
             if !inside {
                 notes.push(format!(
-                    "the value {} lies outside its interval ({} to {}): the estimated mean crosses the goal there between the scan's values, but the test at the scan's values puts the crossing in the interval, so the mean is jagged (or sharply curved) at a finer scale than the scan's spacing, {}; the interval is the honest uncertainty, the value one crossing of a jagged curve: narrow --min/--max around the interval to look closer, or raise --replicates",
+                    "the value {} lies outside its interval ({} to {}): the estimated mean crosses the goal there, but the test at the values evaluated puts the crossing in the interval, so the mean is jagged (or sharply curved) at a finer scale than they are spaced (the scan's spacing is {}); the interval is the honest uncertainty, the value one crossing of a jagged curve: narrow --min/--max around the interval to look closer, or raise --replicates",
                     show(v),
                     show(lo),
                     show(hi),

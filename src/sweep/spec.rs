@@ -490,25 +490,27 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
                             format!("expected at most {MAX_POINTS} steps, found {steps}"),
                         ));
                     }
-                    let whole = max.round() - min.round() + 1.0;
-                    if is_int && f64::from(steps) > whole {
-                        // Rounded, the grid would hold a value twice, each with its own seeds:
-                        // two "caseload 11" rows differing by chance alone.
+                    let grid: Vec<f64> = design::linspace(min, max, steps as usize)
+                        .into_iter()
+                        .map(|x| if is_int { x.round() } else { x })
+                        .collect();
+                    // Rounded, a whole-number grid can hold a value twice, each with its own
+                    // seeds: two "caseload 11" rows differing by chance alone.
+                    if let Some(twice) = grid.windows(2).find(|w| w[0] == w[1]) {
                         return Err(err(
                             Some(i),
                             "steps",
                             &at("steps"),
                             format!(
-                                "expected at most {whole} steps for a whole-number key from {} to {} (a larger grid repeats values once rounded), found {steps}",
+                                "expected steps that round to distinct whole numbers from {} to {} (at most {}), found {steps}: rounded, the grid holds {} twice",
                                 params::fmt_num(min),
-                                params::fmt_num(max)
+                                params::fmt_num(max),
+                                params::fmt_num((max.round() - min.round() + 1.0).max(1.0)),
+                                params::fmt_num(twice[0])
                             ),
                         ));
                     }
-                    design::linspace(min, max, steps as usize)
-                        .into_iter()
-                        .map(|x| if is_int { x.round() } else { x })
-                        .collect()
+                    grid
                 } else {
                     if p.steps.is_some() {
                         return Err(err(
