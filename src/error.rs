@@ -99,7 +99,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Stopped by SIGINT (status 130) or SIGTERM (143) between replicates or points.
-    #[error("interrupted by {}: work stopped and temporary files removed (a sweep keeps its finished points for --resume)", if *status == exit::TERMINATED { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
+    #[error("interrupted by {}: work stopped and temporary files removed", if *status == exit::TERMINATED { "SIGTERM" } else { "SIGINT (Ctrl-C)" })]
     Interrupted {
         /// The exit status: 130 for SIGINT, 143 for SIGTERM.
         status: u8,

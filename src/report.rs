@@ -111,8 +111,22 @@ pub fn write_report(dir: &Path, force: bool) -> Result<(), Error> {
             message: "exists; use --force to overwrite it".into(),
         });
     }
+    if !dir.is_dir() {
+        return Err(crate::error::InputError::at(
+            &dir.display().to_string(),
+            None,
+            "no such directory: give the folder `lwsim run`, a comparison or `lwsim seek` wrote".into(),
+        )
+        .into());
+    }
     let html = if dir.join(crate::output::names::SEEK_JSON).is_file() {
         crate::seek::report::build(dir)?
+    } else if crate::output::Kind::of(dir) == Some(crate::output::Kind::Sweep) {
+        return Err(crate::page::not_a(
+            dir,
+            "a folder lwsim report makes a page of",
+            "it holds a sweep, which has no page: its charts and CSVs are the results (docs/SWEEPS.md)",
+        ));
     } else if crate::output::Kind::of(dir) == Some(crate::output::Kind::Comparison) {
         compare::build(dir)?
     } else {

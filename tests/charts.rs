@@ -155,6 +155,22 @@ fn report_refuses_a_directory_without_results() {
         "{}",
         stderr(&out)
     );
+    // A folder that does not exist, and a sweep's, are named as such (both said "no
+    // summary.json": fresh-user findings).
+    let missing = tmp.path().join("nowhere");
+    let out = lwsim(&["report", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nowhere: no such directory"), "{}", stderr(&out));
+    let sweep = tmp.path().join("sweep");
+    std::fs::create_dir(&sweep).unwrap();
+    std::fs::write(sweep.join("sweep.json"), "{}").unwrap();
+    let out = lwsim(&["report", sweep.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("it holds a sweep, which has no page"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Headless Chromium (Debian's package; .ci/run installs it) renders the report: a screenshot of

@@ -40,7 +40,18 @@ pub(super) fn sweep(file: &Path, opts: SweepOpts, shard: Option<&str>, ui: &dyn 
             shard,
             progress: &points(bar.as_ref()),
         },
-    )?;
+    )
+    .inspect_err(|e| {
+        if matches!(e, Error::Interrupted { .. }) {
+            warn(
+                ui,
+                &format!(
+                    "{}: the finished points are kept: run the same command with --resume to go on",
+                    out.display()
+                ),
+            );
+        }
+    })?;
     bar.finish();
     let what = if shard == Shard::WHOLE {
         format!("sweep `{}`", sweep.name)

@@ -530,7 +530,16 @@ fn parse_set(origin: &str, set: &str) -> Result<(String, toml::Value), InputErro
         Ok(mut t) => t.remove("v").expect("parsed one key"),
         Err(e) if number_like => {
             let m = e.message();
-            let why = if raw.contains(['.', 'e', 'E']) {
+            let bare = raw.trim_start_matches(['+', '-']);
+            let why = if bare.starts_with('.')
+                || bare.ends_with('.')
+                || raw.contains(".e")
+                || raw.contains(".E")
+                || raw.contains(',')
+            {
+                "a number as TOML writes it: a digit on both sides of a decimal point (0.1, not .1 or 5.) and no comma"
+                    .to_string()
+            } else if raw.contains(['.', 'e', 'E']) {
                 "a finite number (a double holds up to about 1.8e308)".to_string()
             } else if m.contains("too large")
                 || m.contains("overflow")
@@ -703,6 +712,19 @@ pub fn with_values(base: &RawScenario, values: &[(&str, toml::Value)]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number TOML does not write that way is told how it does; only a value past a double's
+    /// range is told about the range (`.1` was told "a double holds up to about 1.8e308").
+    #[test]
+    fn a_malformed_number_in_set_is_told_how_toml_writes_numbers() {
+        let toml_form = "expected a number as TOML writes it: a digit on both sides of a decimal point (0.1, not .1 or 5.) and no comma";
+        for raw in [".1", "5.", "0.1,", "0,1", "-.5", "1.e3"] {
+            let e = parse_set("--set", &format!("funding.annual_cut={raw}")).unwrap_err();
+            assert!(e.to_string().contains(toml_form), "{raw}: {e}");
+        }
+        let e = parse_set("--set", "funding.annual_cut=1e999").unwrap_err();
+        assert!(e.to_string().contains("a double holds up to about 1.8e308"), "{e}");
+    }
 
     #[test]
     fn blanking_an_entry_keeps_every_other_position() {
