@@ -700,6 +700,26 @@ pub fn read_from(path: &Path, text: String) -> Result<Sweep, InputError> {
             (u, p)
         }
     };
+    // An outcome named for a month the runs never reach is undefined at every point (as seek
+    // refuses such a goal); the default list, every headline figure, keeps such figures empty.
+    let months = crate::summary::months(base.simulation.weeks);
+    if raw.outcomes.is_some() && !keys.iter().any(|k| k == "simulation.weeks") {
+        for o in &outcomes {
+            let month = crate::summary::headline_index(o).and_then(|i| crate::summary::FIGURES[i].month);
+            if let Some(month) = month.filter(|&m| m > months) {
+                return Err(err(
+                    None,
+                    "outcomes",
+                    "outcomes",
+                    format!(
+                        "`{o}` is taken at month {month}, but the base scenario runs {} weeks ({months} months), so it would be empty at every point: use integration_rate_end, or set simulation.weeks to {} or more",
+                        base.simulation.weeks,
+                        crate::observe::month_end_week(month)
+                    ),
+                ));
+            }
+        }
+    }
     Ok(Sweep {
         name: raw.name.clone(),
         base_toml: base.to_toml(),
