@@ -541,6 +541,20 @@ fn a_short_comparison_charts_integration_at_its_end() {
         assert!(svg.contains("fully integrated at the run"), "{chart} lacks the end");
         assert!(!svg.contains("at 24 months"), "{chart} names month 24");
     }
+    // Every effect is 0 here, so the axis is narrow: its ticks between whole points read to one
+    // decimal (they read "-2 -2 -1 -0 0 +0 +1 +2 +2").
+    let svg = std::fs::read_to_string(dir.join("comparison/effects.svg")).unwrap();
+    let lines: Vec<&str> = svg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('<'))
+        .collect();
+    let ticks: Vec<&str> = ["-2", "-1.5", "-1", "-0.5", "0", "+0.5", "+1", "+1.5", "+2"].into();
+    assert!(lines.windows(9).any(|w| w == ticks.as_slice()), "effects.svg's ticks");
+    assert!(
+        !lines.contains(&"-0") && !lines.contains(&"+0"),
+        "effects.svg reads -0 or +0"
+    );
     // Austerity's cut falls at week 53, after this run: said on stderr and on the page.
     assert!(
         stderr(&o).contains("austerity.toml: funding.annual_cut = 0.1 makes no cut within the run: the first falls at the start of programme year 2 (week 53), after the run's 52 weeks"),

@@ -71,10 +71,14 @@ impl Draw for Effects {
             .label_style(text(26))
             .x_labels(9)
             .x_label_formatter(&|x| {
+                // Whole points as such; a tick between them (a narrow axis: every effect near 0)
+                // to one decimal, so that no two ticks read the same and none reads -0.
                 if x.abs() < 0.05 {
                     "0".to_string()
-                } else {
+                } else if (x - x.round()).abs() < 1e-9 {
                     format!("{x:+.0}")
+                } else {
+                    format!("{x:+.1}")
                 }
             })
             .y_labels(self.labels.len() * 2 + 1)
