@@ -292,10 +292,28 @@ fn unknown_keys(table: &DeTable<'_>, prefix: &str, file: &str, text: &str, out: 
         }
         let valid = children(prefix);
         let all: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
-        let hint = params::did_you_mean(
-            &params::suggest(name, valid.iter().copied(), 0.7),
-            &format!("valid keys here: {}", all.join(", ")),
-        );
+        // The name of a key of another section (`annual_cut` under [practices]): name that key.
+        let elsewhere: Vec<&str> = params::SPECS
+            .iter()
+            .map(|s| s.key)
+            .filter(|k| k.rsplit('.').next() == Some(name))
+            .collect();
+        let hint = if elsewhere.is_empty() {
+            params::did_you_mean(
+                &params::suggest(name, valid.iter().copied(), 0.7),
+                &format!("valid keys here: {}", all.join(", ")),
+            )
+        } else {
+            let keys: Vec<String> = elsewhere.iter().map(|k| format!("`{k}`")).collect();
+            let under = match elsewhere.as_slice() {
+                [one] => format!(
+                    " (in a file, under [{}])",
+                    one.rsplit_once('.').map_or("", |(section, _)| section)
+                ),
+                _ => String::new(),
+            };
+            format!("`{name}` is a key of another section: {}{under}", keys.join(" or "))
+        };
         let place = if prefix.is_empty() {
             "at the top level".to_string()
         } else {
