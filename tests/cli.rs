@@ -170,6 +170,10 @@ fn a_replaced_comparisons_other_scenarios_are_warned_of_or_removed_with_force() 
         "{err}"
     );
     assert!(dir.join("no-support/summary.json").is_file());
+    assert!(
+        err.contains("comparison: replaced the comparison of deep-end-baseline, no-support that was there"),
+        "{err}"
+    );
     run(&["low-buy-in.toml", "austerity.toml"], true);
     assert!(
         !dir.join("high-buy-in").exists(),

@@ -159,6 +159,21 @@ fn leave_earlier(
     force: bool,
     ui: &dyn Ui,
 ) -> Result<(), Error> {
+    let gone: Vec<&str> = earlier
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !now.contains(n))
+        .collect();
+    if !force && !gone.is_empty() {
+        warn(
+            ui,
+            &format!(
+                "{}: replaced the comparison of {} that was there",
+                root.join("comparison").display(),
+                earlier.join(", ")
+            ),
+        );
+    }
     for name in earlier.iter().filter(|n| !now.contains(&n.as_str())) {
         let dir = root.join(name);
         if Kind::of(&dir) != Some(Kind::Run) {
