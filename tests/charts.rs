@@ -454,14 +454,11 @@ fn the_comparison_page_says_what_differs_and_shows_the_effects() {
     );
 }
 
-/// A scenario folder replaced since the comparison ran (another horizon) is refused; a long run's
-/// comparison charts show integration at 60 months and at the end, where a cut from year 3 acts.
-#[test]
-fn the_comparison_page_refuses_a_replaced_scenario_and_long_runs_chart_their_horizon() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("out");
+/// `lwsim run` of the Deep End baseline against austerity, 20 replicates, `--detail 0`, into
+/// `dir`, with `extra` arguments; it must succeed. Its output, for stderr.
+fn austerity_against_baseline(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
     let (base, cut) = (scenario("deep-end-baseline.toml"), scenario("austerity.toml"));
-    let o = lwsim(&[
+    let mut args = vec![
         "run",
         base.to_str().unwrap(),
         cut.to_str().unwrap(),
@@ -470,14 +467,25 @@ fn the_comparison_page_refuses_a_replaced_scenario_and_long_runs_chart_their_hor
         "--detail",
         "0",
         "-q",
-        "--set",
-        "simulation.weeks=312",
-        "--set",
-        "funding.cut_first_year=3",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--out", dir.to_str().unwrap()]);
+    let o = lwsim(&args);
     assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+/// A scenario folder replaced since the comparison ran (another horizon) is refused; a long run's
+/// comparison charts show integration at 60 months and at the end, where a cut from year 3 acts.
+#[test]
+fn the_comparison_page_refuses_a_replaced_scenario_and_long_runs_chart_their_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let cut = scenario("austerity.toml");
+    austerity_against_baseline(
+        &dir,
+        &["--set", "simulation.weeks=312", "--set", "funding.cut_first_year=3"],
+    );
     let svg = std::fs::read_to_string(dir.join("comparison/effects.svg")).unwrap();
     for label in [
         "fully integrated at 24 months",
@@ -519,23 +527,7 @@ fn the_comparison_page_refuses_a_replaced_scenario_and_long_runs_chart_their_hor
 fn a_short_comparison_charts_integration_at_its_end() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    let (base, cut) = (scenario("deep-end-baseline.toml"), scenario("austerity.toml"));
-    let o = lwsim(&[
-        "run",
-        base.to_str().unwrap(),
-        cut.to_str().unwrap(),
-        "-r",
-        "20",
-        "--detail",
-        "0",
-        "-q",
-        "--set",
-        "simulation.weeks=52",
-        "--report",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = austerity_against_baseline(&dir, &["--set", "simulation.weeks=52", "--report"]);
     for chart in ["effects.svg", "headline.svg"] {
         let svg = std::fs::read_to_string(dir.join("comparison").join(chart)).unwrap();
         assert!(svg.contains("fully integrated at the run"), "{chart} lacks the end");
